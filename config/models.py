@@ -1,0 +1,235 @@
+"""Typed models of the files in config/: they fail fast, with the file and field, when a value is wrong."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RegionLevel = Literal["country", "province", "prefecture", "county"]
+LEVEL_ORDER: tuple[RegionLevel, ...] = ("country", "province", "prefecture", "county")
+STAGES: tuple[str, ...] = ("preschool", "primary", "junior", "senior", "vocational", "higher_vocational")
+IndicatorKind = Literal["ratio", "sum", "count", "growth", "balance"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(_Strict):
+    """One region of the hierarchy: one row per province, prefecture or county."""
+
+    code: str = Field(pattern=r"^\d{6}$")
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    level: RegionLevel
+    parent_code: str | None = None
+
+
+class RegionTree(_Strict):
+    """The whole hierarchy: every region, with each non-top region naming a parent one level up."""
+
+    regions: tuple[Region, ...]
+
+    @model_validator(mode="after")
+    def _check_tree(self) -> RegionTree:
+        by_code: dict[str, Region] = {}
+        for region in self.regions:
+            if region.code in by_code:
+                raise ValueError(f"region code {region.code} appears twice")
+            by_code[region.code] = region
+        if not any(r.level == "county" for r in self.regions):
+            raise ValueError("the region file holds no county")
+        for region in self.regions:
+            if region.parent_code is None:
+                continue
+            parent = by_code.get(region.parent_code)
+            if parent is None:
+                raise ValueError(f"region {region.code} names parent {region.parent_code}, which is not in the file")
+            if LEVEL_ORDER.index(parent.level) >= LEVEL_ORDER.index(region.level):
+                raise ValueError(f"region {region.code} ({region.level}) has parent {parent.code} ({parent.level}) at or below its own level")
+        return self
+
+    def by_code(self) -> dict[str, Region]:
+        """Regions keyed by code."""
+        return {r.code: r for r in self.regions}
+
+    def county_codes(self) -> frozenset[str]:
+        """Codes of every county-level region."""
+        return frozenset(r.code for r in self.regions if r.level == "county")
+
+    def ancestry(self) -> list[tuple[str, str, str]]:
+        """(county_code, region_code, region_level) for every county and each of its ancestors, itself included."""
+        by_code = self.by_code()
+        rows: list[tuple[str, str, str]] = []
+        for county in (r for r in self.regions if r.level == "county"):
+            current: Region | None = county
+            while current is not None:
+                rows.append((county.code, current.code, current.level))
+                current = by_code.get(current.parent_code) if current.parent_code else None
+        return rows
+
+
+class StageInfo(_Strict):
+    """One stage (学段): its names and the spellings a clerk may use."""
+
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...]
+
+
+class SchoolType(_Strict):
+    """One 办学类型代码 and the stages its schools may report."""
+
+    name_zh: str
+    stages: tuple[str, ...]
+
+    @field_validator("stages")
+    @classmethod
+    def _known_stages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(value) - set(STAGES)
+        if unknown:
+            raise ValueError(f"unknown stages {sorted(unknown)}")
+        return value
+
+
+class SchoolGroups(_Strict):
+    """Which school types each indicator family counts."""
+
+    kindergartens: tuple[str, ...]
+    teaching_points: tuple[str, ...]
+    primary_and_secondary: tuple[str, ...]
+    primary_and_secondary_with_teaching_points: tuple[str, ...]
+
+
+class GuardStandard(_Strict):
+    """公治〔2015〕168号: guards required for a school with n students and staff."""
+
+    small_school_below: int = Field(gt=0)
+    small_school_guards: int = Field(ge=0)
+    medium_school_up_to: int = Field(gt=0)
+    medium_school_guards: int = Field(ge=0)
+    extra_guard_per: int = Field(gt=0)
+
+
+class Balance(_Strict):
+    """县域义务教育优质均衡: weights, standards and limits."""
+
+    facility_weights: dict[str, float]
+    stages: tuple[str, ...]
+    teaching_point_type: str
+    teaching_point_min_students: int = Field(ge=0)
+    min_standards_met: int = Field(ge=0)
+    cv_limit: dict[str, float]
+    standards: dict[str, dict[str, float]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Balance:
+        for stage in self.stages:
+            if stage not in self.cv_limit or stage not in self.standards or stage not in self.facility_weights:
+                raise ValueError(f"balance stage {stage} needs a cv_limit, standards and a facility weight")
+        measures = {frozenset(s) for s in self.standards.values()}
+        if len(measures) != 1:
+            raise ValueError("every balance stage must list the same measures")
+        if self.min_standards_met > len(next(iter(self.standards.values()))):
+            raise ValueError("min_standards_met exceeds the number of measures")
+        return self
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The seven measure names, in file order."""
+        return tuple(next(iter(self.standards.values())))
+
+
+class Warnings(_Strict):
+    """Thresholds of the non-blocking checks."""
+
+    students_change_limit: float = Field(gt=0)
+    pupil_teacher_ratio_min: float = Field(ge=0)
+    pupil_teacher_ratio_max: float = Field(gt=0)
+
+
+class Limits(_Strict):
+    """Sizes beyond which a file is refused unread."""
+
+    max_uncompressed_bytes: int = Field(gt=0)
+    max_compression_ratio: float = Field(gt=1)
+
+
+class Schedule(_Strict):
+    """The yearly deployment's schedule and input folder."""
+
+    cron: str
+    timezone: str
+    input_pattern: str
+
+
+class Rules(_Strict):
+    """Everything in config/rules.toml."""
+
+    stages: dict[str, StageInfo]
+    school_types: dict[str, SchoolType]
+    urban_rural: dict[str, Literal["urban", "town", "rural"]]
+    school_groups: SchoolGroups
+    guard_standard: GuardStandard
+    balance: Balance
+    warnings: Warnings
+    limits: Limits
+    targets: dict[str, dict[str, float]]
+    schedule: Schedule
+
+    @field_validator("stages")
+    @classmethod
+    def _all_stages(cls, value: dict[str, StageInfo]) -> dict[str, StageInfo]:
+        if tuple(value) != STAGES:
+            raise ValueError(f"stages must be exactly {STAGES}, in that order")
+        return value
+
+
+class Indicator(_Strict):
+    """One indicator code of the catalogue, after its templates are expanded."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name_zh: str
+    name_en: str
+    section: str
+    kind: IndicatorKind
+    unit: str
+    unit_zh: str
+    unit_en: str
+    scale: float
+    levels: Literal["all", "county"] = "all"
+    definition: str
+    base: str | None = None
+    stage: str | None = None
+    measure: str | None = None
+    report: float | None = None
+    report_text: str | None = None
+
+
+class Catalogue(_Strict):
+    """The indicator catalogue: every code of contract §4, in catalogue order."""
+
+    indicators: tuple[Indicator, ...]
+    sections: dict[str, dict[str, str]]
+
+    @model_validator(mode="after")
+    def _check(self) -> Catalogue:
+        codes = [i.code for i in self.indicators]
+        duplicates = {c for c in codes if codes.count(c) > 1}
+        if duplicates:
+            raise ValueError(f"indicator codes appear twice: {sorted(duplicates)}")
+        for indicator in self.indicators:
+            if indicator.section not in self.sections:
+                raise ValueError(f"{indicator.code}: unknown section {indicator.section}")
+            if indicator.kind == "growth" and indicator.base not in codes:
+                raise ValueError(f"{indicator.code}: growth base {indicator.base} is not in the catalogue")
+        return self
+
+    def by_code(self) -> dict[str, Indicator]:
+        """Indicators keyed by code."""
+        return {i.code: i for i in self.indicators}
+
+    def codes(self, kind: str | None = None) -> tuple[str, ...]:
+        """Codes of every indicator, or of one kind."""
+        return tuple(i.code for i in self.indicators if kind is None or i.kind == kind)

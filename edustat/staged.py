@@ -1,0 +1,28 @@
+"""The validated input of one year: one frame per contract table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class StagedTables:
+    """One statistical year's validated tables, each with contract columns and provenance columns.
+
+    schools: one row per school; enrollment, staff, funding: one row per school per stage;
+    security, facilities: one row per school; population: one row per county.
+    """
+
+    schools: pl.DataFrame
+    enrollment: pl.DataFrame
+    staff: pl.DataFrame
+    security: pl.DataFrame
+    facilities: pl.DataFrame
+    funding: pl.DataFrame
+    population: pl.DataFrame
+
+    def items(self) -> list[tuple[str, pl.DataFrame]]:
+        """(table name, frame) pairs in contract order."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
