@@ -98,7 +98,12 @@ def load_catalogue(path: Path = INDICATORS_FILE) -> Catalogue:
     rules = load_rules()
     try:
         rows = [row for entry in data.get("indicator", []) for row in _expand(dict(entry), data, rules)]
-        return Catalogue(indicators=tuple(Indicator(**row) for row in rows), sections=data["sections"])
+        return Catalogue(
+            indicators=tuple(Indicator(**row) for row in rows),
+            sections=data["sections"],
+            report_region=data["report_region"],
+            report_year=data["report_year"],
+        )
     except ValidationError as error:
         raise _fail(Path(path), error) from error
     except (KeyError, ValueError) as error:

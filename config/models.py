@@ -212,6 +212,8 @@ class Catalogue(_Strict):
 
     indicators: tuple[Indicator, ...]
     sections: dict[str, dict[str, str]]
+    report_region: str = Field(pattern=r"^\d{6}$")
+    report_year: int
 
     @model_validator(mode="after")
     def _check(self) -> Catalogue:

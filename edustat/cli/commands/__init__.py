@@ -1,0 +1,3 @@
+"""Importing this package registers every command on the app."""
+
+from edustat.cli.commands import demo, indicators, run, sample  # noqa: F401

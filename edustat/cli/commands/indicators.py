@@ -1,0 +1,50 @@
+"""`edustat indicators`: the current values of a year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from edustat.cli.app import app
+from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, fail
+from edustat.cli.indicators_table import display_frame, published_columns
+from edustat.cli.output import OutputFormat, write_frame
+from edustat.configuration import load_configuration
+from edustat.settings import load_settings
+
+
+@app.command()
+def indicators(
+    year: YearOption,
+    level: Annotated[
+        list[str] | None, typer.Option("--level", help="county, prefecture, province or country; several allowed.")
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """The current values of a year, with Chinese and English names, units, and the report's figures."""
+    apply_overrides(warehouse)
+    values = current_indicator_values(year, level)
+    if values.is_empty():
+        raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first", 1)
+    if output_format is OutputFormat.xlsx and out is None:
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+    shown = display_frame(values) if output_format is OutputFormat.table else values
+    write_frame(shown, output_format, out)
+
+
+def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFrame:
+    """The year's current values at the levels asked, with the report's figures beside them."""
+    from warehouse.engine import get_engine
+    from warehouse.read import current_values
+
+    settings = load_settings()
+    configuration = load_configuration(settings.regions_file)
+    values = current_values(get_engine(settings.warehouse_url), year)
+    if levels:
+        values = values.filter(pl.col("region_level").is_in(levels))
+    return published_columns(values, configuration.catalogue, year)

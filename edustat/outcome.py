@@ -1,0 +1,36 @@
+"""What one yearly run ends with, as the command line and the deployments report it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+RunStatus = Literal["succeeded", "rejected", "failed", "unchanged"]
+Trigger = Literal["scheduled", "manual"]
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """One run of one year: its status, what it changed, and the problems it found."""
+
+    run_id: int
+    year: int
+    status: RunStatus
+    values_added: int = 0
+    values_changed: int = 0
+    values_unchanged: int = 0
+    issues: pl.DataFrame = field(default_factory=pl.DataFrame)
+    error_workbook: str | None = None
+    message: str | None = None
+
+    @property
+    def error_count(self) -> int:
+        """Number of blocking problems."""
+        return 0 if self.issues.is_empty() else self.issues.filter(pl.col("severity") == "error").height
+
+    @property
+    def warning_count(self) -> int:
+        """Number of non-blocking problems."""
+        return 0 if self.issues.is_empty() else self.issues.filter(pl.col("severity") == "warning").height

@@ -1,0 +1,30 @@
+"""Settings from the environment (prefix EDUSTAT_), validated at load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config import DEFAULT_REGIONS_FILE
+
+
+class Settings(BaseSettings):
+    """Where the warehouse is, which region file applies, and how runs behave."""
+
+    model_config = SettingsConfigDict(env_prefix="EDUSTAT_", extra="ignore")
+
+    # A file in the working directory: the embedded default needs nothing installed. Not a secret.
+    warehouse_url: str = "sqlite:///edustat.db"
+    regions_file: Path = DEFAULT_REGIONS_FILE
+    lock_timeout_s: float = Field(default=60.0, gt=0)
+    error_workbook_dir: Path = Path("errors")
+    task_runner: Literal["thread", "dask"] = "thread"
+    dask_address: str | None = None
+
+
+def load_settings() -> Settings:
+    """The settings of this process, read from the environment now."""
+    return Settings()

@@ -1,0 +1,59 @@
+"""Summaries of a run's problems: counts by file and by rule, and the first problems, as text and markdown."""
+
+from __future__ import annotations
+
+import polars as pl
+
+FIRST_PROBLEMS = 20
+"""How many problems a summary spells out before it points to the full list."""
+
+
+def counts_by(issues: pl.DataFrame, column: str) -> pl.DataFrame:
+    """One row per value of ``column`` with its error and warning counts, most errors first."""
+    return (
+        issues.group_by(column)
+        .agg(
+            errors=(pl.col("severity") == "error").sum(),
+            warnings=(pl.col("severity") == "warning").sum(),
+        )
+        .sort(["errors", "warnings", column], descending=[True, True, False], nulls_last=True)
+    )
+
+
+def first_problems(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.DataFrame:
+    """The first problems to show: errors before warnings, then in file, sheet and row order."""
+    return issues.sort(
+        [pl.col("severity") != "error", "source_file", "source_sheet", "source_row"], nulls_last=True
+    ).head(limit)
+
+
+def location(row: dict) -> str:
+    """Where a problem is, as a clerk reads it: file › sheet › row › column (cell)."""
+    parts = [row.get("source_file") or "?"]
+    if row.get("source_sheet"):
+        parts.append(f"sheet {row['source_sheet']}")
+    if row.get("source_row") is not None:
+        parts.append(f"row {row['source_row']}")
+    if row.get("column_header"):
+        cell = f" ({row['cell']})" if row.get("cell") else ""
+        parts.append(f"column {row['column_header']}{cell}")
+    return " › ".join(parts)
+
+
+def summary_markdown(year: int, issues: pl.DataFrame) -> str:
+    """The problem summary of one year's run, as markdown for the Prefect UI."""
+    errors = issues.filter(pl.col("severity") == "error").height
+    warnings = issues.height - errors
+    lines = [f"# {year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告", ""]
+    if issues.is_empty():
+        return "\n".join(lines + ["No problems found. 未发现问题。"])
+    for title, column in (("By file / 按文件", "source_file"), ("By rule / 按规则", "rule")):
+        lines += [f"## {title}", "", "| | errors | warnings |", "|---|---:|---:|"]
+        lines += [f"| {r[column]} | {r['errors']} | {r['warnings']} |" for r in counts_by(issues, column).iter_rows(named=True)]
+        lines.append("")
+    lines += [f"## First problems / 前 {FIRST_PROBLEMS} 个问题", ""]
+    lines += [
+        f"- **{r['severity']}** {location(r)}: {r['message_zh']} / {r['message_en']}"
+        for r in first_problems(issues).iter_rows(named=True)
+    ]
+    return "\n".join(lines)

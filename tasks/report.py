@@ -1,0 +1,41 @@
+"""Tasks that tell people about a run's problems: Prefect artifacts and the clerk's error workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from edustat.errorbook import write_error_workbook as write_workbook
+from edustat.settings import Settings
+from edustat.summary import summary_markdown
+from schemas.issues import has_errors
+
+ARTIFACT_ROWS = 1000
+"""The table artifact lists at most this many problems; the warehouse keeps all of them."""
+
+
+@task(name="has_blocking_errors", cache_policy=NO_CACHE)
+def has_blocking_errors(issues: pl.DataFrame) -> bool:
+    """True when any problem is an error, which blocks the load."""
+    return has_errors(issues)
+
+
+@task(name="publish_issues", cache_policy=NO_CACHE)
+def publish_issues(year: int, issues: pl.DataFrame) -> None:
+    """The problem summary as a markdown artifact and the problems as a table artifact on the flow run's page."""
+    key = f"edustat-issues-{year}"
+    create_markdown_artifact(markdown=summary_markdown(year, issues), key=key, description=f"Problems of {year}")
+    if not issues.is_empty():
+        rows = issues.head(ARTIFACT_ROWS).with_columns(pl.all().cast(pl.String)).to_dicts()
+        create_table_artifact(table=rows, key=f"{key}-table", description=f"Problems of {year} (first {ARTIFACT_ROWS})")
+
+
+@task(name="write_error_workbook", cache_policy=NO_CACHE)
+def write_error_workbook(settings: Settings, year: int, input_dir: str, issues: pl.DataFrame) -> str:
+    """The clerk's error workbook for a rejected year; returns its path."""
+    out = Path(settings.error_workbook_dir) / f"errors_{year}.xlsx"
+    return str(write_workbook(issues, Path(input_dir), out))

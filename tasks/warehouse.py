@@ -1,0 +1,122 @@
+"""Tasks that read and write the warehouse. The URL comes from settings, never from a parameter."""
+
+from __future__ import annotations
+
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from edustat.configuration import Configuration
+from edustat.indicators import IndicatorResult
+from edustat.outcome import RunOutcome, Trigger
+from edustat.settings import Settings
+from edustat.staged import StagedTables
+from warehouse import load, read, runs
+from warehouse.engine import get_engine
+from warehouse.migrate import migrate
+from warehouse.sync import sync_catalogue, sync_regions
+
+
+@task(name="prepare_warehouse", cache_policy=NO_CACHE)
+def prepare_warehouse(settings: Settings, configuration: Configuration) -> None:
+    """Create or migrate the schema, then sync the catalogue and the region tree from config/."""
+    engine = get_engine(settings.warehouse_url)
+    migrate(engine)
+    with engine.begin() as connection:
+        sync_catalogue(connection, configuration.catalogue)
+        sync_regions(connection, configuration.regions)
+
+
+@task(name="open_run", cache_policy=NO_CACHE)
+def open_run(settings: Settings, year: int, trigger: Trigger, reason: str | None, fingerprint: str) -> int:
+    """Record the run as started; its row stays even if the process dies."""
+    run_id = runs.start_run(get_engine(settings.warehouse_url), year, trigger, reason, fingerprint, _flow_run_id())
+    get_run_logger().info("run %d of year %d started", run_id, year)
+    return run_id
+
+
+@task(name="is_unchanged", cache_policy=NO_CACHE)
+def is_unchanged(settings: Settings, year: int, fingerprint: str) -> bool:
+    """True when the year's current values came from byte-for-byte the same inputs."""
+    return runs.current_fingerprint(get_engine(settings.warehouse_url), year) == fingerprint
+
+
+@task(name="close_unchanged", cache_policy=NO_CACHE)
+def close_unchanged(settings: Settings, run_id: int, year: int) -> RunOutcome:
+    """Record a no-op rerun: same inputs as the current version, nothing written."""
+    runs.finish_run(get_engine(settings.warehouse_url), run_id, status="unchanged")
+    return RunOutcome(run_id=run_id, year=year, status="unchanged", message="inputs identical to the current version")
+
+
+@task(name="read_previous_enrollment", cache_policy=NO_CACHE)
+def read_previous_enrollment(settings: Settings, year: int) -> pl.DataFrame:
+    """Students per school and stage of the previous year, for the year-on-year warnings; empty if not loaded."""
+    return read.previous_enrollment(get_engine(settings.warehouse_url), year)
+
+
+@task(name="reject_year", cache_policy=NO_CACHE)
+def reject_year(settings: Settings, run_id: int, year: int, issues: pl.DataFrame, error_workbook: str | None) -> RunOutcome:
+    """Store every problem and mark the run rejected; no indicator value changes."""
+    message = f"{issues.filter(pl.col('severity') == 'error').height} errors block the load"
+    load.record_rejection(get_engine(settings.warehouse_url), run_id, year, issues, message)
+    get_run_logger().warning("run %d of year %d rejected: %s", run_id, year, message)
+    return RunOutcome(run_id=run_id, year=year, status="rejected", issues=issues, error_workbook=error_workbook, message=message)
+
+
+@task(name="load_year", cache_policy=NO_CACHE)
+def load_year(
+    settings: Settings,
+    run_id: int,
+    year: int,
+    result: IndicatorResult,
+    staged: StagedTables,
+    issues: pl.DataFrame,
+    next_year_growth: pl.DataFrame | None,
+) -> RunOutcome:
+    """Load the year's new version (and the next year's refreshed growth) in one transaction."""
+    counts = load.load_year(
+        get_engine(settings.warehouse_url),
+        run_id,
+        year,
+        result.values,
+        result.contributions,
+        staged,
+        issues,
+        lock_timeout_s=settings.lock_timeout_s,
+        next_year_growth=next_year_growth,
+    )
+    get_run_logger().info("run %d of year %d loaded: %s", run_id, year, counts)
+    return RunOutcome(
+        run_id=run_id,
+        year=year,
+        status="succeeded",
+        values_added=counts.added,
+        values_changed=counts.changed,
+        values_unchanged=counts.unchanged,
+        issues=issues,
+    )
+
+
+@task(name="fail_run", cache_policy=NO_CACHE)
+def fail_run(settings: Settings, run_id: int, year: int, message: str) -> RunOutcome:
+    """Mark the run failed (an unexpected error or a busy warehouse); the previous version stays current."""
+    runs.finish_run(get_engine(settings.warehouse_url), run_id, status="failed", message=message)
+    return RunOutcome(run_id=run_id, year=year, status="failed", message=message)
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    return flow_run.id
+
+
+@task(name="read_previous_year_values", cache_policy=NO_CACHE)
+def read_previous_year_values(settings: Settings, year: int) -> pl.DataFrame | None:
+    """The current values of the year before, for growth; None when it is not loaded."""
+    return read.year_values(get_engine(settings.warehouse_url), year - 1)
+
+
+@task(name="read_next_year_values", cache_policy=NO_CACHE)
+def read_next_year_values(settings: Settings, year: int) -> pl.DataFrame | None:
+    """The current values of the year after, whose growth depends on this year; None when it is not loaded."""
+    return read.year_values(get_engine(settings.warehouse_url), year + 1)

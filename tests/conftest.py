@@ -1,0 +1,56 @@
+"""Fixtures shared by every tier: one Prefect test harness for the session, and the warehouses to test against."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from edustat.quiet import quiet_prefect
+
+quiet_prefect()
+
+POSTGRES_ENV = "EDUSTAT_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url() -> Iterator[str]:
+    """One temporary Prefect server for the whole session; yields its API URL for subprocesses."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield str(PREFECT_API_URL.value())
+
+
+def _postgres_param() -> list:
+    url = os.environ.get(POSTGRES_ENV)
+    reason = f"{POSTGRES_ENV} not set: PostgreSQL runs in .ci/run and wherever the variable points at a server"
+    return [pytest.param(url, id="postgres", marks=pytest.mark.skipif(url is None, reason=reason))]
+
+
+@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"), *_postgres_param()])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A fresh, empty warehouse: a SQLite file, or a new schema on the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    base = sa.make_url(request.param).set(drivername="postgresql+psycopg")
+    admin = sa.create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        from warehouse.engine import dispose_engines
+
+        dispose_engines()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
