@@ -14,7 +14,7 @@ from edustat.staged import StagedTables
 from warehouse import load, read, runs
 from warehouse.engine import get_engine
 from warehouse.migrate import migrate
-from warehouse.sync import sync_catalogue, sync_regions
+from warehouse.sync import sync_configuration
 
 
 @task(name="prepare_warehouse", cache_policy=NO_CACHE)
@@ -22,9 +22,7 @@ def prepare_warehouse(settings: Settings, configuration: Configuration) -> None:
     """Create or migrate the schema, then sync the catalogue and the region tree from config/."""
     engine = get_engine(settings.warehouse_url)
     migrate(engine)
-    with engine.begin() as connection:
-        sync_catalogue(connection, configuration.catalogue)
-        sync_regions(connection, configuration.regions)
+    sync_configuration(engine, configuration.catalogue, configuration.regions)
 
 
 @task(name="open_run", cache_policy=NO_CACHE)

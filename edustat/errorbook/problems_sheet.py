@@ -1,0 +1,83 @@
+"""The first sheet of the error workbook: one row per problem, errors first, with a link to the marked cell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from edustat.errorbook.copies import ERROR_FILL, WARNING_FILL, severity_label
+from edustat.errorbook.values import set_cell
+
+PROBLEMS_SHEET = "问题清单 Problems"
+"""Name of the problem list, the workbook's first sheet."""
+
+HEADER_ROW = 2
+"""Row 1 holds the summary line; the column headers sit on row 2 and problems start below."""
+
+# (header, key in a problem row, column width)
+PROBLEM_COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("序号 No.", "number", 7),
+    ("严重程度 Severity", "severity_label", 13),
+    ("文件 File", "source_file", 28),
+    ("工作表 Sheet", "source_sheet", 14),
+    ("行 Row", "source_row", 7),
+    ("列标题 Column", "column_header", 18),
+    ("单元格 Cell", "cell", 9),
+    ("值 Value", "value", 16),
+    ("规则 Rule", "rule", 20),
+    ("说明 Message (中文)", "message_zh", 48),
+    ("Message (English)", "message_en", 48),
+    ("定位 Go to (副本 copy)", "link_text", 30),
+)
+
+_HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9E1F2")
+
+
+def summary_line(error_count: int, warning_count: int) -> str:
+    """The line above the list: how many errors and warnings, and what to do with them."""
+    return (
+        f"共 {error_count} 个错误、{warning_count} 个警告：错误须改正后重新报送，警告请核实。"
+        f" {error_count} error(s), {warning_count} warning(s): fix the errors and send the workbook back; check the warnings."
+    )
+
+
+def write_problems(ws: Worksheet, problems: list[dict[str, Any]]) -> None:
+    """Write the problem list into ``ws``: a summary line, a header row, then one row per problem in the given order.
+
+    Each problem dict holds the issue fields plus ``link_sheet``/``link_cell`` (None when the
+    sheet was not copied); the row gets an internal hyperlink ``#'sheet'!C7`` to the mark.
+    """
+    errors = sum(1 for p in problems if p.get("severity") == "error")
+    warnings = sum(1 for p in problems if p.get("severity") == "warning")
+    set_cell(ws.cell(row=1, column=1), summary_line(errors, warnings))
+    ws.cell(row=1, column=1).font = Font(bold=True)
+    for col, (header, _, width) in enumerate(PROBLEM_COLUMNS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    link_col = len(PROBLEM_COLUMNS)
+    for offset, problem in enumerate(problems, start=1):
+        row = HEADER_ROW + offset
+        fields = problem | {
+            "number": offset,
+            "severity_label": severity_label(problem.get("severity")),
+            "link_text": None,
+        }
+        if problem.get("link_sheet"):
+            fields["link_text"] = f"{problem['link_sheet']}!{problem['link_cell']}"
+        for col, (_, key, _) in enumerate(PROBLEM_COLUMNS, start=1):
+            set_cell(ws.cell(row=row, column=col), fields.get(key))
+        ws.cell(row=row, column=2).fill = ERROR_FILL if problem.get("severity") == "error" else WARNING_FILL
+        if problem.get("link_sheet"):
+            link = ws.cell(row=row, column=link_col)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem['link_sheet']}'!{problem['link_cell']}")
+            link.style = "Hyperlink"
+    last_col = get_column_letter(len(PROBLEM_COLUMNS))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + max(1, len(problems))}"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"

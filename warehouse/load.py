@@ -1,0 +1,263 @@
+"""Load one year into the warehouse: a new version of its values, its school tables and its issues, in ONE transaction.
+
+Versioning: every successful run inserts a complete new version of its year's indicator values
+(NULL values included) and flips the previous current rows to ``is_current = false`` in the same
+transaction; the school-level tables and contributions keep one version per year (the current one).
+
+Locking: a year is loaded by one run at a time. PostgreSQL takes a transaction-scoped advisory
+lock keyed by (schema, year), polling ``pg_try_advisory_xact_lock`` until ``lock_timeout_s``;
+SQLite has one writer per file, taken at ``BEGIN IMMEDIATE`` with a busy timeout of
+``lock_timeout_s``. Either way a run that waited too long gets ``WarehouseBusyError``; the caller
+then closes its run as failed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import ColumnElement, Connection, Engine, delete, select, text, true, update
+
+from edustat.staged import StagedTables
+from warehouse.bulk import insert_frame
+from warehouse.engine import is_sqlite, write_transaction
+from warehouse.errors import WarehouseBusyError, WarehouseError
+from warehouse.frames import fetch_frame
+from warehouse.runs import set_run_status
+from warehouse.schema import (
+    SCHOOL_TABLES,
+    etl_run,
+    indicator,
+    indicator_contribution,
+    indicator_value,
+    region,
+    validation_issue,
+)
+
+VALUE_KEY = ("region_code", "indicator_code")
+VALUE_MEASURES = ("value", "numerator", "denominator")
+VALUE_COLUMNS = (*VALUE_KEY, *VALUE_MEASURES)
+"""The values frame: one row per region per indicator of the year (extra columns such as region_level are ignored)."""
+
+CONTRIBUTION_COLUMNS = ("county_code", "school_code", "indicator_code", "numerator", "denominator")
+"""The contributions frame: one row per county per school (NULL for county-wide terms) per indicator."""
+
+LOCK_POLL_S = 0.05
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """How a new version of a year's values compares with the version it replaces, one count of keys each.
+
+    added: keys not current before; changed: keys whose value, numerator or denominator differ
+    (NULL equals NULL); unchanged: keys identical in all three; removed: keys current before and
+    absent from the new version (they stop being current).
+    """
+
+    added: int
+    changed: int
+    unchanged: int
+    removed: int = 0
+
+
+def busy_message(year: int, waited_s: float, sqlite: bool) -> str:
+    """The message of the WarehouseBusyError raised when ``year`` could not be locked."""
+    message = f"year {year} is being loaded by another run; waited {waited_s:g} s"
+    if sqlite:
+        message += " (SQLite lets one run write to the warehouse file at a time)"
+    return message + f" / {year} 年的数据正被另一次运行写入, 已等待 {waited_s:g} 秒"
+
+
+def lock_year(conn: Connection, year: int, timeout_s: float) -> None:
+    """Hold the per-year load lock until ``conn``'s transaction ends (PostgreSQL); SQLite's file lock is taken at BEGIN.
+
+    Raises WarehouseBusyError after ``timeout_s`` seconds of waiting.
+    """
+    if is_sqlite(conn):
+        return
+    statement = text("SELECT pg_try_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || '.edustat_load'), :year)")
+    deadline = time.monotonic() + timeout_s
+    while not conn.scalar(statement, {"year": year}):
+        if time.monotonic() >= deadline:
+            raise WarehouseBusyError(busy_message(year, timeout_s, sqlite=False))
+        time.sleep(LOCK_POLL_S)
+
+
+def _checked_values(values: pl.DataFrame, what: str) -> pl.DataFrame:
+    """The values frame cut to VALUE_COLUMNS, after refusing missing columns, NULL or duplicate keys and non-finite numbers."""
+    missing = [c for c in VALUE_COLUMNS if c not in values.columns]
+    if missing:
+        raise WarehouseError(f"{what}: the values frame lacks column(s) {', '.join(missing)}")
+    frame = values.select(
+        pl.col(list(VALUE_KEY)).cast(pl.String),
+        pl.col(list(VALUE_MEASURES)).cast(pl.Float64),
+    )
+    if frame.select(pl.any_horizontal(pl.col(list(VALUE_KEY)).is_null()).any()).item():
+        raise WarehouseError(f"{what}: a value row has no region_code or indicator_code")
+    duplicates = frame.filter(pl.struct(VALUE_KEY).is_duplicated())
+    if duplicates.height:
+        raise WarehouseError(f"{what}: {duplicates.height} value rows share a (region_code, indicator_code), e.g. {duplicates.row(0)[:2]}")
+    bad = frame.filter(pl.any_horizontal([pl.col(c).is_nan() | pl.col(c).is_infinite() for c in VALUE_MEASURES]))
+    if bad.height:
+        raise WarehouseError(f"{what}: {bad.height} values are NaN or infinite (a zero denominator must give NULL), e.g. {bad.row(0)}")
+    return frame
+
+
+def _refuse_unknown(conn: Connection, frame: pl.DataFrame, what: str) -> None:
+    """Raise when the frame names a region or indicator that sync_regions/sync_catalogue did not store."""
+    for column, table, key in (("region_code", region, region.c.region_code), ("indicator_code", indicator, indicator.c.indicator_code)):
+        known = set(conn.scalars(select(key)).all())
+        unknown = sorted(set(frame.get_column(column).unique().to_list()) - known)
+        if unknown:
+            raise WarehouseError(f"{what}: {column} {', '.join(unknown[:10])} not in table {table.name}; sync the configuration first")
+
+
+def _refuse_other_year(conn: Connection, run_id: int, year: int) -> None:
+    """Raise unless run ``run_id`` exists and is a run of ``year``."""
+    run_year = conn.scalar(select(etl_run.c.year).where(etl_run.c.run_id == run_id))
+    if run_year is None:
+        raise WarehouseError(f"run {run_id} is not in the warehouse; open it with start_run first")
+    if run_year != year:
+        raise WarehouseError(f"run {run_id} is a run of {run_year}, it cannot load {year}")
+
+
+def compare_versions(new: pl.DataFrame, old: pl.DataFrame) -> LoadCounts:
+    """Counts of added, changed, unchanged and removed keys between two value frames (one row per region per indicator each)."""
+    key = list(VALUE_KEY)
+    matched = new.join(old, on=key, how="inner", suffix="_old")
+    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in VALUE_MEASURES])
+    unchanged = matched.filter(same).height
+    return LoadCounts(
+        added=new.join(old, on=key, how="anti").height,
+        changed=matched.height - unchanged,
+        unchanged=unchanged,
+        removed=old.join(new, on=key, how="anti").height,
+    )
+
+
+def replace_values(conn: Connection, run_id: int, year: int, values: pl.DataFrame, scope: ColumnElement[bool] | None = None) -> LoadCounts:
+    """Make ``values`` the current version of ``year`` (limited to rows matching ``scope`` when given): count, flip, insert."""
+    where = [indicator_value.c.year == year, indicator_value.c.is_current == true()]
+    if scope is not None:
+        where.append(scope)
+    old = fetch_frame(conn, select(*(indicator_value.c[c] for c in VALUE_COLUMNS)).where(*where))
+    counts = compare_versions(values, old)
+    # Flip before inserting: the partial unique index allows one current row per key at any moment.
+    conn.execute(update(indicator_value).where(*where).values(is_current=False))
+    insert_frame(conn, indicator_value, values, fixed={"year": year, "run_id": run_id, "is_current": True})
+    return counts
+
+
+def _issue_counts(issues: pl.DataFrame) -> tuple[int, int]:
+    """(errors, warnings) of an issue frame."""
+    if issues.height == 0:
+        return 0, 0
+    severity = issues.get_column("severity")
+    return int((severity == "error").sum()), int((severity == "warning").sum())
+
+
+def insert_issues(conn: Connection, run_id: int, year: int, issues: pl.DataFrame) -> int:
+    """Store every row of the issue frame against ``run_id``; returns the count."""
+    optional = [c.name for c in validation_issue.columns if c.nullable]
+    return insert_frame(conn, validation_issue, issues, fixed={"run_id": run_id, "year": year}, optional=optional)
+
+
+def replace_year_tables(conn: Connection, run_id: int, year: int, staged: StagedTables, contributions: pl.DataFrame) -> None:
+    """Replace the year's rows of the seven school-level tables and of indicator_contribution with this run's."""
+    for name, frame in staged.items():
+        table = SCHOOL_TABLES[name]
+        conn.execute(delete(table).where(table.c.year == year))
+        insert_frame(conn, table, frame, fixed={"year": year, "run_id": run_id}, optional=("source_file", "source_sheet", "source_row"))
+    conn.execute(delete(indicator_contribution).where(indicator_contribution.c.year == year))
+    insert_frame(conn, indicator_contribution, contributions, fixed={"year": year, "run_id": run_id}, optional=("school_code",))
+
+
+def _growth_scope() -> ColumnElement[bool]:
+    return indicator_value.c.indicator_code.in_(select(indicator.c.indicator_code).where(indicator.c.kind == "growth"))
+
+
+def refresh_growth(conn: Connection, run_id: int, year: int, growth_values: pl.DataFrame) -> LoadCounts:
+    """Make ``growth_values`` the current version of ``year``'s growth indicators only (one row per region per growth code).
+
+    Runs inside the caller's transaction; the caller holds ``year``'s lock (``lock_year``).
+    Used when year − 1 is rerun: every current growth row of ``year`` is flipped and the new ones
+    inserted under ``run_id`` (the rerun's run), other indicators of the year are untouched.
+    """
+    what = f"growth refresh of {year}"
+    frame = _checked_values(growth_values, what)
+    _refuse_unknown(conn, frame, what)
+    growth_codes = set(conn.scalars(select(indicator.c.indicator_code).where(indicator.c.kind == "growth")).all())
+    strays = sorted(set(frame.get_column("indicator_code").unique().to_list()) - growth_codes)
+    if strays:
+        raise WarehouseError(f"{what}: {', '.join(strays[:10])} are not growth indicators")
+    is_loaded = conn.scalar(
+        select(indicator_value.c.value_id).where(indicator_value.c.year == year, indicator_value.c.is_current == true()).limit(1)
+    )
+    if is_loaded is None:
+        raise WarehouseError(f"{what}: year {year} has no current values to refresh")
+    return replace_values(conn, run_id, year, frame, scope=_growth_scope())
+
+
+def load_year(
+    engine: Engine,
+    run_id: int,
+    year: int,
+    values: pl.DataFrame,
+    contributions: pl.DataFrame,
+    staged: StagedTables,
+    issues: pl.DataFrame,
+    lock_timeout_s: float,
+    *,
+    next_year_growth: pl.DataFrame | None = None,
+) -> LoadCounts:
+    """Load a validated year as ONE transaction and mark run ``run_id`` succeeded; returns how its values compare.
+
+    values: one row per region per indicator (VALUE_COLUMNS); contributions: CONTRIBUTION_COLUMNS;
+    staged: the validated tables; issues: the run's warnings (issue frame). With
+    ``next_year_growth`` (one row per region per growth code of year + 1) the growth indicators of
+    year + 1 are refreshed in the same transaction, under that year's lock too.
+    Raises WarehouseBusyError when the year stays locked for ``lock_timeout_s`` seconds.
+    """
+    what = f"load of {year}"
+    frame = _checked_values(values, what)
+    sqlite = engine.dialect.name == "sqlite"
+    with write_transaction(engine, lock_timeout_s, busy_message=busy_message(year, lock_timeout_s, sqlite)) as conn:
+        lock_year(conn, year, lock_timeout_s)
+        _refuse_other_year(conn, run_id, year)
+        _refuse_unknown(conn, frame, what)
+        counts = replace_values(conn, run_id, year, frame)
+        replace_year_tables(conn, run_id, year, staged, contributions)
+        message = None
+        if next_year_growth is not None:
+            lock_year(conn, year + 1, lock_timeout_s)
+            growth = refresh_growth(conn, run_id, year + 1, next_year_growth)
+            message = (
+                f"also refreshed the growth indicators of {year + 1}: "
+                f"{growth.changed} changed, {growth.unchanged} unchanged, {growth.added} added, {growth.removed} removed"
+            )
+        insert_issues(conn, run_id, year, issues)
+        errors, warnings = _issue_counts(issues)
+        set_run_status(
+            conn,
+            run_id,
+            "succeeded",
+            values_added=counts.added,
+            values_changed=counts.changed,
+            values_unchanged=counts.unchanged,
+            values_removed=counts.removed,
+            error_count=errors,
+            warning_count=warnings,
+            message=message,
+        )
+    return counts
+
+
+def record_rejection(engine: Engine, run_id: int, year: int, issues: pl.DataFrame, message: str | None) -> None:
+    """Store the issues of a rejected run and mark it 'rejected'; no indicator value or school table changes."""
+    with write_transaction(engine) as conn:
+        _refuse_other_year(conn, run_id, year)
+        insert_issues(conn, run_id, year, issues)
+        errors, warnings = _issue_counts(issues)
+        set_run_status(conn, run_id, "rejected", error_count=errors, warning_count=warnings, message=message)
+

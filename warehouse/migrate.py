@@ -1,0 +1,81 @@
+"""Create or upgrade the warehouse schema: an ordered list of migration steps and the version table.
+
+A fresh database is created from the current metadata in one step and stamped with the latest
+version; a database at an older version replays each later step in order. Everything runs in one
+transaction (both SQLite and PostgreSQL have transactional DDL) under a lock, so two runs that
+start together migrate once. Safe to call at every run start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, func, insert, select, text
+
+from warehouse.coltypes import utc_now
+from warehouse.engine import is_sqlite, write_transaction
+from warehouse.errors import WarehouseError
+from warehouse.schema import VIEWS, metadata, schema_version
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: the version it brings the warehouse to and the DDL that does it."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def create_views(conn: Connection) -> None:
+    """(Re)create every view from its plain DDL."""
+    for name, ddl in VIEWS.items():
+        conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+        conn.execute(text(ddl))
+
+
+def _create_all(conn: Connection) -> None:
+    metadata.create_all(conn, checkfirst=True)
+    create_views(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "create every table, index and view", _create_all),
+)
+"""Every schema step, in version order; append new steps, never edit applied ones."""
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version_of(conn: Connection) -> int:
+    """The version the warehouse is at: 0 when it holds no schema yet."""
+    schema_version.create(conn, checkfirst=True)
+    return conn.scalar(select(func.max(schema_version.c.version))) or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the warehouse to the latest schema version and return that version; a no-op when it is there."""
+    with write_transaction(engine) as conn:
+        if not is_sqlite(conn):
+            # Serialises concurrent first runs; keyed by schema so that warehouses in other schemas do not wait.
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || '.edustat_migrate'))"))
+        current = schema_version_of(conn)
+        if current > LATEST_VERSION:
+            raise WarehouseError(
+                f"the warehouse schema is at version {current}, newer than this edustat knows ({LATEST_VERSION}); "
+                "upgrade edustat / 仓库结构版本比本程序新, 请升级 edustat"
+            )
+        if current == 0:
+            _create_all(conn)
+            _stamp(conn, LATEST_VERSION, f"created at version {LATEST_VERSION}")
+            return LATEST_VERSION
+        for step in MIGRATIONS:
+            if step.version > current:
+                step.apply(conn)
+                _stamp(conn, step.version, step.description)
+        return LATEST_VERSION
+
+
+def _stamp(conn: Connection, version: int, description: str) -> None:
+    conn.execute(insert(schema_version).values(version=version, description=description, applied_at=utc_now()))

@@ -1,0 +1,138 @@
+"""Read the warehouse into polars frames: current values, a year's values for growth, history and run comparisons."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Double, Engine, case, func, select, true
+
+from config.models import LEVEL_ORDER
+from warehouse.frames import fetch_frame
+from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, validation_issue
+
+_LEVEL_RANK = case({level: rank for rank, level in enumerate(LEVEL_ORDER)}, value=indicator_current.c.region_level, else_=len(LEVEL_ORDER))
+
+
+def current_values(engine: Engine, year: int, level: str | None = None) -> pl.DataFrame:
+    """The current values of ``year`` from indicator_current: one row per region per indicator, top level first, catalogue order within a region."""
+    statement = (
+        select(*indicator_current.c)
+        .join(indicator, indicator.c.indicator_code == indicator_current.c.indicator_code)
+        .where(indicator_current.c.year == year)
+        .order_by(_LEVEL_RANK, indicator_current.c.region_code, indicator.c.catalogue_order, indicator_current.c.indicator_code)
+    )
+    if level is not None:
+        statement = statement.where(indicator_current.c.region_level == level)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def year_values(engine: Engine, year: int) -> pl.DataFrame | None:
+    """The current values of ``year`` (region_code, region_level, indicator_code, value, numerator, denominator), one row per region per indicator; None when the year is not loaded."""
+    c = indicator_current.c
+    statement = (
+        select(c.region_code, c.region_level, c.indicator_code, c.value, c.numerator, c.denominator)
+        .where(c.year == year)
+        .order_by(c.region_code, c.indicator_code)
+    )
+    with engine.connect() as conn:
+        frame = fetch_frame(conn, statement)
+    return frame if frame.height else None
+
+
+def previous_enrollment(engine: Engine, year: int) -> pl.DataFrame:
+    """Students of year − 1 as currently loaded (school_code, stage, students), one row per school per stage; empty when year − 1 is not loaded."""
+    table = SCHOOL_TABLES["enrollment"]
+    statement = (
+        select(table.c.school_code, table.c.stage, table.c.students)
+        .where(table.c.year == year - 1)
+        .order_by(table.c.school_code, table.c.stage)
+    )
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def history(engine: Engine, year: int, indicator_code: str | None = None, region_code: str | None = None) -> pl.DataFrame:
+    """Every version of each value of ``year``: one row per region per indicator per loading run, with the run, its reason and the previous value.
+
+    run_year differs from year when a rerun of year − 1 refreshed a growth indicator.
+    """
+    v = indicator_value.c
+    key = (v.year, v.region_code, v.indicator_code)
+    statement = (
+        select(
+            v.year,
+            v.region_code,
+            v.indicator_code,
+            v.run_id,
+            etl_run.c.year.label("run_year"),
+            etl_run.c.started_at,
+            etl_run.c.trigger,
+            etl_run.c.reason,
+            etl_run.c.status,
+            v.is_current,
+            v.value,
+            func.lag(v.value, type_=Double).over(partition_by=key, order_by=v.value_id).label("previous_value"),
+            v.numerator,
+            v.denominator,
+        )
+        .join(etl_run, etl_run.c.run_id == v.run_id)
+        .join(indicator, indicator.c.indicator_code == v.indicator_code)
+        .where(v.year == year)
+        .order_by(v.region_code, indicator.c.catalogue_order, v.indicator_code, v.value_id)
+    )
+    if indicator_code is not None:
+        statement = statement.where(v.indicator_code == indicator_code)
+    if region_code is not None:
+        statement = statement.where(v.region_code == region_code)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def run_diff(engine: Engine, run_a: int, run_b: int) -> pl.DataFrame:
+    """Values inserted by run_a against those inserted by run_b: one row per year per region per indicator in either, with change added/removed/changed/unchanged (from a to b)."""
+    v = indicator_value.c
+    key = ["year", "region_code", "indicator_code"]
+    measures = ["value", "numerator", "denominator"]
+
+    def of(run_id: int, suffix: str) -> pl.DataFrame:
+        statement = select(v.year, v.region_code, v.indicator_code, v.value, v.numerator, v.denominator).where(v.run_id == run_id)
+        with engine.connect() as conn:
+            frame = fetch_frame(conn, statement)
+        return frame.rename({m: f"{m}_{suffix}" for m in measures}).with_columns(pl.lit(True).alias(f"in_{suffix}"))
+
+    joined = of(run_a, "a").join(of(run_b, "b"), on=key, how="full", coalesce=True)
+    same = pl.all_horizontal([pl.col(f"{m}_a").eq_missing(pl.col(f"{m}_b")) for m in measures])
+    change = (
+        pl.when(pl.col("in_a").is_null()).then(pl.lit("added"))
+        .when(pl.col("in_b").is_null()).then(pl.lit("removed"))
+        .when(same).then(pl.lit("unchanged"))
+        .otherwise(pl.lit("changed"))
+    )
+    return (
+        joined.with_columns(change.alias("change"))
+        .select(*key, *(f"{m}_{s}" for m in measures for s in ("a", "b")), "change")
+        .sort(key)
+    )
+
+
+def loaded_years(engine: Engine) -> list[int]:
+    """Every year with current values, ascending."""
+    with engine.connect() as conn:
+        years = conn.scalars(select(indicator_value.c.year).distinct().where(indicator_value.c.is_current == true())).all()
+    return sorted(years)
+
+
+def runs(engine: Engine, year: int | None = None) -> pl.DataFrame:
+    """The run log: one row per run (of ``year`` when given), oldest first."""
+    statement = select(*etl_run.c).order_by(etl_run.c.run_id)
+    if year is not None:
+        statement = statement.where(etl_run.c.year == year)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def run_issues(engine: Engine, run_id: int) -> pl.DataFrame:
+    """The errors and warnings stored for ``run_id``: one row per problem, in stored order."""
+    statement = select(*validation_issue.c).where(validation_issue.c.run_id == run_id).order_by(validation_issue.c.issue_id)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)

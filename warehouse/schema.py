@@ -1,0 +1,269 @@
+"""The warehouse tables (contract §5) as SQLAlchemy Core metadata, plus the DDL of its views.
+
+Contract names: region, indicator, etl_run, indicator_value, indicator_current (view),
+validation_issue, the seven school-level tables named like the input tables, and
+indicator_contribution. Extra columns beyond the contract are marked as such.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
+
+from schemas.tables import PROVENANCE_COLUMNS, TABLES, staged_dtypes
+from warehouse.coltypes import ID, POLARS_TO_SQL, UtcDateTime
+
+metadata = MetaData()
+
+RUN_STATUSES = ("running", "succeeded", "rejected", "failed", "unchanged")
+RUN_TRIGGERS = ("scheduled", "manual")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    # Quoted: "trigger" is a keyword on SQLite.
+    return f'"{column}" IN ({", ".join(repr(v) for v in values)})'
+
+
+region = Table(
+    "region",
+    metadata,
+    Column("region_code", Text, primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("region_level", Text, nullable=False),
+    # No foreign key: a region file may be replaced by one whose tree no longer holds an old parent.
+    Column("parent_code", Text),
+)
+"""One row per region ever configured (upserted from the region file at every run, never deleted)."""
+
+indicator = Table(
+    "indicator",
+    metadata,
+    Column("indicator_code", Text, primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("section", Text, nullable=False),
+    Column("section_name_zh", Text),  # extra: the section's names, for reports
+    Column("section_name_en", Text),
+    Column("kind", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("unit_zh", Text, nullable=False),
+    Column("unit_en", Text, nullable=False),
+    Column("scale", Double, nullable=False),
+    Column("levels", Text, nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("base_code", Text),
+    Column("stage", Text),
+    Column("measure", Text),  # extra: the balance measure of balance_cv_* codes
+    Column("report_figure", Double),
+    Column("report_text", Text),
+    Column("catalogue_order", Integer, nullable=False),  # extra: position in config/indicators.toml
+)
+"""One row per indicator code ever in the catalogue (upserted at every run, never deleted)."""
+
+etl_run = Table(
+    "etl_run",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("reason", Text),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Column("input_fingerprint", Text),
+    Column("values_added", Integer),
+    Column("values_changed", Integer),
+    Column("values_unchanged", Integer),
+    Column("values_removed", Integer),  # extra: keys current before and absent from the new version
+    Column("error_count", Integer),
+    Column("warning_count", Integer),
+    Column("flow_run_id", Text),
+    Column("message", Text),
+    Column("host", Text),  # extra: host and process that started the run, to tell a dead run from a live one
+    Column("pid", Integer),
+    CheckConstraint(_in("status", RUN_STATUSES), name="ck_etl_run_status"),
+    CheckConstraint(_in("trigger", RUN_TRIGGERS), name="ck_etl_run_trigger"),
+)
+"""One row per run of the yearly flow."""
+Index("ix_etl_run_year", etl_run.c.year, etl_run.c.status)
+
+indicator_value = Table(
+    "indicator_value",
+    metadata,
+    Column("value_id", ID, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("region_code", Text, ForeignKey("region.region_code"), nullable=False),
+    Column("indicator_code", Text, ForeignKey("indicator.indicator_code"), nullable=False),
+    Column("value", Double),
+    Column("numerator", Double),
+    Column("denominator", Double),
+    Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
+    Column("is_current", Boolean, nullable=False),
+)
+"""Every value ever loaded: one row per year per region per indicator per version."""
+Index(
+    "uq_indicator_value_current",
+    indicator_value.c.year,
+    indicator_value.c.region_code,
+    indicator_value.c.indicator_code,
+    unique=True,
+    sqlite_where=indicator_value.c.is_current,
+    postgresql_where=indicator_value.c.is_current,
+)
+Index("ix_indicator_value_key", indicator_value.c.year, indicator_value.c.indicator_code, indicator_value.c.region_code)
+Index("ix_indicator_value_run", indicator_value.c.run_id)
+
+validation_issue = Table(
+    "validation_issue",
+    metadata,
+    Column("issue_id", ID, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("severity", Text, nullable=False),
+    Column("table_name", Text),
+    Column("source_file", Text),
+    Column("source_sheet", Text),
+    Column("source_row", Integer),
+    Column("column_header", Text),
+    Column("cell", Text),
+    Column("value", Text),
+    Column("rule", Text, nullable=False),
+    Column("message_zh", Text),
+    Column("message_en", Text),
+    CheckConstraint("severity IN ('error', 'warning')", name="ck_validation_issue_severity"),
+)
+"""Every error and warning of every run: one row per problem."""
+Index("ix_validation_issue_run", validation_issue.c.run_id)
+
+ISSUE_COLUMNS = (
+    "severity",
+    "table_name",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "column_header",
+    "cell",
+    "value",
+    "rule",
+    "message_zh",
+    "message_en",
+)
+"""The issue frame's columns, in the team's order."""
+
+indicator_contribution = Table(
+    "indicator_contribution",
+    metadata,
+    Column("contribution_id", ID, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("school_code", Text),
+    Column("indicator_code", Text, nullable=False),
+    Column("numerator", Double),
+    Column("denominator", Double),
+)
+"""The current version's per-school share of each county's numerator and denominator; school_code NULL for county-wide terms."""
+Index(
+    "ix_indicator_contribution_key",
+    indicator_contribution.c.year,
+    indicator_contribution.c.indicator_code,
+    indicator_contribution.c.county_code,
+)
+
+
+def _school_table(name: str) -> Table:
+    spec = TABLES[name]
+    dtypes = staged_dtypes(name)
+    contract = [Column(c.name, POLARS_TO_SQL[dtypes[c.name]], nullable=c.name not in spec.key) for c in spec.columns]
+    provenance = [Column(p, POLARS_TO_SQL[dtypes[p]]) for p in PROVENANCE_COLUMNS]
+    return Table(
+        name,
+        metadata,
+        Column("year", Integer, nullable=False),
+        Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
+        *contract,
+        *provenance,
+        PrimaryKeyConstraint("year", *spec.key, name=f"pk_{name}"),
+    )
+
+
+SCHOOL_TABLES: dict[str, Table] = {name: _school_table(name) for name in TABLES}
+"""The validated input of the current version of each year, one table per contract table, keyed by year and the table's key."""
+
+YEAR_REPLACED_TABLES: tuple[Table, ...] = (*SCHOOL_TABLES.values(), indicator_contribution)
+"""Tables that hold one version per year: a successful run deletes the year's rows and inserts its own."""
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+"""One row per migration step applied."""
+
+INDICATOR_CURRENT_SQL = """
+CREATE VIEW indicator_current AS
+SELECT
+    v.year,
+    v.region_code,
+    r.region_level,
+    r.name_zh AS region_name_zh,
+    r.name_en AS region_name_en,
+    v.indicator_code,
+    i.name_zh AS indicator_name_zh,
+    i.name_en AS indicator_name_en,
+    i.section,
+    i.unit,
+    i.unit_zh,
+    i.unit_en,
+    v.value,
+    v.numerator,
+    v.denominator,
+    v.run_id
+FROM indicator_value v
+JOIN region r ON r.region_code = v.region_code
+JOIN indicator i ON i.indicator_code = v.indicator_code
+WHERE v.is_current
+"""
+"""The current values with region level and names, indicator names and unit: one row per year per region per indicator."""
+
+VIEWS: dict[str, str] = {"indicator_current": INDICATOR_CURRENT_SQL}
+"""Every view's DDL by name, created by the migrations."""
+
+view_metadata = MetaData()
+"""Typed stand-ins of the views, for SELECTs only: never created as tables."""
+
+indicator_current = Table(
+    "indicator_current",
+    view_metadata,
+    Column("year", Integer),
+    Column("region_code", Text),
+    Column("region_level", Text),
+    Column("region_name_zh", Text),
+    Column("region_name_en", Text),
+    Column("indicator_code", Text),
+    Column("indicator_name_zh", Text),
+    Column("indicator_name_en", Text),
+    Column("section", Text),
+    Column("unit", Text),
+    Column("unit_zh", Text),
+    Column("unit_en", Text),
+    Column("value", Double),
+    Column("numerator", Double),
+    Column("denominator", Double),
+    Column("run_id", Integer),
+)
+"""The indicator_current view's columns, typed, for selects."""

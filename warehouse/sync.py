@@ -1,0 +1,81 @@
+"""Copy the catalogue and the region hierarchy from config/ into the warehouse (upsert, never delete).
+
+Rows are never deleted: values loaded under an older region file or catalogue still reference them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+from config.models import Catalogue, RegionTree
+from warehouse.engine import write_transaction
+from warehouse.schema import indicator, region
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert ``rows`` into ``table``, updating every non-key column of rows whose primary key exists; returns the row count."""
+    if not rows:
+        return 0
+    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(conn.dialect.name)
+    if dialect_insert is None:
+        raise NotImplementedError(f"upsert is implemented for SQLite and PostgreSQL, not {conn.dialect.name}")
+    statement = dialect_insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates), list(rows))
+    return len(rows)
+
+
+def sync_catalogue(conn: Connection, catalogue: Catalogue) -> int:
+    """Upsert one ``indicator`` row per catalogue code (names, unit, kind, report figure, catalogue order); returns the count."""
+    rows = [
+        {
+            "indicator_code": item.code,
+            "name_zh": item.name_zh,
+            "name_en": item.name_en,
+            "section": item.section,
+            "section_name_zh": catalogue.sections[item.section].get("name_zh"),
+            "section_name_en": catalogue.sections[item.section].get("name_en"),
+            "kind": item.kind,
+            "unit": item.unit,
+            "unit_zh": item.unit_zh,
+            "unit_en": item.unit_en,
+            "scale": float(item.scale),
+            "levels": item.levels,
+            "definition": item.definition,
+            "base_code": item.base,
+            "stage": item.stage,
+            "measure": item.measure,
+            "report_figure": item.report,
+            "report_text": item.report_text,
+            "catalogue_order": position,
+        }
+        for position, item in enumerate(catalogue.indicators, start=1)
+    ]
+    return upsert(conn, indicator, rows)
+
+
+def sync_regions(conn: Connection, regions: RegionTree) -> int:
+    """Upsert one ``region`` row per region of the file; returns the count."""
+    rows = [
+        {
+            "region_code": item.code,
+            "name_zh": item.name_zh,
+            "name_en": item.name_en,
+            "region_level": item.level,
+            "parent_code": item.parent_code,
+        }
+        for item in regions.regions
+    ]
+    return upsert(conn, region, rows)
+
+
+def sync_configuration(engine: Engine, catalogue: Catalogue, regions: RegionTree) -> None:
+    """Sync the catalogue and the region tree in one write transaction (on SQLite it queues for the write lock up front)."""
+    with write_transaction(engine) as conn:
+        sync_catalogue(conn, catalogue)
+        sync_regions(conn, regions)
