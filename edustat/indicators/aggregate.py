@@ -1,0 +1,78 @@
+"""Σ numerator / Σ denominator at every level: contributions rolled up to each county and its ancestors."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from config.models import Catalogue, RegionTree
+from edustat.indicators.common import exact_sum, from_fixed_point
+from edustat.indicators.values import finish_values
+
+AGGREGATED_KINDS = ("ratio", "sum", "count")
+"""Kinds computed from contributions; growth and balance have their own modules."""
+
+ANCESTRY_SCHEMA = {"county_code": pl.String, "region_code": pl.String, "region_level": pl.String}
+
+
+def ancestry_frame(regions: RegionTree) -> pl.DataFrame:
+    """One row per county per region it rolls up into, the county itself included."""
+    return pl.DataFrame(regions.ancestry(), schema=ANCESTRY_SCHEMA, orient="row")
+
+
+def _specs(catalogue: Catalogue) -> pl.LazyFrame:
+    indicators = [i for i in catalogue.indicators if i.kind in AGGREGATED_KINDS]
+    return pl.LazyFrame(
+        {
+            "indicator_code": [i.code for i in indicators],
+            "kind": [i.kind for i in indicators],
+            "scale": [float(i.scale) for i in indicators],
+            "is_county_only": [i.levels == "county" for i in indicators],
+        },
+        schema={"indicator_code": pl.String, "kind": pl.String, "scale": pl.Float64, "is_county_only": pl.Boolean},
+    )
+
+
+def aggregate(
+    contributions: pl.DataFrame | pl.LazyFrame, ancestry: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue
+) -> pl.DataFrame:
+    """One row per region of ``ancestry`` per ratio, sum and count indicator of the catalogue.
+
+    Sums are exact (fixed point at DECIMALS), so the result does not depend on row order.
+    ratio: value = scale × Σ numerator / Σ denominator, NULL when Σ denominator is 0 (no rows included);
+    numerator and denominator are the sums (0 over no rows).
+    sum, count: value = numerator = Σ numerator (0 over no rows); denominator NULL.
+    County-only indicators appear at county level only. Contribution rows of counties outside
+    ``ancestry`` and codes outside the catalogue are ignored.
+    """
+    ancestry = ancestry.lazy()
+    # Summing to counties first makes the join to the ancestors cheap (thousands of rows, not millions).
+    sums = (
+        contributions.lazy()
+        .group_by("county_code", "indicator_code")
+        .agg(exact_sum("numerator"), exact_sum("denominator"))
+        .join(ancestry.select("county_code", "region_code"), on="county_code", how="inner")
+        .group_by("region_code", "indicator_code")
+        .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+        .with_columns(from_fixed_point("numerator"), from_fixed_point("denominator"))
+    )
+    grid = (
+        ancestry.select("region_code", "region_level")
+        .unique()
+        .join(_specs(catalogue), how="cross")
+        .filter(~pl.col("is_county_only") | (pl.col("region_level") == "county"))
+    )
+    is_ratio = pl.col("kind") == "ratio"
+    numerator = pl.col("numerator").fill_null(0.0)
+    denominator = pl.col("denominator").fill_null(0.0)
+    rolled = (
+        grid.join(sums, on=["region_code", "indicator_code"], how="left")
+        .with_columns(numerator.alias("numerator"), pl.when(is_ratio).then(denominator).alias("denominator"))
+        .with_columns(
+            pl.when(~is_ratio)
+            .then(pl.col("numerator"))
+            .when(pl.col("denominator") != 0)
+            .then(pl.col("scale") * pl.col("numerator") / pl.col("denominator"))
+            .alias("value")
+        )
+    )
+    return finish_values(rolled, catalogue)
