@@ -1,0 +1,248 @@
+"""The I/O edge of ingest: one input file → its sheets as frames of raw strings, or issues saying why not.
+
+Nothing that a file holds may raise out of ``read_file``: a damaged, empty, encrypted or oversized
+file becomes one error issue, and reading goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from config.models import Limits
+from schemas.issues import empty_issues, issue, issue_frame
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+"""First bytes of an OLE compound file: an old .xls, or an encrypted (password-protected) .xlsx."""
+
+ZIP_MAGIC = b"PK"
+
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet (or CSV file) as read: every cell a string or null, no header recognised yet.
+
+    ``data`` has one String column per sheet column, named by its Excel letter ("A", "B", …); its row
+    i is the sheet's Excel row ``first_row + i``. ``sheet_count`` is the number of sheets of the
+    workbook the sheet came from (1 for a CSV file).
+    """
+
+    source_file: str
+    source_sheet: str
+    data: pl.DataFrame
+    first_row: int = 1
+    first_column: int = 0
+    is_visible: bool = True
+    sheet_count: int = 1
+
+    @property
+    def file_stem(self) -> str:
+        """The file name without folder and extension."""
+        return Path(self.source_file).stem
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters of a 0-based column index: 0 → "A", 27 → "AB"."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as a posix string (the file name alone when it is not below root)."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _file_issue(source_file: str, rule: str, **fields: object) -> pl.DataFrame:
+    return issue_frame([issue(rule, "error", source_file=source_file, **fields)])
+
+
+def _archive_refusal(data: bytes, limits: Limits) -> tuple[str, dict[str, object]] | None:
+    """Why a zip container must not be opened, judged from its central directory only; None when it may."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            declared = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error):
+        return "not_a_workbook", {}
+    if declared > limits.max_uncompressed_bytes:
+        return "file_too_large", {
+            "size_mb": f"{declared / _MIB:.1f}",
+            "limit_mb": f"{limits.max_uncompressed_bytes / _MIB:.1f}",
+        }
+    ratio = declared / len(data)
+    if ratio > limits.max_compression_ratio:
+        return "compression_ratio_too_high", {"ratio": f"{ratio:.0f}", "limit": f"{limits.max_compression_ratio:g}"}
+    return None
+
+
+def _archive_damage(data: bytes) -> str | None:
+    """The first member whose content does not match its checksum, or None.
+
+    Reading is bounded by the declared sizes checked before, so a member that lies about its size
+    fails its checksum here instead of expanding without bound inside the spreadsheet reader.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.testzip()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error) as error:
+        return str(error) or type(error).__name__
+
+
+def _is_panic(error: BaseException) -> bool:
+    # A Rust panic inside calamine surfaces as pyo3's PanicException, a BaseException subclass.
+    return type(error).__name__ == "PanicException"
+
+
+def _load_sheets(data: bytes, source_file: str) -> tuple[list[RawSheet], list[dict]]:
+    reader = fastexcel.read_excel(data)
+    names = reader.sheet_names
+    sheets: list[RawSheet] = []
+    problems: list[dict] = []
+    for index, name in enumerate(names):
+        try:
+            # skip_rows=0 keeps leading empty rows (as nulls), so frame row i is Excel row i + 1.
+            sheet = reader.load_sheet(index, header_row=None, dtypes="string", skip_rows=0)
+            frame = sheet.to_polars()
+            absolute = [info.absolute_index for info in sheet.available_columns()]
+        except fastexcel.FastExcelError as error:
+            problems.append(issue("unreadable_sheet", "error", source_file=source_file, source_sheet=name, detail=_short(error)))
+            continue
+        except BaseException as error:
+            if not _is_panic(error):
+                raise
+            problems.append(issue("unreadable_sheet", "error", source_file=source_file, source_sheet=name, detail=_short(error)))
+            continue
+        frame = frame.rename(dict(zip(frame.columns, (column_letter(i) for i in absolute), strict=True)))
+        frame = frame.with_columns(pl.all().cast(pl.String))
+        sheets.append(
+            RawSheet(
+                source_file=source_file,
+                source_sheet=name,
+                data=frame,
+                first_row=1,
+                first_column=min(absolute, default=0),
+                is_visible=str(sheet.visible) == "visible",
+                sheet_count=len(names),
+            )
+        )
+    return sheets, problems
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _read_workbook(data: bytes, source_file: str, suffix: str, limits: Limits) -> tuple[list[RawSheet], pl.DataFrame]:
+    is_zip = data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data))
+    is_ole = data.startswith(OLE_MAGIC)
+    if is_zip:
+        refusal = _archive_refusal(data, limits)
+        if refusal is not None:
+            rule, fields = refusal
+            return [], _file_issue(source_file, rule, **fields)
+        damage = _archive_damage(data)
+        if damage is not None:
+            return [], _file_issue(source_file, "unreadable_file", detail=f"damaged archive member {damage}")
+    elif suffix == ".xlsx" and not is_ole:
+        return [], _file_issue(source_file, "not_a_workbook")
+    try:
+        sheets, problems = _load_sheets(data, source_file)
+    except fastexcel.FastExcelError as error:
+        if is_ole and suffix == ".xlsx":
+            # An encrypted .xlsx is an OLE container that calamine cannot open as a legacy .xls either.
+            return [], _file_issue(source_file, "password_protected")
+        return [], _file_issue(source_file, "unreadable_file", detail=_short(error))
+    except BaseException as error:
+        if not _is_panic(error):
+            raise
+        return [], _file_issue(source_file, "unreadable_file", detail=_short(error))
+    return sheets, issue_frame(problems)
+
+
+def decode_text(data: bytes) -> str | None:
+    """The text of a CSV file: UTF-8 (a BOM dropped), else GB18030 (a superset of GBK); None when neither fits."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def parse_csv(text: str) -> pl.DataFrame:
+    """Every record of a CSV text as one row of String columns named A, B, …; short records padded with null."""
+    width = max((len(record) for record in csv.reader(io.StringIO(text))), default=0)
+    if width == 0:
+        return pl.DataFrame()
+    # polars takes its width from the first line, so a title line above the header would cut the
+    # table to one column; a synthetic header line of the true width avoids that.
+    names = [column_letter(i) for i in range(width)]
+    header = ",".join(names)
+    return pl.read_csv(
+        (header + "\n" + text).encode("utf-8"),
+        has_header=True,
+        infer_schema=False,
+    )
+
+
+def _read_csv(data: bytes, source_file: str) -> tuple[list[RawSheet], pl.DataFrame]:
+    text = decode_text(data)
+    if text is None:
+        return [], _file_issue(source_file, "undecodable_csv")
+    try:
+        frame = parse_csv(text)
+    except (pl.exceptions.PolarsError, csv.Error, ValueError) as error:
+        return [], _file_issue(source_file, "unreadable_file", detail=_short(error))
+    stem = Path(source_file).stem
+    return [RawSheet(source_file=source_file, source_sheet=stem, data=frame)], empty_issues()
+
+
+def read_file(path: Path, root: Path, limits: Limits) -> tuple[list[RawSheet], pl.DataFrame]:
+    """Every sheet of one input file (one RawSheet per sheet; one for a CSV), and the issues of reading it.
+
+    A file that cannot be read safely yields no sheets and one error issue naming the file.
+    """
+    source_file = relative_name(Path(path), Path(root))
+    try:
+        return _read_any(Path(path), source_file, limits)
+    except Exception as error:
+        # Last line of defence of the contract's "no input ends in a traceback": the narrower handlers
+        # above name the known failures; anything else still becomes an issue on this file.
+        return [], _file_issue(source_file, "unreadable_file", detail=f"{type(error).__name__}: {_short(error)}")
+
+
+def _read_any(path: Path, source_file: str, limits: Limits) -> tuple[list[RawSheet], pl.DataFrame]:
+    try:
+        size = Path(path).stat().st_size
+        if size > limits.max_uncompressed_bytes:
+            return [], _file_issue(
+                source_file,
+                "file_too_large",
+                size_mb=f"{size / _MIB:.1f}",
+                limit_mb=f"{limits.max_uncompressed_bytes / _MIB:.1f}",
+            )
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return [], _file_issue(source_file, "unreadable_file", detail=_short(error))
+    if not data:
+        return [], _file_issue(source_file, "empty_file")
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(data, source_file)
+    return _read_workbook(data, source_file, suffix, limits)

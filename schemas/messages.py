@@ -1,0 +1,188 @@
+"""Every validation message, in Chinese and English, keyed by rule code: one entry per rule.
+
+Templates use ``{field}`` placeholders. ``render`` fills them from Python values (one issue);
+``render_exprs`` fills them from columns of a frame (one issue per row), so that thousands of
+offending cells get their messages without a Python loop.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Message:
+    """The Chinese and English template of one rule."""
+
+    zh: str
+    en: str
+
+
+MESSAGES: dict[str, Message] = {
+    # --- files (read) ---
+    "empty_file": Message("文件为空", "the file is empty"),
+    "not_a_workbook": Message(
+        "文件不是有效的 xlsx 工作簿（不是 zip 压缩包，可能已损坏或扩展名错误）",
+        "the file is not a valid .xlsx workbook (not a zip archive: damaged or wrongly named)",
+    ),
+    "password_protected": Message(
+        "工作簿受密码保护或不是 xlsx 格式，请取消密码后另存为 .xlsx",
+        "the workbook is password-protected or not an xlsx; remove the password and save it as .xlsx",
+    ),
+    "file_too_large": Message(
+        "文件解压后共 {size_mb} MB，超过上限 {limit_mb} MB，未读取",
+        "the file expands to {size_mb} MB, beyond the limit of {limit_mb} MB; not read",
+    ),
+    "compression_ratio_too_high": Message(
+        "文件压缩比 {ratio} 超过上限 {limit}，未读取",
+        "the file's compression ratio {ratio} exceeds the limit of {limit}; not read",
+    ),
+    "unreadable_file": Message("无法读取文件：{detail}", "the file cannot be read: {detail}"),
+    "unreadable_sheet": Message("无法读取工作表：{detail}", "the sheet cannot be read: {detail}"),
+    "undecodable_csv": Message(
+        "CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码",
+        "the CSV file is neither UTF-8 nor GBK/GB18030 encoded",
+    ),
+    # --- sheets and headers (normalize) ---
+    "unknown_sheet": Message(
+        "无法识别的工作表“{sheet}”，已跳过；工作表名应为：{expected}",
+        "unknown sheet '{sheet}' skipped; a sheet must be named one of: {expected}",
+    ),
+    "header_not_found": Message(
+        "在前 {rows} 个非空行中未找到{table_zh}表的表头",
+        "no header row of table {table} found in the first {rows} non-empty rows",
+    ),
+    "unknown_column": Message("未知列“{column_header}”，已忽略", "unknown column '{column_header}' ignored"),
+    "duplicate_column": Message(
+        "列“{column_header}”与第 {first_cell} 列重复，已忽略",
+        "column '{column_header}' repeats column {first_cell}; ignored",
+    ),
+    "missing_column": Message(
+        "缺少必填列“{column_zh}”（表头在第 {header_row} 行）",
+        "required column {column} ({column_zh}) is missing (header row {header_row})",
+    ),
+    "missing_value": Message("{column_zh}为空（必填）", "{column} is empty (required)"),
+    "not_a_number": Message("{column_zh}“{value}”不是数字", "{column} '{value}' is not a number"),
+    "not_integer": Message("{column_zh}“{value}”不是整数", "{column} '{value}' is not a whole number"),
+    "bad_code": Message("{column_zh}“{value}”应为 {digits} 位数字", "{column} '{value}' must be {digits} digits"),
+    "unknown_stage": Message(
+        "学段“{value}”无法识别，应为：{expected_zh}",
+        "unknown stage '{value}'; expected one of: {expected_en}",
+    ),
+    "unknown_ownership": Message(
+        "举办者类型“{value}”无法识别，应为公办或民办",
+        "unknown ownership '{value}'; expected public or private (公办/民办)",
+    ),
+    "not_yes_no": Message("{column_zh}“{value}”应为是或否", "{column} '{value}' must be yes or no"),
+    "total_mismatch": Message(
+        "合计行的{column_zh}为 {value}，但各行之和为 {sum}",
+        "the total row's {column} is {value} but the rows sum to {sum}",
+    ),
+    # --- one table (pandera) ---
+    "negative_value": Message("{column_zh}（{value}）不能为负数", "{column} ({value}) must not be negative"),
+    "unknown_school_type": Message(
+        "办学类型代码“{value}”不在代码表中", "school_type_code '{value}' is not in the code list"
+    ),
+    "unknown_urban_rural": Message(
+        "城乡分类代码“{value}”不在代码表中", "urban_rural_code '{value}' is not in the code list"
+    ),
+    "entrants_exceed_students": Message(
+        "招生数（{entrants}）大于在校生数（{students}）", "entrants ({entrants}) exceed students ({students})"
+    ),
+    "classes_missing": Message(
+        "在校生数为 {students}，但班数为 {classes}", "classes is {classes} although students is {students}"
+    ),
+    "large_classes_exceed_classes": Message(
+        "56-65人班数（{classes_56_65}）与66人及以上班数（{classes_66_plus}）之和大于班数（{classes}）",
+        "classes_56_65 ({classes_56_65}) + classes_66_plus ({classes_66_plus}) exceed classes ({classes})",
+    ),
+    "teachers_exceed_staff": Message(
+        "专任教师数（{teachers}）大于教职工数（{staff}）", "teachers ({teachers}) exceed staff ({staff})"
+    ),
+    "exceeds_teachers": Message(
+        "{column_zh}（{value}）大于专任教师数（{teachers}）", "{column} ({value}) exceeds teachers ({teachers})"
+    ),
+    "public_funds_exceed_budget": Message(
+        "公用经费拨付（{public_funds_10k_yuan}）大于一般公共预算教育支出（{budget_10k_yuan}）",
+        "public_funds_10k_yuan ({public_funds_10k_yuan}) exceeds budget_10k_yuan ({budget_10k_yuan})",
+    ),
+    "inclusive_required": Message(
+        "民办幼儿园必须填写是否普惠性", "is_inclusive is required for a private kindergarten"
+    ),
+    "schema_error": Message(
+        "表结构检查失败：{check}（{value}）", "schema check failed: {check} ({value})"
+    ),
+    # --- across tables and files (cross_table) ---
+    "duplicate_key": Message(
+        "{key_zh}“{value}”重复，另见：{others_zh}", "duplicate {key_en} '{value}'; also at: {others_en}"
+    ),
+    "unknown_school": Message(
+        "学校标识码“{value}”不在学校名录中", "school_code '{value}' is not in the schools table"
+    ),
+    "stage_not_allowed": Message(
+        "办学类型为 {school_type_code} 的学校不能有学段“{stage_zh}”",
+        "a school of type {school_type_code} cannot report stage {value}",
+    ),
+    "unknown_county": Message(
+        "行政区划代码“{value}”不是本区域配置中的县", "county_code '{value}' is not a county of the region configuration"
+    ),
+    "missing_sheet": Message(
+        "输入中没有{table_zh}表（工作表名：{expected}）", "no sheet of table {table} in the input (sheet names: {expected})"
+    ),
+    "missing_population": Message(
+        "{county_name_zh}（{county_code}）有学校但没有人口数据", "county {county_code} ({county_name_en}) has schools but no population row"
+    ),
+    "pupil_teacher_ratio": Message(
+        "{stage_zh}生师比 {ratio}（在校生 {students} / 专任教师 {teachers}）超出 {min}–{max}",
+        "pupil-teacher ratio {ratio} of stage {stage} (students {students} / teachers {teachers}) outside {min}–{max}",
+    ),
+    "students_change": Message(
+        "在校生数由上年的 {previous} 变为 {students}，变化 {change_pct}% 超过 {limit_pct}%",
+        "students changed from {previous} last year to {students}, by {change_pct}%, beyond {limit_pct}%",
+    ),
+}
+"""Every rule code → its message templates."""
+
+
+def stage_choices(stages: dict) -> dict[str, str]:
+    """Message fields listing the stages of ``stages`` (rules.stages): expected_zh and expected_en."""
+    return {
+        "expected_zh": "、".join(info.name_zh for info in stages.values()),
+        "expected_en": ", ".join(stages),
+    }
+
+
+def _fields(template: str) -> list[tuple[str, str | None]]:
+    return [(literal, field) for literal, field, _, _ in string.Formatter().parse(template)]
+
+
+def render(rule: str, **fields: object) -> tuple[str, str]:
+    """(message_zh, message_en) of one issue of ``rule`` with its placeholders filled from ``fields``."""
+    message = MESSAGES[rule]
+    return message.zh.format(**fields), message.en.format(**fields)
+
+
+def _expr(template: str, fields: dict[str, object]) -> pl.Expr:
+    parts: list[pl.Expr] = []
+    for literal, field in _fields(template):
+        if literal:
+            parts.append(pl.lit(literal, dtype=pl.String))
+        if field is None:
+            continue
+        value = fields.get(field, pl.col(field))
+        expr = value if isinstance(value, pl.Expr) else pl.lit(str(value), dtype=pl.String)
+        parts.append(expr.cast(pl.String).fill_null(""))
+    return pl.concat_str(parts) if parts else pl.lit("", dtype=pl.String)
+
+
+def render_exprs(rule: str, **fields: object) -> tuple[pl.Expr, pl.Expr]:
+    """(message_zh, message_en) expressions of ``rule``: one message per row of the frame they run on.
+
+    A placeholder takes the value given in ``fields`` (an expression or a constant); otherwise the
+    frame's column of the same name.
+    """
+    message = MESSAGES[rule]
+    return _expr(message.zh, fields).alias("message_zh"), _expr(message.en, fields).alias("message_en")

@@ -1,0 +1,98 @@
+"""Run each table's Pandera schema over its staged frame and turn every failure into an issue.
+
+Grain of the result: one issue per offending cell (column checks, cross-field checks on their main
+column) or per schema-level failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandera.polars as pa
+import polars as pl
+
+from config.models import Rules
+from schemas.enrollment import enrollment_schema
+from schemas.facilities import facilities_schema
+from schemas.funding import funding_schema
+from schemas.issues import concat_issues, empty_issues, issues_from
+from schemas.locate import locate
+from schemas.messages import MESSAGES, stage_choices
+from schemas.population import population_schema
+from schemas.schools import schools_schema
+from schemas.security import security_schema
+from schemas.staff import staff_schema
+from schemas.tables import TABLES
+
+SCHEMAS: dict[str, Callable[[Rules], pa.DataFrameSchema]] = {
+    "schools": schools_schema,
+    "enrollment": enrollment_schema,
+    "staff": staff_schema,
+    "security": security_schema,
+    "facilities": facilities_schema,
+    "funding": funding_schema,
+    "population": population_schema,
+}
+"""Table name → builder of its Pandera schema from the config rules."""
+
+BUILTIN_CHECK_RULES = {
+    "greater_than_or_equal_to": "negative_value",
+    "str_matches": "bad_code",
+}
+"""Pandera built-in check name → rule code; custom checks are named by their rule code."""
+
+SKIPPED_CHECKS = ("not_nullable",)
+"""Failures already reported during ingest, where the clerk's text is still known: an empty required
+cell (missing_value), an unconvertible one (its own rule) or a missing column (missing_column)."""
+
+
+def table_schema(table: str, rules: Rules) -> pa.DataFrameSchema:
+    """The Pandera schema that enforces the contract rules of ``table``."""
+    return SCHEMAS[table](rules)
+
+
+def _rule(check: pl.Expr) -> pl.Expr:
+    builtin = check.str.extract(r"^([A-Za-z_]+)").replace_strict(BUILTIN_CHECK_RULES, default="schema_error")
+    return pl.when(check.is_in(list(MESSAGES))).then(check).otherwise(builtin)
+
+
+def failure_issues(
+    failure_cases: pl.DataFrame, table: str, frame: pl.DataFrame, headers: pl.DataFrame, rules: Rules
+) -> pl.DataFrame:
+    """One issue per row of Pandera's ``failure_cases`` for ``frame`` (one per offending cell or schema failure)."""
+    spec = TABLES[table]
+    failures = failure_cases.filter(~pl.col("check").is_in(list(SKIPPED_CHECKS))).with_columns(
+        _rule(pl.col("check")).alias("__rule"),
+        pl.col("failure_case").alias("value"),
+    )
+    is_cell = (pl.col("index").is_not_null() & (pl.col("schema_context") == "Column")).fill_null(False)
+    located_rows = failures.filter(is_cell)
+    schema_level = failures.filter(~is_cell)
+    frames: list[pl.DataFrame] = []
+    frames.append(issues_from(schema_level, "schema_error", "error", table_name=table))
+    if located_rows.height:
+        rows = frame.with_row_index("__index").with_columns(pl.col("__index").cast(pl.Int64))
+        joined = located_rows.with_columns(pl.col("index").cast(pl.Int64).alias("__index")).join(
+            rows, on="__index", how="left", suffix="__table"
+        )
+        names = {c.name: c.header_zh for c in spec.columns}
+        code_digits = {c.name: str(c.digits or "") for c in spec.columns}
+        for (column, rule), group in joined.group_by(["column", "__rule"], maintain_order=True):
+            located = locate(group, table, column, headers)
+            frames.append(
+                issues_from(
+                    located, rule, "error", table_name=table, column=column,
+                    column_zh=names.get(column, column), digits=code_digits.get(column, ""),
+                    **stage_choices(rules.stages),
+                )
+            )
+    return concat_issues(frames)
+
+
+def validate_table(table: str, frame: pl.DataFrame, headers: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Every failure of ``table``'s schema on its staged ``frame``, as issues (empty when the frame is valid)."""
+    try:
+        table_schema(table, rules).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return failure_issues(errors.failure_cases, table, frame, headers, rules)
+    return empty_issues()
