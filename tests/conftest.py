@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -31,16 +33,26 @@ def _postgres_param() -> list:
     return [pytest.param(url, id="postgres", marks=pytest.mark.skipif(url is None, reason=reason))]
 
 
-@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"), *_postgres_param()])
-def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+WAREHOUSE_PARAMS = [pytest.param("sqlite", id="sqlite"), *_postgres_param()]
+
+
+@pytest.fixture(params=WAREHOUSE_PARAMS)
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty warehouse: a SQLite file, or a new schema on the test PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+    with fresh_warehouse(request.param, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_warehouse(kind: str, directory: Path) -> Iterator[str]:
+    """An empty warehouse for ``kind`` ("sqlite" or a PostgreSQL URL), dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'warehouse.db'}"
         return
     import sqlalchemy as sa
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    base = sa.make_url(request.param).set(drivername="postgresql+psycopg")
+    base = sa.make_url(kind).set(drivername="postgresql+psycopg")
     admin = sa.create_engine(base)
     with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))

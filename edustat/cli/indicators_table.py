@@ -30,13 +30,11 @@ def published_columns(values: pl.DataFrame, catalogue: Catalogue, year: int) -> 
 def display_frame(values: pl.DataFrame) -> pl.DataFrame:
     """The terminal view: region, code, names, value rounded for reading, unit, published figure, match."""
     return values.select(
-        "region_code",
-        "region_name_zh",
-        "indicator_code",
-        "indicator_name_zh",
-        "indicator_name_en",
+        pl.col("region_name_zh").alias("region"),
+        pl.col("indicator_code").alias("code"),
+        pl.col("indicator_name_zh").alias("名称"),
         pl.col("value").round(DISPLAY_DECIMALS),
-        "unit_zh",
-        "published",
+        pl.col("unit_zh").alias("unit"),
+        pl.col("published").alias("report"),
         pl.when(pl.col("matches")).then(pl.lit("✓")).when(pl.col("matches").not_()).then(pl.lit("✗")).alias("match"),
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import Enum
 from pathlib import Path
 
 import polars as pl
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -35,9 +39,7 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 def write_frame(frame: pl.DataFrame, output_format: OutputFormat, out: Path | None) -> None:
     """Write ``frame`` in ``output_format`` to ``out`` (stdout when None, except for XLSX)."""
     if output_format is OutputFormat.table:
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
-            text = str(frame)
-        _emit(text + "\n", out)
+        _emit(render_table(frame), out)
     elif output_format is OutputFormat.csv:
         _emit(neutralise_formulas(frame).write_csv(), out)
     elif output_format is OutputFormat.json:
@@ -45,6 +47,18 @@ def write_frame(frame: pl.DataFrame, output_format: OutputFormat, out: Path | No
     else:
         target = out or Path("export.xlsx")
         neutralise_formulas(frame).write_excel(target, autofit=True)
+
+
+def render_table(frame: pl.DataFrame) -> str:
+    """The frame as a terminal table that keeps Chinese text aligned; empty cells show as —."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    for name, dtype in frame.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+    for row in frame.iter_rows():
+        table.add_row(*("—" if cell is None else str(cell) for cell in row))
+    console = Console(width=200, record=True, file=io.StringIO(), highlight=False)
+    console.print(table)
+    return console.export_text()
 
 
 def _emit(text: str, out: Path | None) -> None:

@@ -1,0 +1,65 @@
+"""The `edustat` command as a user runs it: a separate process, its exit codes and what it prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EDUSTAT = str(Path(sys.executable).with_name("edustat"))
+COMMANDS = ["run", "sample", "indicators", "demo"]
+
+
+def edustat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `edustat` script."""
+    return subprocess.run(
+        [EDUSTAT, *args], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, tmp_path: Path) -> None:
+    result = edustat(command, "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "--" in result.stdout
+
+
+def test_wrong_usage_exits_2(tmp_path: Path) -> None:
+    assert edustat("run", "--input", str(tmp_path), cwd=tmp_path).returncode == 2  # no --year
+    assert edustat("run", "--year", "2020", "--input", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
+
+
+def test_sample_run_indicators(tmp_path: Path, prefect_api_url: str) -> None:
+    env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+    assert edustat("sample", "--out", "data", "--years", "2019", "2020", cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["2019", "2020"]
+    for year in ("2019", "2020"):
+        result = edustat("run", "--year", year, "--input", f"data/{year}", "--reason", "first load", cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        assert "succeeded" in result.stdout
+    again = edustat("run", "--year", "2020", "--input", "data/2020", cwd=tmp_path, env=env)
+    assert again.returncode == 0 and "unchanged" in again.stdout
+    exported = edustat("indicators", "--year", "2020", "--level", "prefecture", "--format", "csv", cwd=tmp_path, env=env)
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    ger = next(r for r in rows if r["indicator_code"] == "preschool_ger")
+    assert round(float(ger["value"]), 2) == 95.42  # the figure the 2021 report publishes
+    assert ger["indicator_name_zh"] == "学前三年毛入园率"
+
+
+def test_rejected_run_exits_1_with_location(tmp_path: Path, prefect_api_url: str) -> None:
+    env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+    year_dir = tmp_path / "2020"
+    year_dir.mkdir()
+    (year_dir / "人口.csv").write_text("行政区划代码,3-5岁人口,6-11岁人口,12-14岁人口,15-17岁人口\n622901,abc,1,1,1\n", encoding="utf-8")
+    result = edustat("run", "--year", "2020", "--input", str(year_dir), cwd=tmp_path, env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert "人口.csv" in output and "row 2" in output and "3-5岁人口" in output
