@@ -66,3 +66,9 @@ def fresh_warehouse(kind: str, directory: Path) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _error_workbooks_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Error workbooks of rejected runs go to the test's own folder, not the working directory."""
+    monkeypatch.setenv("EDUSTAT_ERROR_WORKBOOK_DIR", str(tmp_path / "errors"))
