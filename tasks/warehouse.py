@@ -57,7 +57,7 @@ def reject_year(settings: Settings, run_id: int, year: int, issues: pl.DataFrame
     """Store every problem and mark the run rejected; no indicator value changes."""
     message = f"{issues.filter(pl.col('severity') == 'error').height} errors block the load"
     load.record_rejection(get_engine(settings.warehouse_url), run_id, year, issues, message)
-    get_run_logger().warning("run %d of year %d rejected: %s", run_id, year, message)
+    get_run_logger().info("run %d of year %d rejected: %s", run_id, year, message)
     return RunOutcome(run_id=run_id, year=year, status="rejected", issues=issues, error_workbook=error_workbook, message=message)
 
 

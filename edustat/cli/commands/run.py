@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from config import ConfigError
 from edustat.cli.app import app
 from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.outcome import RunOutcome
-from edustat.summary import counts_by, first_problems, location
+from edustat.cli.problems import print_problems
 
 EXIT_CODES = {"succeeded": 0, "unchanged": 0, "rejected": 1, "failed": 3}
 """Contract §6: 0 loaded or unchanged, 1 rejected, 2 wrong usage (Typer's own); 3 when the run failed."""
@@ -52,20 +53,7 @@ def print_outcome(outcome: RunOutcome) -> None:
     elif outcome.status == "unchanged":
         console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written")
     elif outcome.status == "failed":
-        console.print(f"[red]{head}[/red] — {outcome.message}; the previous version stays current")
+        console.print(f"[red]{head}[/red] — {escape(outcome.message or '')}; the previous version stays current")
     else:
         console.print(f"[red]{head}[/red] — {outcome.error_count} errors, {outcome.warning_count} warnings; nothing loaded")
-    if outcome.issues.is_empty():
-        return
-    if outcome.status == "rejected":
-        console.print("\nProblems by file / 按文件:")
-        for row in counts_by(outcome.issues, "source_file").iter_rows(named=True):
-            console.print(f"  {row['source_file']}: {row['errors']} errors, {row['warnings']} warnings")
-        console.print("Problems by rule / 按规则:")
-        for row in counts_by(outcome.issues, "rule").iter_rows(named=True):
-            console.print(f"  {row['rule']}: {row['errors']} errors, {row['warnings']} warnings")
-    console.print("\nFirst problems / 前几个问题:")
-    for row in first_problems(outcome.issues).iter_rows(named=True):
-        console.print(f"  [{row['severity']}] {location(row)}\n      {row['message_zh']}\n      {row['message_en']}")
-    if outcome.error_workbook:
-        console.print(f"\nError workbook / 错误标注工作簿: {outcome.error_workbook}")
+    print_problems(outcome.issues, outcome.error_workbook, by_file=outcome.status == "rejected")

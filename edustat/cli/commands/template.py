@@ -1,0 +1,22 @@
+"""`edustat template`: a blank workbook for a county to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config import load_rules
+from edustat.cli.app import app
+from edustat.cli.common import console
+from edustat.template import write_template
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option("--out", help="Workbook to write, e.g. template.xlsx.", dir_okay=False)],
+) -> None:
+    """A blank county workbook: every sheet, Chinese headers with units, drop-down lists, number checks."""
+    written = write_template(out, load_rules())
+    console.print(f"template written to {written}")

@@ -1,0 +1,40 @@
+"""`edustat validate`: check a year's spreadsheets and write the clerk's error workbook; no warehouse write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from edustat.cli.app import app
+from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console
+from edustat.cli.problems import print_problems
+from edustat.configuration import load_configuration
+from edustat.errorbook import write_error_workbook
+from edustat.settings import load_settings
+from edustat.validation import validate_inputs
+
+
+@app.command()
+def validate(
+    year: YearOption,
+    input: InputOption,
+    out: Annotated[Path | None, typer.Option("--out", help="Error workbook to write (default errors/errors_YEAR.xlsx).", dir_okay=False)] = None,
+    warehouse: WarehouseOption = None,
+    regions: RegionsOption = None,
+) -> None:
+    """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors)."""
+    apply_overrides(warehouse, regions)
+    settings = load_settings()
+    issues = validate_inputs(input, load_configuration(settings.regions_file), settings.warehouse_url, year)
+    errors = issues.filter(pl.col("severity") == "error").height
+    if issues.is_empty():
+        console.print(f"[green]{year}: no problems found / 未发现问题[/green]")
+        raise typer.Exit(0)
+    workbook = write_error_workbook(issues, input, out or settings.error_workbook_dir / f"errors_{year}.xlsx")
+    colour = "red" if errors else "yellow"
+    console.print(f"[{colour}]{year}: {errors} errors, {issues.height - errors} warnings / {errors} 个错误, {issues.height - errors} 个警告[/{colour}]")
+    print_problems(issues, str(workbook), by_file=bool(errors))
+    raise typer.Exit(1 if errors else 0)

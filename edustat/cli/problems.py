@@ -1,0 +1,25 @@
+"""Printing a run's problems for the terminal: counts by file and rule, the first problems, the workbook."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from edustat.cli.common import console
+from edustat.summary import counts_by, first_problems, location
+
+
+def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:
+    """What a clerk or statistician reads about the problems of a year's files."""
+    if issues.is_empty():
+        return
+    if by_file:
+        for title, column in (("Problems by file / 按文件:", "source_file"), ("Problems by rule / 按规则:", "rule")):
+            console.print(f"\n{title}")
+            for row in counts_by(issues, column).iter_rows(named=True):
+                console.print(f"  {row[column] or '(all files)'}: {row['errors']} errors, {row['warnings']} warnings", markup=False)
+    shown = first_problems(issues)
+    console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {issues.height}):")
+    for row in shown.iter_rows(named=True):
+        console.print(f"  [{row['severity']}] {location(row)}\n      {row['message_zh']}\n      {row['message_en']}", markup=False)
+    if error_workbook:
+        console.print(f"\nError workbook / 错误标注工作簿: {error_workbook}", markup=False)
