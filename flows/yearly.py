@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from prefect import flow
+from prefect import flow, unmapped
 
 from edustat.outcome import RunOutcome, Trigger
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
+from tasks.concurrency import year_slot
 from tasks.configure import configure, read_settings
-from tasks.ingest import discover_inputs, fingerprint_inputs, read_workbooks
+from tasks.ingest import discover_inputs, fingerprint_inputs, read_workbook, validate_year
 from tasks.report import has_blocking_errors, publish_issues, write_error_workbook
 from tasks.warehouse import (
     close_unchanged,
@@ -36,14 +37,16 @@ def yearly_flow(year: int, input_dir: str, reason: str | None = None, trigger: T
         if is_unchanged(settings, year, fingerprint):
             return close_unchanged(settings, run_id, year)
         previous_enrollment = read_previous_enrollment(settings, year)
-        staged, issues = read_workbooks(input_dir, configuration, previous_enrollment)
+        parsed = read_workbook.map(files, root=unmapped(input_dir), rules=unmapped(configuration.rules))
+        staged, issues = validate_year(parsed, configuration, previous_enrollment)
         publish_issues(year, issues)
         if has_blocking_errors(issues):
             error_workbook = write_error_workbook(settings, year, input_dir, issues)
             return reject_year(settings, run_id, year, issues, error_workbook)
         result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
         next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
-        return load_year(settings, run_id, year, result, staged, issues, next_year_growth)
+        with year_slot(settings, year, run_id):
+            return load_year(settings, run_id, year, result, staged, issues, next_year_growth)
     except Exception as error:
         # The previous version stays current; the run's row says why it failed.
         return fail_run(settings, run_id, year, str(error))
