@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-ISSUE_COLUMNS: tuple[str, ...] = (
-    "severity",
-    "table_name",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "column_header",
-    "cell",
-    "value",
-    "rule",
-    "message_zh",
-    "message_en",
-)
-"""The validation-issue frame's columns, in order (team brief, contract §3)."""
+from schemas.issues import ISSUE_COLUMNS
+
+
 
 _SEVERITY_RANK = {"error": 0, "warning": 1}
 _LETTER_VALUE = {chr(64 + i): i for i in range(1, 27)} | {"@": 0}

@@ -55,6 +55,31 @@ def with_school(frame: pl.LazyFrame | pl.DataFrame, staged: StagedTables) -> pl.
     )
 
 
+def per_school_stage(
+    staged: StagedTables, left: tuple[str, str], right: tuple[str, str], stages: list[str]
+) -> pl.LazyFrame:
+    """One row per school and stage found in either table, with both columns (null where a side has no row), plus county_code.
+
+    Ratios across two tables (students / teachers, budget / students) keep a stage that only one
+    table reports: it still counts on its own side, as Σ/Σ over all rows requires.
+    """
+    (left_table, left_column), (right_table, right_column) = left, right
+    return with_school(
+        getattr(staged, left_table)
+        .lazy()
+        .select("school_code", "stage", left_column)
+        .join(
+            getattr(staged, right_table).lazy().select("school_code", "stage", right_column),
+            on=["school_code", "stage"],
+            how="full",
+            coalesce=True,
+            maintain_order="left_right",
+        )
+        .filter(pl.col("stage").is_in(stages)),
+        staged,
+    )
+
+
 def school_rows(
     frame: pl.LazyFrame,
     code: str | pl.Expr,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config.models import IndicatorKind, Rules
-from edustat.indicators.common import school_rows, with_school
+from edustat.indicators.common import per_school_stage, school_rows, with_school
 from edustat.staged import StagedTables
 
 
@@ -24,19 +24,7 @@ def contributions(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
     stages = list(rules.stages)
     funding = with_school(staged.funding.lazy().filter(pl.col("stage").is_in(stages)), staged)
     # Budget per student needs both sides: a stage with pupils but no funding row lowers the ratio.
-    per_stage = with_school(
-        staged.funding.lazy()
-        .select("school_code", "stage", "budget_10k_yuan")
-        .join(
-            staged.enrollment.lazy().select("school_code", "stage", "students"),
-            on=["school_code", "stage"],
-            how="full",
-            coalesce=True,
-            maintain_order="left_right",
-        )
-        .filter(pl.col("stage").is_in(stages)),
-        staged,
-    )
+    per_stage = per_school_stage(staged, ("funding", "budget_10k_yuan"), ("enrollment", "students"), stages)
     totals = funding.group_by("county_code", "school_code", maintain_order=True).agg(
         pl.col("budget_10k_yuan", "public_funds_10k_yuan").sum()
     )

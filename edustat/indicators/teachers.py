@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config.models import IndicatorKind, Rules
-from edustat.indicators.common import school_rows, with_school
+from edustat.indicators.common import per_school_stage, school_rows, with_school
 from edustat.staged import StagedTables
 
 RATIO_PREFIX = "pupil_teacher_ratio_"
@@ -24,19 +24,7 @@ def contributions(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
     """Contribution rows: one per school and stage (pupil-teacher ratio), one per school with staff rows otherwise."""
     stages = list(rules.stages)
     # A stage with pupils but no teachers (or the reverse) still counts on its one side.
-    by_stage = with_school(
-        staged.enrollment.lazy()
-        .select("school_code", "stage", "students")
-        .join(
-            staged.staff.lazy().select("school_code", "stage", "teachers"),
-            on=["school_code", "stage"],
-            how="full",
-            coalesce=True,
-            maintain_order="left_right",
-        )
-        .filter(pl.col("stage").is_in(stages)),
-        staged,
-    )
+    by_stage = per_school_stage(staged, ("enrollment", "students"), ("staff", "teachers"), stages)
     staff = (
         with_school(staged.staff.lazy(), staged)
         .group_by("county_code", "school_code", maintain_order=True)
