@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from warehouse.coltypes import utc_now
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseError
-from warehouse.schema import VIEWS, metadata, schema_version
+from warehouse.schema import INDICATOR_WIDE, VIEWS, indicator, indicator_wide_sql, metadata, schema_version
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,28 @@ class Migration:
 
 
 def create_views(conn: Connection) -> None:
-    """(Re)create every view from its plain DDL."""
+    """(Re)create every view: the fixed ones from their plain DDL, then indicator_wide from the indicator table."""
     for name, ddl in VIEWS.items():
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
         conn.execute(text(ddl))
+    refresh_indicator_wide(conn)
+
+
+def refresh_indicator_wide(conn: Connection) -> list[str]:
+    """(Re)create indicator_wide with one column per code of the indicator table (catalogue order); returns those codes.
+
+    Call it inside the transaction that changed the indicator table (sync_catalogue), so that the
+    view always has a column for every code ever synced.
+    """
+    codes = list(conn.scalars(select(indicator.c.indicator_code).order_by(indicator.c.catalogue_order, indicator.c.indicator_code)))
+    try:
+        ddl = indicator_wide_sql(codes, conn.dialect.identifier_preparer.quote_identifier)
+    except ValueError as error:
+        raise WarehouseError(f"cannot build view {INDICATOR_WIDE}: {error}") from error
+    conn.exec_driver_sql(f"DROP VIEW IF EXISTS {INDICATOR_WIDE}")
+    # exec_driver_sql: the DDL holds quoted literals that text() would scan for bind parameters.
+    conn.exec_driver_sql(ddl)
+    return codes
 
 
 def _create_all(conn: Connection) -> None:
@@ -42,6 +60,7 @@ def _create_all(conn: Connection) -> None:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create every table, index and view", _create_all),
+    Migration(2, "analyst views: indicator_wide, indicator_contribution_detail, run_history", create_views),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 

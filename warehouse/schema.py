@@ -7,6 +7,8 @@ indicator_contribution. Extra columns beyond the contract are marked as such.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -240,8 +242,113 @@ WHERE v.is_current
 """
 """The current values with region level and names, indicator names and unit: one row per year per region per indicator."""
 
-VIEWS: dict[str, str] = {"indicator_current": INDICATOR_CURRENT_SQL}
-"""Every view's DDL by name, created by the migrations."""
+INDICATOR_CONTRIBUTION_DETAIL_SQL = """
+CREATE VIEW indicator_contribution_detail AS
+SELECT
+    c.year,
+    c.county_code,
+    r.name_zh AS county_name_zh,
+    r.name_en AS county_name_en,
+    c.indicator_code,
+    i.name_zh AS indicator_name_zh,
+    i.name_en AS indicator_name_en,
+    i.unit,
+    c.school_code,
+    s.school_name,
+    s.school_type_code,
+    s.urban_rural_code,
+    s.ownership,
+    c.numerator,
+    c.denominator,
+    c.run_id
+FROM indicator_contribution c
+LEFT JOIN region r ON r.region_code = c.county_code
+LEFT JOIN indicator i ON i.indicator_code = c.indicator_code
+LEFT JOIN schools s ON s.year = c.year AND s.school_code = c.school_code
+"""
+"""Each school's share of its county's numerator and denominator, with school, county and indicator names: one row per year per county per school per indicator (school columns NULL for county-wide terms such as population)."""
+
+RUN_HISTORY_SQL = """
+CREATE VIEW run_history AS
+SELECT
+    r.run_id,
+    r.year,
+    r.status,
+    r."trigger",
+    r.reason,
+    r.started_at,
+    r.finished_at,
+    r.values_added,
+    r.values_changed,
+    r.values_unchanged,
+    r.values_removed,
+    r.error_count,
+    r.warning_count,
+    COALESCE(v.value_rows, 0) AS value_rows,
+    COALESCE(v.current_value_rows, 0) AS current_value_rows,
+    COALESCE(q.issue_rows, 0) AS issue_rows,
+    r.input_fingerprint,
+    r.message,
+    r.flow_run_id,
+    r.host,
+    r.pid
+FROM etl_run r
+LEFT JOIN (
+    SELECT run_id, COUNT(*) AS value_rows, SUM(CASE WHEN is_current THEN 1 ELSE 0 END) AS current_value_rows
+    FROM indicator_value
+    GROUP BY run_id
+) v ON v.run_id = r.run_id
+LEFT JOIN (
+    SELECT run_id, COUNT(*) AS issue_rows
+    FROM validation_issue
+    GROUP BY run_id
+) q ON q.run_id = r.run_id
+"""
+"""The run log with what each run wrote: one row per run, with its value rows (all, and still current) and stored issues."""
+
+VIEWS: dict[str, str] = {
+    "indicator_current": INDICATOR_CURRENT_SQL,
+    "indicator_contribution_detail": INDICATOR_CONTRIBUTION_DETAIL_SQL,
+    "run_history": RUN_HISTORY_SQL,
+}
+"""Every fixed view's DDL by name, created by the migrations (indicator_wide is generated: see indicator_wide_sql)."""
+
+INDICATOR_WIDE = "indicator_wide"
+"""The view of current values with one column per indicator code, regenerated from the indicator table."""
+
+WIDE_KEY_COLUMNS = ("year", "region_code", "region_level", "region_name_zh", "region_name_en")
+"""The leading columns of indicator_wide; no indicator code may take one of these names."""
+
+POSTGRES_MAX_IDENTIFIER = 63
+"""PostgreSQL truncates longer column names, which would merge or rename indicator columns."""
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def indicator_wide_sql(codes: Sequence[str], quote: Callable[[str], str]) -> str:
+    """DDL of indicator_wide: one row per year per region with current values, one column per code of ``codes`` (in that order).
+
+    ``quote`` quotes an identifier for the target dialect. Raises ValueError for a code that
+    collides with a key column or is too long to be a column name on PostgreSQL.
+    """
+    for code in codes:
+        if code in WIDE_KEY_COLUMNS:
+            raise ValueError(f"indicator code {code!r} collides with a key column of {INDICATOR_WIDE}")
+        if len(code.encode()) > POSTGRES_MAX_IDENTIFIER:
+            raise ValueError(f"indicator code {code!r} is longer than {POSTGRES_MAX_IDENTIFIER} bytes, too long for a column of {INDICATOR_WIDE}")
+    # One current row per key (partial unique index), so MAX picks that row's value.
+    pivots = "".join(f",\n    MAX(CASE WHEN v.indicator_code = {_sql_literal(code)} THEN v.value END) AS {quote(code)}" for code in codes)
+    return (
+        f"CREATE VIEW {INDICATOR_WIDE} AS\n"
+        "SELECT\n    v.year,\n    v.region_code,\n    r.region_level,\n    r.name_zh AS region_name_zh,\n    r.name_en AS region_name_en"
+        f"{pivots}\n"
+        "FROM indicator_value v\n"
+        "JOIN region r ON r.region_code = v.region_code\n"
+        "WHERE v.is_current\n"
+        "GROUP BY v.year, v.region_code, r.region_level, r.name_zh, r.name_en\n"
+    )
 
 view_metadata = MetaData()
 """Typed stand-ins of the views, for SELECTs only: never created as tables."""

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from config.models import Catalogue, RegionTree
 from warehouse.engine import write_transaction
+from warehouse.migrate import refresh_indicator_wide
 from warehouse.schema import indicator, region
 
 
@@ -56,7 +57,10 @@ def sync_catalogue(conn: Connection, catalogue: Catalogue) -> int:
         }
         for position, item in enumerate(catalogue.indicators, start=1)
     ]
-    return upsert(conn, indicator, rows)
+    count = upsert(conn, indicator, rows)
+    # indicator_wide has one column per code of the indicator table, so it follows the catalogue.
+    refresh_indicator_wide(conn)
+    return count
 
 
 def sync_regions(conn: Connection, regions: RegionTree) -> int:

@@ -8,11 +8,15 @@ from enum import Enum
 from pathlib import Path
 
 import polars as pl
+import polars.selectors as cs
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 _FORMULA_START = r"^[=+\-@\t\r]"
+"""What Excel (and LibreOffice) read as the start of a formula when a CSV cell or a typed cell begins with it."""
+
+_TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
 
 
 class OutputFormat(str, Enum):
@@ -24,15 +28,44 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+def neutralise_text(text: str) -> str:
+    """``text`` with a leading quote when Excel would read it as a formula (=, +, -, @, tab, carriage return)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells that Excel would read as a formula with a quote; numbers stay numbers."""
-    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
+    """Prefix text cells and column names that Excel would read as a formula with a quote; numbers stay numbers.
+
+    Grain: the frame's own rows, unchanged in number and order.
+    """
+    text_columns = [name for name, dtype in frame.schema.items() if isinstance(dtype, _TEXT_TYPES)]
+    neutralised = frame.with_columns(
+        pl.when(pl.col(c).cast(pl.String).str.contains(_FORMULA_START))
+        .then(pl.lit("'") + pl.col(c).cast(pl.String))
+        .otherwise(pl.col(c).cast(pl.String))
         .alias(c)
         for c in text_columns
+    )
+    return neutralised.rename({name: neutralise_text(name) for name in frame.columns if neutralise_text(name) != name})
+
+
+def excel_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as an XLSX can hold it: text kept as it is, time-zoned timestamps as UTC wall time (Excel has no zones)."""
+    return frame.with_columns(
+        pl.col(name).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    ).with_columns(pl.col(name).cast(pl.String) for name, dtype in frame.schema.items() if isinstance(dtype, (pl.Categorical, pl.Enum)))
+
+
+def write_xlsx(frame: pl.DataFrame, target: Path) -> None:
+    """Write ``frame`` as one sheet; every text cell and header is a string with Excel's quote prefix, so it never runs as a formula."""
+    # Text cells stay exactly as stored (no visible quote): quotePrefix marks them text even when edited in Excel.
+    excel_ready(frame).write_excel(
+        target,
+        autofit=True,
+        column_formats={cs.string(): {"quote_prefix": True}},
+        header_format={"bold": True, "quote_prefix": True},
     )
 
 
@@ -45,8 +78,7 @@ def write_frame(frame: pl.DataFrame, output_format: OutputFormat, out: Path | No
     elif output_format is OutputFormat.json:
         _emit(frame.write_json() + "\n", out)
     else:
-        target = out or Path("export.xlsx")
-        neutralise_formulas(frame).write_excel(target, autofit=True)
+        write_xlsx(frame, out or Path("export.xlsx"))
 
 
 def render_table(frame: pl.DataFrame) -> str:

@@ -9,7 +9,7 @@ from config import load_catalogue, load_regions
 from config.models import Region, RegionTree
 from warehouse.migrate import migrate
 from warehouse.schema import indicator, region
-from warehouse.sync import sync_configuration, sync_regions
+from warehouse.sync import sync_catalogue, sync_configuration, sync_regions
 
 
 def test_the_real_configuration_syncs_completely(engine: sa.Engine) -> None:
@@ -53,3 +53,12 @@ def test_a_changed_region_file_updates_names_and_keeps_old_regions(engine: sa.En
         ("622901", "Linxia", "620000"),
         ("622921", "Linxia County", "622900"),
     ]
+
+
+def test_sync_catalogue_refreshes_indicator_wide(engine: sa.Engine) -> None:
+    migrate(engine)
+    catalogue = load_catalogue()
+    with engine.begin() as conn:
+        sync_catalogue(conn, catalogue)
+    columns = [c["name"] for c in sa.inspect(engine).get_columns("indicator_wide")]
+    assert columns[-len(catalogue.indicators) :] == [i.code for i in catalogue.indicators]

@@ -1,0 +1,120 @@
+"""The report as a document: title, sections in the report's order (sentences, county table, charts), difficulties and footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from edustat.report.charts import indicator_chart
+from edustat.report.context import ReportContext, build_context
+from edustat.report.difficulties import difficulties
+from edustat.report.phrases import Phrases, load_phrases
+from edustat.report.sentences import fill, section_sentences
+from edustat.report.tables import CountyTable, county_table
+from warehouse.report_read import ReportFrames
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One inline SVG chart of one indicator."""
+
+    code: str
+    title: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: its sentences, its county table and its charts."""
+
+    key: str
+    title: str
+    sentences: tuple[str, ...]
+    table: CountyTable | None
+    charts: tuple[Chart, ...]
+    no_data: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole indicator section of the self-evaluation report, in one language."""
+
+    lang: str
+    title: str
+    sections: tuple[Section, ...]
+    difficulties_title: str
+    difficulties: tuple[str, ...]
+    footer: str
+
+
+def _section_titles(frames: ReportFrames, lang: str) -> dict[str, str]:
+    titles = frames.indicators.select("section", f"section_name_{lang}").unique(subset="section", keep="first")
+    return {key: name or key for key, name in titles.iter_rows()}
+
+
+_TRIGGERS_ZH = {"manual": "手动", "scheduled": "定时"}
+
+
+def _when(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "—"
+
+
+def footer_text(frames: ReportFrames, lang: str) -> str:
+    """Where the figures come from: the pinned run and its reason, or the runs behind the current values."""
+    runs = frames.runs
+    if frames.pinned_run is not None:
+        run = runs.filter(pl.col("run_id") == frames.pinned_run).row(0, named=True)
+        reason = run["reason"] or ("未注明" if lang == "zh" else "none given")
+        if lang == "zh":
+            return f"本页数值为第 {run['run_id']} 次运行（{run['year']} 年，{_TRIGGERS_ZH.get(run['trigger'], run['trigger'])}，完成于 {_when(run['finished_at'])}）发布的版本。运行原因：{reason}。"
+        return f"Values as published by run {run['run_id']} ({run['year']}, {run['trigger']}, finished {_when(run['finished_at'])}). Reason: {reason}."
+    listed = "; ".join(
+        f"{r['run_id']} ({r['reason'] or '—'}, {_when(r['finished_at'])})" for r in runs.iter_rows(named=True)
+    )
+    if lang == "zh":
+        return f"本页数值为仓库中 {frames.year} 年的当前值，来自运行：{listed}。"
+    return f"Current values of {frames.year} in the warehouse, from runs: {listed}."
+
+
+def build_section(context: ReportContext, key: str, title: str) -> Section:
+    """One section: sentences with the subject's values, the county table and one chart per key indicator."""
+    phrases = context.phrases.sections[key]
+    charts = tuple(
+        Chart(code, context.indicators[code].name, svg) for code in phrases.charts if (svg := indicator_chart(context, code)) is not None
+    )
+    sentences = tuple(section_sentences(context, key))
+    table = county_table(context, phrases.table)
+    no_data = None if sentences or table or charts else context.phrases.table[f"no_data_{context.lang}"]
+    return Section(key, title, sentences, table, charts, no_data)
+
+
+def _difficulties(context: ReportContext) -> tuple[str, ...]:
+    found = tuple(difficulties(context))
+    if found:
+        return found
+    # "Every target met" only when some indicator with a target has a value to compare.
+    has_compared = any(context.value(code) is not None for code in context.targets)
+    return (context.phrases.difficulties[f"none_{context.lang}"],) if has_compared else ()
+
+
+def build_report(
+    frames: ReportFrames,
+    targets: dict[str, dict[str, float]],
+    lang: str = "zh",
+    region_code: str | None = None,
+    phrases: Phrases | None = None,
+) -> Report:
+    """The report of ``frames`` in ``lang``: the eight sections in the report's order, then the difficulties against ``targets`` (rules.targets)."""
+    phrases = phrases or load_phrases()
+    context = build_context(frames, phrases, targets, lang, region_code)
+    titles = _section_titles(frames, lang)
+    sections = tuple(build_section(context, key, titles.get(key, key)) for key in phrases.order)
+    return Report(
+        lang=lang,
+        title=fill(context, phrases.title[lang]) or "",
+        sections=sections,
+        difficulties_title=phrases.difficulties[f"title_{lang}"],
+        difficulties=_difficulties(context),
+        footer=footer_text(frames, lang),
+    )

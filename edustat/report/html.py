@@ -1,0 +1,76 @@
+"""The report as one self-contained HTML page: inline CSS and inline SVG, nothing fetched."""
+
+from __future__ import annotations
+
+from html import escape
+
+from edustat.report.document import Report, Section
+from edustat.report.tables import CountyTable
+
+STYLE = """
+body { font-family: 'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;
+       color: #1a202c; max-width: 1100px; margin: 2em auto; padding: 0 1.5em; line-height: 1.7; }
+h1 { font-size: 1.6em; border-bottom: 2px solid #3b6ea5; padding-bottom: .3em; }
+h2 { font-size: 1.25em; margin-top: 2em; color: #2c5282; }
+p.sentence { text-indent: 2em; margin: .4em 0; }
+table.county { border-collapse: collapse; margin: 1em 0; font-size: .85em; }
+table.county th, table.county td { border: 1px solid #cbd5e0; padding: .25em .6em; text-align: right; white-space: nowrap; }
+table.county th { background: #edf2f7; text-align: center; white-space: normal; }
+div.table-wrap { overflow-x: auto; }
+table.county td:first-child { text-align: left; }
+table.county tr.subject td { font-weight: bold; background: #f7fafc; }
+figure.chart { margin: 1.2em 0; }
+section.difficulties p { text-indent: 2em; }
+p.no-data { color: #718096; }
+footer { margin-top: 3em; border-top: 1px solid #cbd5e0; padding-top: .6em; font-size: .85em; color: #4a5568; }
+"""
+
+
+def table_html(table: CountyTable) -> str:
+    """The county table: a header row of indicator names over value/last year/change columns, the subject's row first."""
+    groups = "".join(f'<th colspan="{span}">{escape(label)}</th>' for label, span in table.groups)
+    columns = "".join(f"<th>{escape(column)}</th>" for column in table.columns)
+    rows = []
+    for index, row in enumerate(table.rows):
+        css = ' class="subject"' if index == 0 else ""
+        rows.append(f"<tr{css}>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>")
+    return f'<div class="table-wrap"><table class="county">\n<thead><tr>{groups}</tr><tr>{columns}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table></div>"
+
+
+def section_html(section: Section) -> str:
+    """One <section>: heading, sentences, county table, charts."""
+    parts = [f'<section class="indicators" id="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
+    parts += [f'<p class="sentence">{escape(text)}</p>' for text in section.sentences]
+    if section.no_data:
+        parts.append(f'<p class="no-data">{escape(section.no_data)}</p>')
+    if section.table is not None:
+        parts.append(table_html(section.table))
+    parts += [f'<figure class="chart" data-indicator="{escape(chart.code)}">\n{chart.svg}\n</figure>' for chart in section.charts]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_html(report: Report) -> str:
+    """The whole page."""
+    lang = "zh-CN" if report.lang == "zh" else "en"
+    body = "\n".join(section_html(section) for section in report.sections)
+    difficulties = "\n".join(f"<p>{escape(text)}</p>" for text in report.difficulties)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(report.title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>{escape(report.title)}</h1>
+{body}
+<section class="difficulties" id="difficulties">
+<h2>{escape(report.difficulties_title)}</h2>
+{difficulties}
+</section>
+<footer>{escape(report.footer)}</footer>
+</body>
+</html>
+"""

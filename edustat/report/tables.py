@@ -1,0 +1,61 @@
+"""The county table of a section: the subject region and each compared region, with this year's value, last year's and the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edustat.report.context import ReportContext
+from edustat.report.numbers import change
+
+MISSING = "—"
+"""A cell without a value (NULL, or the year not loaded)."""
+
+
+@dataclass(frozen=True)
+class CountyTable:
+    """A table of one row per region (the subject first) and three columns per indicator: this year, last year, change."""
+
+    groups: tuple[tuple[str, int], ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def _cells(context: ReportContext, code: str, region_code: str) -> tuple[str, str, str]:
+    unit = context.indicators[code].unit
+    current = context.values.get((region_code, code))
+    previous = context.previous.get((region_code, code))
+    shown = context.formatted(code, current) if current is not None else MISSING
+    before = context.formatted(code, previous) if previous is not None else MISSING
+    moved = change(current, previous, unit) if current is not None and previous is not None and unit != "flag" else MISSING
+    return shown, before, moved
+
+
+def county_table(context: ReportContext, codes: tuple[str, ...]) -> CountyTable | None:
+    """The table of ``codes`` (those in the catalogue) for the subject and the compared regions; None when there is nothing to show."""
+    places = (context.subject, *context.children)
+    # Columns of an indicator without any value this year or last would be dashes only.
+    codes = tuple(
+        c for c in codes
+        if c in context.indicators
+        and any(context.values.get((p.code, c)) is not None or context.previous.get((p.code, c)) is not None for p in places)
+    )
+    if not codes or not context.children:
+        return None
+    words = context.phrases.table
+    lang = context.lang
+    groups: list[tuple[str, int]] = [("", 1)]
+    columns: list[str] = [words[f"region_{lang}"]]
+    for code in codes:
+        info = context.indicators[code]
+        groups.append((info.name, 3))
+        change_label = words[f"change_{lang}"]
+        if info.unit == "percent":
+            change_label += f"（{words['points_zh']}）" if lang == "zh" else f" ({words['points_en']})"
+        columns += [str(context.year), str(context.year - 1), change_label]
+    rows = []
+    for place in places:
+        row: list[str] = [place.name]
+        for code in codes:
+            row += _cells(context, code, place.code)
+        rows.append(tuple(row))
+    return CountyTable(groups=tuple(groups), columns=tuple(columns), rows=tuple(rows))

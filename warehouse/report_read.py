@@ -1,0 +1,88 @@
+"""What the report reads from the warehouse: a year's values (current, or as one run published them), last year's, names and runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import Engine, func, select, true
+
+from warehouse.errors import WarehouseError
+from warehouse.frames import fetch_frame
+from warehouse.schema import etl_run, indicator, indicator_value, region
+
+
+@dataclass(frozen=True)
+class ReportFrames:
+    """Everything the report is made from, read from the warehouse alone.
+
+    values / previous: one row per region per indicator (region_code, indicator_code, value, run_id)
+    of the year and of the year before; regions: one row per region; indicators: one row per code
+    (names, section, unit, catalogue order); runs: one row per run behind ``values``.
+    """
+
+    year: int
+    values: pl.DataFrame
+    previous: pl.DataFrame
+    regions: pl.DataFrame
+    indicators: pl.DataFrame
+    runs: pl.DataFrame
+    pinned_run: int | None = None
+
+
+def _values(engine: Engine, year: int, run_id: int | None, *, up_to_run: bool = False) -> pl.DataFrame:
+    """Values of ``year``: the current ones; those inserted by ``run_id``; or (``up_to_run``) the latest version by a run up to ``run_id``."""
+    v = indicator_value.c
+    columns = (v.region_code, v.indicator_code, v.value, v.run_id)
+    statement = select(*columns).where(v.year == year)
+    if run_id is None:
+        statement = statement.where(v.is_current == true())
+    elif up_to_run:
+        # Run ids grow with time: the latest row by a run up to run_id is the one current when that run loaded.
+        latest = (
+            select(func.max(v.value_id))
+            .where(v.year == year, v.run_id <= run_id)
+            .group_by(v.region_code, v.indicator_code)
+        )
+        statement = statement.where(v.value_id.in_(latest))
+    else:
+        statement = statement.where(v.run_id == run_id)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement.order_by(v.region_code, v.indicator_code))
+
+
+def _runs(engine: Engine, run_ids: list[int]) -> pl.DataFrame:
+    r = etl_run.c
+    statement = select(r.run_id, r.year, r.status, r.trigger, r.reason, r.started_at, r.finished_at).where(r.run_id.in_(run_ids)).order_by(r.run_id)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def read_report_frames(engine: Engine, year: int, run_id: int | None = None) -> ReportFrames:
+    """The report's frames for ``year``: current values, or with ``run_id`` the version that run inserted (and last year as it stood then).
+
+    Raises WarehouseError when the run is unknown, of another year, or inserted no values of the year.
+    """
+    if run_id is not None:
+        runs = _runs(engine, [run_id])
+        if runs.is_empty():
+            raise WarehouseError(f"run {run_id} is not in the warehouse / 运行 {run_id} 不存在")
+        run = runs.row(0, named=True)
+        if run["year"] != year:
+            raise WarehouseError(f"run {run_id} is a run of {run['year']}, not {year} / 运行 {run_id} 属于 {run['year']} 年")
+    values = _values(engine, year, run_id)
+    if values.is_empty():
+        if run_id is None:
+            raise WarehouseError(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first / 仓库中没有 {year} 年的数据")
+        raise WarehouseError(f"run {run_id} loaded no values (status {run['status']}) / 运行 {run_id} 未载入数据")
+    previous = _values(engine, year - 1, run_id, up_to_run=True)
+    with engine.connect() as conn:
+        regions = fetch_frame(conn, select(region.c.region_code, region.c.name_zh, region.c.name_en, region.c.region_level, region.c.parent_code))
+        i = indicator.c
+        indicators = fetch_frame(
+            conn,
+            select(i.indicator_code, i.name_zh, i.name_en, i.section, i.section_name_zh, i.section_name_en, i.unit, i.unit_zh, i.unit_en, i.catalogue_order)
+            .order_by(i.catalogue_order, i.indicator_code),
+        )
+    runs = _runs(engine, sorted(set(values.get_column("run_id").to_list())))
+    return ReportFrames(year=year, values=values, previous=previous, regions=regions, indicators=indicators, runs=runs, pinned_run=run_id)
