@@ -160,6 +160,13 @@ def missing_population_issues(schools: pl.DataFrame, population: pl.DataFrame, r
     return issues_from(counties, "missing_population", "error", table_name="population")
 
 
+def _known_sum(column: str) -> pl.Expr:
+    """Σ ``column`` of a group; null when a cell of it is null or negative (unreadable, empty or below 0: already an error)."""
+    # Polars sums nulls as 0: an unreadable students cell would otherwise invent a ratio of 0 or a −100% change.
+    is_known = (pl.col(column).null_count() == 0) & (pl.col(column).min() >= 0)
+    return pl.when(is_known).then(pl.col(column).sum()).alias(column)
+
+
 def pupil_teacher_ratio_warnings(
     enrollment: pl.DataFrame, staff: pl.DataFrame, headers: pl.DataFrame, rules: Rules
 ) -> pl.DataFrame:
@@ -168,7 +175,7 @@ def pupil_teacher_ratio_warnings(
     Rows with no teachers have no ratio (never 0 or infinite) and get no warning.
     """
     low, high = rules.warnings.pupil_teacher_ratio_min, rules.warnings.pupil_teacher_ratio_max
-    students = enrollment.group_by(["school_code", "stage"]).agg(pl.col("students").sum())
+    students = enrollment.group_by(["school_code", "stage"]).agg(_known_sum("students"))
     rows = (
         staff.select("school_code", "stage", "teachers", *PROVENANCE)
         .drop_nulls(["school_code", "stage", "teachers"])
@@ -210,7 +217,7 @@ def students_change_warnings(
     current = (
         enrollment.drop_nulls("school_code").sort(PROVENANCE)
         .group_by("school_code", maintain_order=True)
-        .agg(pl.col("students").sum(), *(pl.col(name).first() for name in PROVENANCE))
+        .agg(_known_sum("students"), *(pl.col(name).first() for name in PROVENANCE))
     )
     rows = (
         current.join(previous, on="school_code", how="inner")

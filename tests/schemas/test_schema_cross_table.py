@@ -140,3 +140,21 @@ def test_cross_table_issues_skip_echoes_of_a_missing_schools_table():
     tables["security"] = staged("security", [{"school_code": "2162000001"}])
     issues = cross_table_issues(tables, NO_HEADERS, set(TABLES) - {"schools"}, REGIONS, RULES)
     assert issues.select("table_name", "rule").rows() == [("schools", "missing_sheet")]
+
+
+def test_unknown_students_give_no_ratio_and_no_change_warning():
+    # An unreadable or empty students cell is staged as null, a negative one stays negative; each is an error
+    # of its own. Summed as they are, they would invent ratios 0 / 20 = 0 and −5 / 20, and changes of −100%.
+    enrollment = staged("enrollment", [
+        {"school_code": "1", "stage": "primary", "students": None},
+        {"school_code": "2", "stage": "primary", "students": None},
+        {"school_code": "2", "stage": "junior", "students": 100},   # school 2 total unknown: 100 + ?
+        {"school_code": "3", "stage": "primary", "students": -5},
+    ])
+    staff = staged("staff", [
+        {"school_code": "1", "stage": "primary", "teachers": 20},
+        {"school_code": "3", "stage": "primary", "teachers": 20},
+    ])
+    assert pupil_teacher_ratio_warnings(enrollment, staff, headers("staff", {"teachers": "D"}), RULES).height == 0
+    previous = pl.DataFrame({"school_code": ["1", "2", "3"], "stage": ["primary"] * 3, "students": [100, 300, 100]})
+    assert students_change_warnings(enrollment, previous, 0.30).height == 0

@@ -204,3 +204,20 @@ def test_hidden_sheet_is_marked_invisible(tmp_path: Path):
     workbook.close()
     sheets, _ = read_file(path, tmp_path, LIMITS)
     assert [(s.source_sheet, s.is_visible) for s in sheets] == [("人口", True), ("lists", False)]
+
+
+def test_broken_deflate_data_names_the_damaged_member(tmp_path: Path):
+    # 0xFF bytes at the start of a deflate stream are an invalid block type: zlib raises its own error,
+    # which ZipFile.testzip lets through, rather than the checksum mismatch that testzip reports.
+    good = write_workbook(tmp_path / "good.xlsx", {"人口": [["行政区划代码"], ["622922"]]}).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    name_length, extra_length = struct.unpack_from("<HH", good, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    damaged = bytearray(good)
+    damaged[start : start + 8] = b"\xff" * 8
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(damaged))
+    sheets, issues = read_file(path, tmp_path, LIMITS)
+    assert sheets == [] and _rules_of(issues) == ["unreadable_file"]
+    assert "damaged archive member xl/worksheets/sheet1.xml" in issues["message_en"][0]

@@ -1,0 +1,67 @@
+"""`edustat validate` as a clerk runs it: a blank template filled in passes; a broken workbook gets a clear answer and an error workbook."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.edustat.cli.test_cli import edustat
+from tests.edustat.template.template_fill import fill_template
+from tests.flows.bad_files import encrypted_xlsx
+
+COUNTY_FILE = "622921_临夏县.xlsx"
+
+
+@pytest.fixture(scope="module")
+def filled_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A year folder holding one county workbook: `edustat template`, then filled as a clerk would (tests copy it)."""
+    root = tmp_path_factory.mktemp("validate_cli")
+    made = edustat("template", "--out", "blank.xlsx", cwd=root)
+    assert made.returncode == 0, made.stdout + made.stderr
+    year = root / "2020"
+    year.mkdir()
+    fill_template(root / "blank.xlsx", out_path=year / COUNTY_FILE)
+    yield year
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    # A warehouse that does not exist yet: validate must not need one (no previous year, no year-on-year warnings).
+    return {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+
+
+def test_a_filled_template_validates_clean(filled_year: Path, tmp_path: Path) -> None:
+    result = edustat("validate", "--year", "2020", "--input", str(filled_year), "--out", "errors.xlsx", cwd=tmp_path, env=_env(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no problems found" in output and "Traceback" not in output
+    assert not (tmp_path / "errors.xlsx").exists()  # nothing to mark, no workbook
+
+
+def test_a_broken_workbook_gets_a_clear_answer(filled_year: Path, tmp_path: Path) -> None:
+    year = tmp_path / "2020"
+    shutil.copytree(filled_year, year)
+    # The template has a note row on top: the header is row 2, the school's primary row is row 3, 在校生数 is column C.
+    book = openpyxl.load_workbook(year / COUNTY_FILE)
+    assert book["在校生"]["C2"].value == "在校生数" and book["在校生"]["C3"].value == 300
+    book["在校生"]["C3"] = "三百"
+    book.save(year / COUNTY_FILE)
+    # A second county sent its workbook with a password on it.
+    (year / "622922_康乐县.xlsx").write_bytes(encrypted_xlsx())
+
+    result = edustat("validate", "--year", "2020", "--input", str(year), "--out", "marked.xlsx", cwd=tmp_path, env=_env(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert "2 errors" in output
+    # file › sheet › row › column (cell), the value and the rule in both languages
+    assert f"{COUNTY_FILE} › sheet 在校生 › row 3 › column 在校生数 (C3)" in output
+    assert "students '三百' is not a number" in output and "在校生数“三百”不是数字" in output
+    assert "622922_康乐县.xlsx" in output and "password-protected" in output and "密码" in output
+    marked = tmp_path / "marked.xlsx"
+    assert str(marked.name) in output
+    cell = openpyxl.load_workbook(marked)[f"{Path(COUNTY_FILE).stem}-在校生"]["C3"]
+    assert cell.value == "三百" and cell.comment is not None and "not a number" in cell.comment.text
