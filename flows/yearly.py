@@ -44,8 +44,9 @@ def yearly_flow(year: int, input_dir: str, reason: str | None = None, trigger: T
             error_workbook = write_error_workbook(settings, year, input_dir, issues)
             return reject_year(settings, run_id, year, issues, error_workbook)
         result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
-        next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
         with year_slot(settings, year, run_id):
+            # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
+            next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
             return load_year(settings, run_id, year, result, staged, issues, next_year_growth)
     except Exception as error:
         # The previous version stays current; the run's row says why it failed.

@@ -7,7 +7,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from edustat.configuration import Configuration
-from edustat.indicators import IndicatorResult, compute_indicators, growth
+from edustat.indicators import IndicatorResult, compute_indicators
+from edustat.indicators.growth import growth
 from edustat.staged import StagedTables
 
 

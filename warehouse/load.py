@@ -24,6 +24,7 @@ from warehouse.bulk import insert_frame
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseBusyError, WarehouseError
 from warehouse.frames import fetch_frame
+from warehouse.pause import pause_point
 from warehouse.runs import set_run_status
 from warehouse.schema import (
     SCHOOL_TABLES,
@@ -227,11 +228,14 @@ def load_year(
         _refuse_other_year(conn, run_id, year)
         _refuse_unknown(conn, frame, what)
         counts = replace_values(conn, run_id, year, frame)
+        pause_point("after_values")
         replace_year_tables(conn, run_id, year, staged, contributions)
+        pause_point("after_tables")
         message = None
         if next_year_growth is not None:
             lock_year(conn, year + 1, lock_timeout_s)
             growth = refresh_growth(conn, run_id, year + 1, next_year_growth)
+            pause_point("after_growth")
             message = (
                 f"also refreshed the growth indicators of {year + 1}: "
                 f"{growth.changed} changed, {growth.unchanged} unchanged, {growth.added} added, {growth.removed} removed"
@@ -250,6 +254,7 @@ def load_year(
             warning_count=warnings,
             message=message,
         )
+        pause_point("before_commit")
     return counts
 
 

@@ -11,6 +11,7 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.cli.output import OutputFormat, write_frame
+from edustat.indicators.common import DECIMALS
 from edustat.settings import load_settings
 
 if TYPE_CHECKING:
@@ -58,15 +59,25 @@ class HistoryFormat(str, Enum):
     json = "json"
 
 
+HISTORY_TABLE = ["region_code", "indicator_code", "version", "run_id", "started", "trigger", "reason", "is_current", "previous_value", "value", "change"]
+DIFF_TABLE = ["region_code", "indicator_code", "value_a", "value_b", "change_value", "change"]
+"""The columns the terminal shows; CSV and JSON keep every column."""
+
+
 def version_history(history: pl.DataFrame) -> pl.DataFrame:
     """Versions with their ordinal and change: one row per region per indicator per loading run (read.history's frame in, HISTORY_COLUMNS out).
 
-    change = value − previous_value, NULL when either side is NULL (a value appearing or vanishing).
+    change = value − previous_value at the stored precision, NULL when either side is NULL (a value appearing or vanishing).
     """
     return history.with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(KEY).alias("version"),
-        (pl.col("value") - pl.col("previous_value")).alias("change"),
+        (pl.col("value") - pl.col("previous_value")).round(DECIMALS).alias("change"),
     ).select(HISTORY_COLUMNS)
+
+
+def history_table(versions: pl.DataFrame) -> pl.DataFrame:
+    """The terminal view of version_history: fewer columns, the start time to the minute."""
+    return versions.with_columns(pl.col("started_at").dt.strftime("%Y-%m-%d %H:%M").alias("started")).select(HISTORY_TABLE)
 
 
 def changed_versions(versions: pl.DataFrame) -> pl.DataFrame:
@@ -84,7 +95,7 @@ def run_differences(diff: pl.DataFrame, run_a: int, run_b: int, year: int, indic
     return selected.with_columns(
         pl.lit(run_a, dtype=pl.Int64).alias("run_a"),
         pl.lit(run_b, dtype=pl.Int64).alias("run_b"),
-        (pl.col("value_b") - pl.col("value_a")).alias("change_value"),
+        (pl.col("value_b") - pl.col("value_a")).round(DECIMALS).alias("change_value"),
     ).select(DIFF_COLUMNS)
 
 
@@ -111,11 +122,14 @@ def history(
         raise typer.BadParameter("give --run exactly twice: --run A --run B", param_hint="--run")
     apply_overrides(warehouse)
     engine = _warehouse_engine()
+    is_table = output_format is HistoryFormat.table
     if runs is None:
         frame = _history_frame(engine, year, indicator, region, changed_only)
+        shown = history_table(frame) if is_table else frame
     else:
         frame = _diff_frame(engine, runs[0], runs[1], year, indicator, region, output_format)
-    write_frame(frame, OutputFormat(output_format.value), None)
+        shown = frame.select(DIFF_TABLE) if is_table else frame
+    write_frame(shown, OutputFormat(output_format.value), None)
 
 
 def _warehouse_engine() -> Engine:
@@ -151,6 +165,8 @@ def _diff_frame(
         run = get_run(engine, run_id)
         if run is None:
             raise fail(f"run {run_id} is not in the warehouse; `edustat history --year {year}` lists the runs that wrote values", 1)
+        if run["status"] != "succeeded":
+            raise fail(f"run {run_id} was {run['status']} and wrote no values; compare two runs that loaded (status succeeded)", 1)
         described[run_id] = describe_run(run)
     moved = run_differences(run_diff(engine, run_a, run_b), run_a, run_b, year, indicator, region)
     if output_format is HistoryFormat.table:

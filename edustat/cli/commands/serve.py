@@ -13,7 +13,7 @@ NO_SERVER_HINT = (
 
 @app.command()
 def serve(warehouse: WarehouseOption = None, regions: RegionsOption = None) -> None:
-    """Serve the yearly deployment (cron and time zone from config/rules.toml [schedule]) and the manual rerun until stopped (Ctrl-C)."""
+    """Serve the yearly deployment (cron and time zone from the schedule table of config/rules.toml) and the manual rerun until stopped (Ctrl-C)."""
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL
 

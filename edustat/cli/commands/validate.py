@@ -11,10 +11,7 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console
 from edustat.cli.problems import print_problems
-from edustat.configuration import load_configuration
-from edustat.errorbook import write_error_workbook
 from edustat.settings import load_settings
-from edustat.validation import validate_inputs
 
 
 @app.command()
@@ -26,6 +23,11 @@ def validate(
     regions: RegionsOption = None,
 ) -> None:
     """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors)."""
+    # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
+    from edustat.configuration import load_configuration
+    from edustat.errorbook import write_error_workbook
+    from edustat.validation import validate_inputs
+
     apply_overrides(warehouse, regions)
     settings = load_settings()
     issues = validate_inputs(input, load_configuration(settings.regions_file), settings.warehouse_url, year)

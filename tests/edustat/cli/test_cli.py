@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 EDUSTAT = str(Path(sys.executable).with_name("edustat"))
-COMMANDS = ["run", "sample", "indicators", "demo"]
+COMMANDS = ["run", "validate", "sample", "template", "indicators", "history", "query", "report", "serve", "demo"]
 
 
 def edustat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,122 @@
+"""The year's Prefect concurrency slot: limits made on first use, one holder at a time, a live holder means busy, a dead one is waited out."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+from prefect.concurrency.sync import concurrency
+
+from edustat.settings import Settings
+from tasks.concurrency import ensure_limits, holder_years, year_limit_names, year_slot
+from warehouse.engine import get_engine
+from warehouse.errors import WarehouseBusyError
+from warehouse.migrate import migrate
+from warehouse.runs import get_run, start_run
+
+TIMEOUT_S = 0.5
+
+
+@pytest.fixture(autouse=True)
+def _harness(prefect_api_url: str) -> str:
+    return prefect_api_url
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on an empty, migrated SQLite warehouse with a short wait."""
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    migrate(get_engine(url))
+    return Settings(warehouse_url=url, lock_timeout_s=TIMEOUT_S)
+
+
+def _active_slots(name: str) -> int:
+    with get_client(sync_client=True) as client:
+        return client.read_global_concurrency_limit_by_name(name).active_slots
+
+
+def _limit(name: str) -> int:
+    with get_client(sync_client=True) as client:
+        return client.read_global_concurrency_limit_by_name(name).limit
+
+
+class _Holder:
+    """Another loader holding the slots of ``year`` on its own thread, for ``hold_s`` seconds or until the block ends."""
+
+    def __init__(self, year: int, hold_s: float = 30.0) -> None:
+        ensure_limits(year_limit_names(year))
+        self.year, self.hold_s = year, hold_s
+        self.held, self.done = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self) -> None:
+        with concurrency(year_limit_names(self.year), occupy=1, timeout_seconds=10, strict=True):
+            self.held.set()
+            self.done.wait(self.hold_s)
+
+    def __enter__(self) -> _Holder:
+        self.thread.start()
+        assert self.held.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join(10)
+
+
+def test_names_cover_the_year_and_the_next_whose_growth_it_refreshes() -> None:
+    assert year_limit_names(2020) == ["edustat-year-2020", "edustat-year-2021"]
+    assert holder_years(2020) == (2019, 2020, 2021)  # a 2019 load also takes edustat-year-2020
+
+
+def test_limits_are_made_once_with_one_slot_and_an_operators_size_is_kept() -> None:
+    with get_client(sync_client=True) as client:
+        client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name="edustat-year-1991", limit=3))
+    ensure_limits(["edustat-year-1990", "edustat-year-1991"])
+    ensure_limits(["edustat-year-1990"])  # a second time is fine
+    assert (_limit("edustat-year-1990"), _limit("edustat-year-1991")) == (1, 3)
+
+
+def test_slot_is_held_during_the_body_and_given_back(settings: Settings) -> None:
+    with year_slot(settings, 1995, run_id=1):
+        assert [_active_slots(n) for n in year_limit_names(1995)] == [1, 1]
+    assert [_active_slots(n) for n in year_limit_names(1995)] == [0, 0]
+
+
+def test_a_live_holder_makes_the_year_busy(settings: Settings) -> None:
+    engine = get_engine(settings.warehouse_url)
+    other = start_run(engine, 2000, "manual", "the other loader", None)  # this process: alive
+    with _Holder(1999):  # a 1999 load holds edustat-year-2000 too
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusyError, match=r"^year 2000 is being loaded by another run; waited 0.5 s"):
+            with year_slot(settings, 2000, run_id=other + 1):
+                pytest.fail("the body must not run while another loader holds the year")
+        assert time.monotonic() - started >= TIMEOUT_S
+    assert get_run(engine, other)["status"] == "running"  # type: ignore[index]
+
+
+def test_a_slot_left_by_a_dead_loader_is_waited_out(settings: Settings) -> None:
+    engine = get_engine(settings.warehouse_url)
+    dead = start_run(engine, 2005, "manual", "killed loader", None)
+    with engine.begin() as conn:  # its process is gone: a pid no process has
+        conn.exec_driver_sql(f"UPDATE etl_run SET pid = 4194999 WHERE run_id = {dead}")
+    # Its slot frees itself later (here after 2 s; on a server, when its lease runs out).
+    with _Holder(2005, hold_s=2.0):
+        started = time.monotonic()
+        with year_slot(settings, 2005, run_id=dead + 1):
+            waited_s = time.monotonic() - started
+    assert waited_s >= 1.5  # waited past lock_timeout_s (0.5 s) instead of reporting the year busy
+    assert get_run(engine, dead)["status"] == "failed"  # type: ignore[index]
+
+
+@pytest.fixture(autouse=True)
+def _dispose() -> Iterator[None]:
+    yield
+    from warehouse.engine import dispose_engines
+
+    dispose_engines()

@@ -1,0 +1,34 @@
+"""Named pause points inside a load, for the fault-injection tests; a no-op unless EDUSTAT_TEST_PAUSE_AT names the point.
+
+A test starts `edustat run` with EDUSTAT_TEST_PAUSE_AT=<point> and EDUSTAT_TEST_PAUSE_DIR=<folder>;
+the load writes ``<folder>/<point>.reached`` when it gets there (inside its transaction, holding
+the year's lock) and waits until ``<folder>/<point>.release`` exists. The test then kills the
+process (SIGKILL) or starts a competing run, and knows exactly where the first one stands.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+PAUSE_AT_ENV = "EDUSTAT_TEST_PAUSE_AT"
+PAUSE_DIR_ENV = "EDUSTAT_TEST_PAUSE_DIR"
+PAUSE_POINTS = ("after_values", "after_tables", "after_growth", "before_commit")
+"""In load order: new version inserted and old flipped; school tables replaced; year + 1's growth refreshed; run marked succeeded."""
+
+MAX_PAUSE_S = 300.0
+"""A forgotten release never hangs a process for ever."""
+
+POLL_S = 0.02
+
+
+def pause_point(name: str) -> None:
+    """Stop here when EDUSTAT_TEST_PAUSE_AT is ``name``: announce it with ``<name>.reached``, wait for ``<name>.release``."""
+    if os.environ.get(PAUSE_AT_ENV) != name:
+        return
+    folder = Path(os.environ.get(PAUSE_DIR_ENV, "."))
+    (folder / f"{name}.reached").write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + MAX_PAUSE_S
+    while not (folder / f"{name}.release").exists() and time.monotonic() < deadline:
+        time.sleep(POLL_S)
