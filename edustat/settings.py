@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     error_workbook_dir: Path = Path("errors")
     task_runner: Literal["thread", "dask"] = "thread"
     dask_address: str | None = None
+    # Worker processes that parse workbooks with the thread runner; None: one per core for large inputs, 0: none.
+    parse_processes: int | None = Field(default=None, ge=0)
 
 
 def load_settings() -> Settings:

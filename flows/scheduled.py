@@ -11,7 +11,7 @@ from prefect.states import Failed, State
 
 from config import load_rules
 from edustat.outcome import RunOutcome
-from flows.yearly import yearly_flow
+from flows.runners import configured_yearly_flow
 
 FAILED_STATUSES = frozenset({"rejected", "failed"})
 """Outcomes that end the deployment's flow run as Failed, so that the Prefect UI and its notifications flag them."""
@@ -66,11 +66,11 @@ def scheduled_flow() -> RunOutcome | State:
     schedule = load_rules().schedule
     year = statistical_year(_scheduled_moment(), schedule.timezone)
     input_dir = require_folder(input_dir_for(year, schedule.input_pattern), year)
-    return final_state(yearly_flow(year=year, input_dir=input_dir, reason=None, trigger="scheduled"))
+    return final_state(configured_yearly_flow()(year=year, input_dir=input_dir, reason=None, trigger="scheduled"))
 
 
 @flow(name="edustat-rerun", flow_run_name="rerun-{year}", log_prints=False)
 def rerun_flow(year: int, reason: str, input_dir: str | None = None) -> RunOutcome | State:
     """A manual rerun of one year (a county's correction): trigger "manual", input folder from the schedule's pattern unless given."""
     folder = Path(input_dir) if input_dir else input_dir_for(year, load_rules().schedule.input_pattern)
-    return final_state(yearly_flow(year=year, input_dir=require_folder(folder, year), reason=reason, trigger="manual"))
+    return final_state(configured_yearly_flow()(year=year, input_dir=require_folder(folder, year), reason=reason, trigger="manual"))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from prefect import flow, unmapped
+from prefect import flow
 
 from edustat.outcome import RunOutcome, Trigger
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
 from tasks.concurrency import year_slot
 from tasks.configure import configure, read_settings
-from tasks.ingest import discover_inputs, fingerprint_inputs, read_workbook, validate_year
+from tasks.ingest import discover_inputs, fingerprint_inputs, parse_inputs, validate_year
 from tasks.report import has_blocking_errors, publish_issues, write_error_workbook
 from tasks.warehouse import (
     close_unchanged,
@@ -37,7 +37,7 @@ def yearly_flow(year: int, input_dir: str, reason: str | None = None, trigger: T
         if is_unchanged(settings, year, fingerprint):
             return close_unchanged(settings, run_id, year)
         previous_enrollment = read_previous_enrollment(settings, year)
-        parsed = read_workbook.map(files, root=unmapped(input_dir), rules=unmapped(configuration.rules))
+        parsed = parse_inputs(files, input_dir, configuration.rules)
         staged, issues = validate_year(parsed, configuration, previous_enrollment)
         publish_issues(year, issues)
         if has_blocking_errors(issues):

@@ -8,22 +8,15 @@ and cross-table checks) and ``stage_year`` (both, in order).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from config.models import RegionTree, Rules
+from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
-from edustat.ingest.normalize import (
-    empty_headers,
-    empty_table,
-    normalize_sheet,
-    recognise_table,
-    sheet_is_blank,
-    unknown_sheet_issue,
-)
-from edustat.ingest.read import RawSheet, read_file, relative_name
+from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
+from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
@@ -32,53 +25,7 @@ from schemas.validate import validate_table
 
 PROVENANCE = ["source_file", "source_sheet", "source_row"]
 
-
-@dataclass(frozen=True)
-class FileResult:
-    """One input file normalised: its rows per table, its header map and its issues.
-
-    ``tables`` holds an entry for every table the file has a non-blank sheet of (possibly with no
-    rows); ``headers`` one row per (table, sheet, contract column) with the header as written and
-    its Excel letter, which later checks use to name cells.
-    """
-
-    source_file: str
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
-    headers: pl.DataFrame = field(default_factory=empty_headers)
-    issues: pl.DataFrame = field(default_factory=empty_issues)
-
-
-def normalize_sheets(source_file: str, sheets: Sequence[RawSheet], rules: Rules, read_issues: pl.DataFrame | None = None) -> FileResult:
-    """Every sheet of one file recognised and normalised (pure); unknown non-blank visible sheets are warned about and skipped."""
-    parts: dict[str, list[pl.DataFrame]] = {}
-    headers: list[pl.DataFrame] = []
-    issues: list[pl.DataFrame] = [read_issues if read_issues is not None else empty_issues()]
-    for sheet in sheets:
-        if sheet_is_blank(sheet.data):
-            continue
-        table = recognise_table(sheet.source_sheet, sheet.file_stem, sheet.sheet_count)
-        if table is None:
-            # Hidden sheets hold drop-down lists and the like; only a visible one is the clerk's data.
-            if sheet.is_visible:
-                issues.append(unknown_sheet_issue(sheet))
-            continue
-        result = normalize_sheet(sheet, table, rules)
-        parts.setdefault(table, []).append(result.frame)
-        headers.append(result.headers)
-        issues.append(result.issues)
-    tables = {table: pl.concat(frames, how="vertical") for table, frames in parts.items()}
-    return FileResult(
-        source_file=source_file,
-        tables=tables,
-        headers=pl.concat(headers, how="vertical") if headers else empty_headers(),
-        issues=concat_issues(issues),
-    )
-
-
-def read_and_normalize_file(path: Path, root: Path, rules: Rules) -> FileResult:
-    """One input file read and normalised: its rows per table, header map and issues (never raises on bad input)."""
-    sheets, read_issues = read_file(Path(path), Path(root), rules.limits)
-    return normalize_sheets(relative_name(Path(path), Path(root)), sheets, rules, read_issues)
+__all__ = ["FileResult", "combine_files", "normalize_sheets", "read_and_normalize_file", "read_and_normalize_files", "stage_year"]
 
 
 def _combined_table(table: str, results: Sequence[FileResult]) -> pl.DataFrame:
@@ -134,5 +81,6 @@ def stage_year(
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
         staged, issues = combine_files([], regions, rules, previous_enrollment)
         return staged, concat_issues([missing, issues])
-    results = [read_and_normalize_file(path, input_dir, rules) for path in discover_files(input_dir)]
+    batches = file_batches(discover_files(input_dir), workers=1)
+    results = [read_and_normalize_files(batch, input_dir, rules) for batch in batches]
     return combine_files(results, regions, rules, previous_enrollment)

@@ -154,15 +154,83 @@ def conversion_passes(raw: pl.Expr, column: ColumnSpec, rules: Rules) -> Passes:
     raise ValueError(f"unknown column kind {column.kind}")
 
 
-def convert_columns(frame: pl.DataFrame, sources: Mapping[str, ColumnSpec], rules: Rules) -> pl.DataFrame:
-    """``frame`` plus, for each (raw column → ColumnSpec) of ``sources``, the typed column and its ``__fail_`` column.
+def _fast_value(raw: pl.Expr, column: ColumnSpec, rules: Rules) -> pl.Expr:
+    """The typed value of a cell that needs no cleaning (plain ASCII number, exact code or label), else null.
 
-    Grain unchanged: one output row per input row. Columns are converted side by side, one pass at
-    a time; intermediate ``__txt_``/``__num_`` columns are dropped at the end.
+    Wherever it is not null it equals what the full passes give, so rows whose every cell passes
+    can skip those passes: the full ones then run only on the few rows a clerk typed by hand.
     """
+    match column.kind:
+        case "integer" | "number":
+            number = raw.cast(pl.Float64, strict=False)
+            # The cast also reads inf and nan, which the number pattern refuses: those take the full passes.
+            number = pl.when(number.is_finite()).then(number)
+            if column.kind == "number":
+                return number
+            nearest = number.round(0)
+            is_whole = ((number - nearest).abs() <= WHOLE_TOLERANCE * pl.max_horizontal(number.abs(), pl.lit(1.0))) & (
+                number.abs() < EXACT_INTEGER_LIMIT
+            )
+            return pl.when(is_whole).then(nearest.cast(pl.Int64, strict=False))
+        case "code":
+            pattern = rf"^[0-9]{{{column.digits}}}$" if column.digits else r"^[0-9]+$"
+            return pl.when(raw.str.contains(pattern)).then(raw)
+        case "stage":
+            return raw.replace_strict(stage_aliases(rules), default=None, return_dtype=pl.String())
+        case "ownership":
+            # Lower case only: a label that then matches has no spaces or wide forms for the full passes to remove.
+            return raw.str.to_lowercase().replace_strict(OWNERSHIP_ALIASES, default=None, return_dtype=pl.String())
+        case "yes_no":
+            return raw.str.to_lowercase().replace_strict(YES_NO_ALIASES, default=None, return_dtype=pl.Boolean())
+        case "text":
+            return as_written(raw)
+    raise ValueError(f"unknown column kind {column.kind}")
+
+
+def _convert_all_passes(frame: pl.DataFrame, sources: Mapping[str, ColumnSpec], rules: Rules) -> pl.DataFrame:
     plans = [conversion_passes(pl.col(source), column, rules) for source, column in sources.items()]
     for step in range(max((len(plan) for plan in plans), default=0)):
         expressions = [expr for plan in plans if step < len(plan) for expr in plan[step]]
         frame = frame.with_columns(expressions)
     scratch = [c for c in frame.columns if c.startswith(("__txt_", "__num_"))]
     return frame.drop(scratch)
+
+
+_layouts: dict[tuple, list[str]] = {}
+
+
+def _output_columns(columns: tuple[str, ...], sources: tuple[tuple[str, ColumnSpec], ...], rules: Rules) -> list[str]:
+    """The columns convert_columns returns, in order (found once per input layout by converting no rows)."""
+    key = (columns, sources)
+    if key not in _layouts:
+        empty = pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+        _layouts[key] = _convert_all_passes(empty, dict(sources), rules).columns
+    return _layouts[key]
+
+
+def convert_columns(frame: pl.DataFrame, sources: Mapping[str, ColumnSpec], rules: Rules) -> pl.DataFrame:
+    """``frame`` plus, for each (raw column → ColumnSpec) of ``sources``, the typed column and its ``__fail_`` column.
+
+    Grain unchanged: one output row per input row, in input order. Rows whose cells are all plain
+    take one cheap pass; the others (text with separators, full-width digits, codes stored as
+    numbers, unknown labels, failures) go through the full passes, column by column side by side.
+    """
+    layout = _output_columns(tuple(frame.columns), tuple(sources.items()), rules)
+    overwrites_source = any(column.name in sources for column in sources.values())
+    if frame.height == 0 or not sources or overwrites_source:
+        return _convert_all_passes(frame, sources, rules)
+    typed = [_fast_value(pl.col(source), column, rules).alias(column.name) for source, column in sources.items()]
+    unplain = [
+        pl.col(source).is_not_null() & pl.col(column.name).is_null()
+        for source, column in sources.items()
+        if column.kind != "text"
+    ]
+    fast = frame.with_columns(typed).with_columns(pl.any_horizontal(unplain or [pl.lit(False)]).alias("__unplain"))
+    failures = [pl.lit(None, dtype=pl.String).alias(failure_column(column.name)) for column in sources.values()]
+    is_unplain = fast.get_column("__unplain")
+    if not is_unplain.any():
+        return fast.with_columns(failures).select(layout)
+    order = pl.int_range(pl.len(), dtype=pl.UInt32).alias("__order")
+    slow = _convert_all_passes(frame.with_columns(order).filter(is_unplain), sources, rules)
+    plain = fast.with_columns(order).filter(~pl.col("__unplain")).with_columns(failures)
+    return pl.concat([plain.select(slow.columns), slow], how="vertical").sort("__order").select(layout)

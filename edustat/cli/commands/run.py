@@ -34,10 +34,10 @@ def run(
 
 def execute_run(year: int, input_dir: str, reason: str | None) -> RunOutcome:
     """Run the yearly flow in this process; configuration errors end the command with a message, not a traceback."""
-    from flows.yearly import yearly_flow
+    from flows.runners import configured_yearly_flow
 
     try:
-        return yearly_flow(year=year, input_dir=input_dir, reason=reason, trigger="manual")
+        return configured_yearly_flow()(year=year, input_dir=input_dir, reason=reason, trigger="manual")
     except ConfigError as error:
         raise fail(f"configuration error / 配置错误: {error}") from None
 
