@@ -11,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, inspect, select, text
 
 from warehouse.coltypes import utc_now
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseError
-from warehouse.schema import INDICATOR_WIDE, VIEWS, indicator, indicator_wide_sql, metadata, schema_version
+from warehouse.schema import (
+    INDICATOR_WIDE,
+    SCHOOL_TABLES,
+    VIEWS,
+    indicator,
+    indicator_contribution,
+    indicator_wide_sql,
+    input_file,
+    metadata,
+    schema_version,
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,20 @@ def _create_all(conn: Connection) -> None:
     create_views(conn)
 
 
+def _add_corrections_support(conn: Connection) -> None:
+    """Step 3: what incremental corrections need — input file hashes, the run's config digest, county-first indexes."""
+    if "config_digest" not in {column["name"] for column in inspect(conn).get_columns("etl_run")}:
+        conn.execute(text("ALTER TABLE etl_run ADD COLUMN config_digest TEXT"))
+    input_file.create(conn, checkfirst=True)
+    conn.execute(text("DROP INDEX IF EXISTS ix_indicator_contribution_key"))
+    for index in (*indicator_contribution.indexes, *(i for t in SCHOOL_TABLES.values() for i in t.indexes)):
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create every table, index and view", _create_all),
     Migration(2, "analyst views: indicator_wide, indicator_contribution_detail, run_history", create_views),
+    Migration(3, "incremental corrections: input_file, etl_run.config_digest, county and source-file indexes", _add_corrections_support),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 

@@ -85,6 +85,7 @@ etl_run = Table(
     Column("started_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime),
     Column("input_fingerprint", Text),
+    Column("config_digest", Text),  # extra: region tree, rules, catalogue and engine code the run used (schema step 3)
     Column("values_added", Integer),
     Column("values_changed", Integer),
     Column("values_unchanged", Integer),
@@ -177,12 +178,24 @@ indicator_contribution = Table(
     Column("denominator", Double),
 )
 """The current version's per-school share of each county's numerator and denominator; school_code NULL for county-wide terms."""
+# County first: a correction replaces whole counties' rows, and drill-downs ask for one county.
 Index(
-    "ix_indicator_contribution_key",
+    "ix_indicator_contribution_county",
     indicator_contribution.c.year,
-    indicator_contribution.c.indicator_code,
     indicator_contribution.c.county_code,
+    indicator_contribution.c.indicator_code,
 )
+
+input_file = Table(
+    "input_file",
+    metadata,
+    Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    PrimaryKeyConstraint("run_id", "source_file", name="pk_input_file"),
+)
+"""Extra (schema step 3): one row per input file per loading run, with its content hash — what a correction changed."""
 
 
 def _school_table(name: str) -> Table:
@@ -198,6 +211,8 @@ def _school_table(name: str) -> Table:
         *contract,
         *provenance,
         PrimaryKeyConstraint("year", *spec.key, name=f"pk_{name}"),
+        # A correction replaces the rows of the files it changed.
+        Index(f"ix_{name}_source_file", "year", "source_file"),
     )
 
 

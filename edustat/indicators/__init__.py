@@ -2,7 +2,7 @@
 
 from edustat.indicators.aggregate import aggregate, ancestry_frame
 from edustat.indicators.balance import balance_school_values, balance_values, weighted_cv
-from edustat.indicators.compute import IndicatorResult, compute_indicators, implemented_codes
+from edustat.indicators.compute import IndicatorResult, compute_correction, compute_indicators, implemented_codes
 from edustat.indicators.coverage import CatalogueCoverageError, check_catalogue_coverage
 from edustat.indicators.values import VALUE_SCHEMA
 
@@ -15,6 +15,7 @@ __all__ = [
     "balance_school_values",
     "balance_values",
     "check_catalogue_coverage",
+    "compute_correction",
     "compute_indicators",
     "implemented_codes",
     "weighted_cv",

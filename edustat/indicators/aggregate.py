@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config.models import Catalogue, RegionTree
-from edustat.indicators.common import exact_sum, from_fixed_point
+from edustat.indicators.common import FIXED_POINT, exact_sum, from_fixed_point
 from edustat.indicators.values import finish_values
 
 AGGREGATED_KINDS = ("ratio", "sum", "count")
@@ -32,6 +32,24 @@ def _specs(catalogue: Catalogue) -> pl.LazyFrame:
     )
 
 
+def county_sums(contributions: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Σ numerator and Σ denominator per county per indicator, exact, in fixed-point units (Int128): one row per county per code."""
+    return contributions.lazy().group_by("county_code", "indicator_code").agg(exact_sum("numerator"), exact_sum("denominator"))
+
+
+def to_fixed_point(values: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """County values as stored (numerator, denominator in Float64) back to the fixed-point sums they were made from.
+
+    Exact: a stored sum is ``n / FIXED_POINT`` of an integer n far below 2**52, so rounding
+    ``x × FIXED_POINT`` gives n back. One row per county per code, as ``county_sums`` returns.
+    """
+    return values.lazy().select(
+        pl.col("region_code").alias("county_code"),
+        "indicator_code",
+        *((pl.col(name) * FIXED_POINT).round().cast(pl.Int128).alias(name) for name in ("numerator", "denominator")),
+    )
+
+
 def aggregate(
     contributions: pl.DataFrame | pl.LazyFrame, ancestry: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue
 ) -> pl.DataFrame:
@@ -44,12 +62,15 @@ def aggregate(
     County-only indicators appear at county level only. Contribution rows of counties outside
     ``ancestry`` and codes outside the catalogue are ignored.
     """
+    return roll_up(county_sums(contributions), ancestry, catalogue)
+
+
+def roll_up(sums_by_county: pl.DataFrame | pl.LazyFrame, ancestry: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue) -> pl.DataFrame:
+    """``aggregate`` from counties' fixed-point sums (``county_sums``): one row per region of ``ancestry`` per aggregated code."""
     ancestry = ancestry.lazy()
     # Summing to counties first makes the join to the ancestors cheap (thousands of rows, not millions).
     sums = (
-        contributions.lazy()
-        .group_by("county_code", "indicator_code")
-        .agg(exact_sum("numerator"), exact_sum("denominator"))
+        sums_by_county.lazy()
         .join(ancestry.select("county_code", "region_code"), on="county_code", how="inner")
         .group_by("region_code", "indicator_code")
         .agg(pl.col("numerator").sum(), pl.col("denominator").sum())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
 
 from config.models import Catalogue, IndicatorKind, RegionTree, Rules
-from edustat.indicators.aggregate import aggregate, ancestry_frame
+from edustat.indicators.aggregate import AGGREGATED_KINDS, aggregate, ancestry_frame, county_sums, roll_up, to_fixed_point
 from edustat.indicators.balance import balance_values
 from edustat.indicators.balance import codes as balance_codes
 from edustat.indicators.contributions import contribution_codes, contributions
@@ -38,6 +39,17 @@ def implemented_codes(rules: Rules, catalogue: Catalogue) -> dict[str, Indicator
     return produced | growth_codes(catalogue, frozenset(produced))
 
 
+def _checked_contributions(staged: StagedTables, rules: Rules, catalogue: Catalogue) -> pl.DataFrame:
+    """The contribution frame of ``staged``, after checking that the catalogue and the engine agree both ways."""
+    declared = implemented_codes(rules, catalogue)
+    check_catalogue_coverage(catalogue, declared)
+    contribution_frame = contributions(staged, rules).collect()
+    undeclared = set(contribution_frame["indicator_code"].unique().to_list()) - set(declared)
+    if undeclared:
+        raise CatalogueCoverageError(f"contributions carry undeclared codes: {sorted(undeclared)}")
+    return contribution_frame
+
+
 def compute_indicators(
     staged: StagedTables,
     regions: RegionTree,
@@ -51,17 +63,55 @@ def compute_indicators(
     only its region_code, indicator_code and value are read, for the growth indicators.
     Raises CatalogueCoverageError when the catalogue and the implementation disagree.
     """
-    declared = implemented_codes(rules, catalogue)
-    check_catalogue_coverage(catalogue, declared)
-    contribution_frame = contributions(staged, rules).collect()
-    undeclared = set(contribution_frame["indicator_code"].unique().to_list()) - set(declared)
-    if undeclared:
-        raise CatalogueCoverageError(f"contributions carry undeclared codes: {sorted(undeclared)}")
+    contribution_frame = _checked_contributions(staged, rules, catalogue)
     ancestry = ancestry_frame(regions)
     current = pl.concat(
         [
             aggregate(contribution_frame, ancestry, catalogue),
             balance_values(staged, rules, regions.county_codes()),
+        ]
+    )
+    values = pl.concat([current, growth(current, previous_values, catalogue)])
+    return IndicatorResult(values=finish_values(values, catalogue), contributions=contribution_frame)
+
+
+def compute_correction(
+    staged: StagedTables,
+    counties: Iterable[str],
+    stored_county_values: pl.DataFrame,
+    regions: RegionTree,
+    rules: Rules,
+    catalogue: Catalogue,
+    previous_values: pl.DataFrame | None = None,
+) -> IndicatorResult:
+    """Every indicator of the year after a correction that touched only ``counties``: the same values a full run gives.
+
+    ``staged`` holds every row of the corrected counties (and nothing else is read from it);
+    ``stored_county_values`` the year's current county-level values (region_code, indicator_code,
+    value, numerator, denominator), which stand for every other county. County sums are exact fixed
+    point, so rolling the stored sums up with the recomputed ones gives each prefecture, province and
+    the country byte for byte what summing every school would. contributions: the corrected counties' rows.
+    """
+    corrected = sorted(set(counties))
+    contribution_frame = _checked_contributions(staged, rules, catalogue).filter(pl.col("county_code").is_in(corrected))
+    kinds = {i.code: i.kind for i in catalogue.indicators}
+    others = stored_county_values.filter(~pl.col("region_code").is_in(corrected)).with_columns(
+        pl.col("indicator_code").replace_strict(kinds, default=None, return_dtype=pl.String).alias("kind")
+    )
+    sums = pl.concat(
+        [
+            county_sums(contribution_frame),
+            to_fixed_point(others.filter(pl.col("kind").is_in(AGGREGATED_KINDS))),
+        ]
+    )
+    stored_balance = others.filter(pl.col("kind") == "balance").select(
+        "region_code", pl.lit("county").alias("region_level"), "indicator_code", "value", "numerator", "denominator"
+    )
+    current = pl.concat(
+        [
+            roll_up(sums, ancestry_frame(regions), catalogue),
+            balance_values(staged, rules, corrected),
+            finish_values(stored_balance, catalogue),
         ]
     )
     values = pl.concat([current, growth(current, previous_values, catalogue)])

@@ -41,6 +41,9 @@ HEADER_COLUMNS: dict[str, pl.DataType] = {
 }
 """Columns of a header map: one row per contract column found in a sheet, with its header and letter."""
 
+PROVENANCE = ("source_file", "source_sheet", "source_row")
+"""Where a staged row came from: file, sheet and Excel row number."""
+
 _TRAILING_UNIT = re.compile(r"(\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】)$")
 _NAME_SEPARATORS = re.compile(r"[\s_\-—–.·、,()\[\]【】]+")
 
@@ -195,6 +198,7 @@ def _layout_issues(sheet: RawSheet, spec: TableSpec, header: HeaderRow) -> list[
 
 
 def _cell() -> pl.Expr:
+    """The A1 reference of a located offending cell: its column letter and Excel row."""
     return pl.concat_str(pl.col("column_letter"), pl.col("source_row").cast(pl.String))
 
 
@@ -364,8 +368,6 @@ def headers_frame(rows: list[dict]) -> pl.DataFrame:
     """A header map from plain dict rows (HEADER_COLUMNS keys)."""
     return pl.DataFrame(rows, schema=HEADER_COLUMNS) if rows else empty_headers()
 
-
-PROVENANCE = ("source_file", "source_sheet", "source_row")
 
 
 def _stacked_bodies(table: str, plans: Sequence[SheetPlan]) -> pl.DataFrame | None:
