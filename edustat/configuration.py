@@ -7,6 +7,7 @@ from pathlib import Path
 
 from config import load_catalogue, load_regions, load_rules
 from config.models import Catalogue, RegionTree, Rules
+from edustat.fingerprint import configuration_digest
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,10 @@ class Configuration:
     regions: RegionTree
     rules: Rules
     catalogue: Catalogue
+
+    def digest(self) -> str:
+        """SHA-256 of this configuration and the engine's code: equal digests, equal results from equal files."""
+        return configuration_digest(self.regions, self.rules, self.catalogue)
 
 
 def load_configuration(regions_file: Path) -> Configuration:

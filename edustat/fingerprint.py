@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 from pydantic import BaseModel
 
 _CHUNK = 1 << 20
@@ -56,3 +58,38 @@ def configuration_digest(*models: BaseModel) -> str:
         digest.update(b"\0")
         digest.update(model.model_dump_json().encode("utf-8"))
     return digest.hexdigest()
+
+
+INPUT_FILE_SCHEMA = {"source_file": pl.String, "sha256": pl.String}
+"""Columns of an input-file frame: one row per input file, its path below the year's folder and its SHA-256."""
+
+
+def input_files(root: Path, files: list[Path]) -> pl.DataFrame:
+    """One row per file (source_file relative to ``root``, sha256), sorted by source_file."""
+    rows = [(path.relative_to(root).as_posix(), file_digest(path)) for path in files]
+    return pl.DataFrame(rows, schema=INPUT_FILE_SCHEMA, orient="row").sort("source_file")
+
+
+def fingerprint_of(inputs: pl.DataFrame) -> str:
+    """``input_fingerprint`` of an input-file frame: the same digest without reading the files again."""
+    digest = hashlib.sha256()
+    for source_file, sha256 in inputs.sort("source_file").iter_rows():
+        digest.update(source_file.encode("utf-8"))
+        digest.update(b"\0")
+        digest.update(sha256.encode("ascii"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class InputFiles:
+    """A year's input folder as hashed: one row per file (``files``: source_file, sha256) and the fingerprint over them."""
+
+    files: pl.DataFrame
+    fingerprint: str
+
+
+def hash_inputs(root: Path, files: list[Path]) -> InputFiles:
+    """Every file below ``root`` hashed once: the per-file hashes and the folder's fingerprint."""
+    frame = input_files(root, files)
+    return InputFiles(files=frame, fingerprint=fingerprint_of(frame))

@@ -1,13 +1,30 @@
-"""The yearly flow: ingest, validate, aggregate and load one statistical year."""
+"""The yearly flow: ingest, validate, aggregate and load one statistical year, whole or as a correction of its changed files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import flow
 
+from edustat.configuration import Configuration
+from edustat.correction import CorrectionPlan
+from edustat.fingerprint import InputFiles
 from edustat.outcome import RunOutcome, Trigger
+from edustat.settings import Settings
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
 from tasks.concurrency import year_slot
 from tasks.configure import configure, read_settings
+from tasks.correction import (
+    aggregate_correction,
+    correction_replacement,
+    is_conclusive,
+    plan_run,
+    read_correction_context,
+    read_county_values,
+    read_touched_enrollment,
+    select_changed_files,
+    validate_correction,
+)
 from tasks.ingest import discover_inputs, fingerprint_inputs, parse_inputs, validate_year
 from tasks.report import has_blocking_errors, publish_issues, write_error_workbook
 from tasks.warehouse import (
@@ -26,28 +43,74 @@ from tasks.warehouse import (
 
 @flow(name="edustat-yearly", flow_run_name="{year}-{trigger}", log_prints=False)
 def yearly_flow(year: int, input_dir: str, reason: str | None = None, trigger: Trigger = "manual") -> RunOutcome:
-    """One statistical year, end to end: one new version of every value of the year, or a rejection."""
+    """One statistical year, end to end: one new version of every value of the year, or a rejection.
+
+    When the year is loaded and only some files changed since, the run reads just those and the
+    stored rows they touch (a correction); its result is the one a whole-year run would give.
+    """
     settings = read_settings()
     configuration = configure(settings)
     prepare_warehouse(settings, configuration)
     files = discover_inputs(input_dir)
-    fingerprint = fingerprint_inputs(input_dir, files)
-    run_id = open_run(settings, year, trigger, reason, fingerprint)
+    inputs = fingerprint_inputs(input_dir, files)
+    run_id = open_run(settings, year, trigger, reason, inputs.fingerprint)
     try:
-        if is_unchanged(settings, year, fingerprint):
+        if is_unchanged(settings, year, inputs, configuration):
             return close_unchanged(settings, run_id, year)
-        previous_enrollment = read_previous_enrollment(settings, year)
-        parsed = parse_inputs(files, input_dir, configuration.rules)
-        staged, issues = validate_year(parsed, configuration, previous_enrollment)
-        publish_issues(year, issues)
-        if has_blocking_errors(issues):
-            error_workbook = write_error_workbook(settings, year, input_dir, issues)
-            return reject_year(settings, run_id, year, issues, error_workbook)
-        result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
-        with year_slot(settings, year, run_id):
-            # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
-            next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
-            return load_year(settings, run_id, year, result, staged, issues, next_year_growth)
+        plan = plan_run(settings, year, inputs, configuration)
+        if plan.is_correction:
+            outcome = correct_year(settings, configuration, run_id, year, input_dir, files, inputs, plan)
+            if outcome is not None:
+                return outcome
+        return load_whole_year(settings, configuration, run_id, year, input_dir, files, inputs)
     except Exception as error:
         # The previous version stays current; the run's row says why it failed.
         return fail_run(settings, run_id, year, str(error))
+
+
+def load_whole_year(
+    settings: Settings, configuration: Configuration, run_id: int, year: int, input_dir: str, files: list[Path], inputs: InputFiles
+) -> RunOutcome:
+    """Every file read and checked, every indicator computed, every row of the year replaced (tasks wired in the flow's run)."""
+    previous_enrollment = read_previous_enrollment(settings, year)
+    parsed = parse_inputs(files, input_dir, configuration.rules)
+    staged, issues = validate_year(parsed, configuration, previous_enrollment)
+    publish_issues(year, issues)
+    if has_blocking_errors(issues):
+        error_workbook = write_error_workbook(settings, year, input_dir, issues)
+        return reject_year(settings, run_id, year, issues, error_workbook)
+    result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
+    with year_slot(settings, year, run_id):
+        # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
+        next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
+        return load_year(settings, run_id, year, result, staged, issues, next_year_growth, inputs, configuration)
+
+
+def correct_year(
+    settings: Settings,
+    configuration: Configuration,
+    run_id: int,
+    year: int,
+    input_dir: str,
+    files: list[Path],
+    inputs: InputFiles,
+    plan: CorrectionPlan,
+) -> RunOutcome | None:
+    """Only the changed files read, checked with the stored rows they touch, and loaded over them; None when the whole year must be checked."""
+    parsed = parse_inputs(select_changed_files(files, input_dir, plan), input_dir, configuration.rules)
+    context = read_correction_context(settings, year, plan, parsed)
+    previous_enrollment = read_touched_enrollment(settings, year, parsed, context)
+    checked = validate_correction(parsed, context, plan, configuration, previous_enrollment)
+    if not is_conclusive(checked):
+        return None
+    publish_issues(year, checked.issues)
+    if has_blocking_errors(checked.issues):
+        error_workbook = write_error_workbook(settings, year, input_dir, checked.issues)
+        return reject_year(settings, run_id, year, checked.issues, error_workbook)
+    result = aggregate_correction(checked, context, configuration, read_county_values(settings, year), read_previous_year_values(settings, year))
+    replacement = correction_replacement(plan, context)
+    with year_slot(settings, year, run_id):
+        next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
+        return load_year(
+            settings, run_id, year, result, checked.staged, checked.issues, next_year_growth, inputs, configuration, replacement
+        )

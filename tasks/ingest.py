@@ -14,7 +14,7 @@ from prefect.futures import as_completed
 
 from config.models import Rules
 from edustat.configuration import Configuration
-from edustat.fingerprint import file_digest, input_fingerprint
+from edustat.fingerprint import InputFiles, file_digest, hash_inputs
 from edustat.ingest.batches import file_batches
 from edustat.ingest.code_version import parser_digest
 from edustat.ingest.discover import discover_files
@@ -43,9 +43,9 @@ def discover_inputs(input_dir: str) -> list[Path]:
 
 
 @task(name="fingerprint_inputs", cache_policy=NO_CACHE)
-def fingerprint_inputs(input_dir: str, files: list[Path]) -> str:
-    """A content hash of every input file: equal bytes, equal fingerprint."""
-    return input_fingerprint(Path(input_dir), files)
+def fingerprint_inputs(input_dir: str, files: list[Path]) -> InputFiles:
+    """A content hash of every input file and one over them all: equal bytes, equal fingerprint."""
+    return hash_inputs(Path(input_dir), files)
 
 
 def file_content_key(_: TaskRunContext, parameters: dict[str, Any]) -> str:

@@ -7,11 +7,13 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from edustat.configuration import Configuration
+from edustat.fingerprint import InputFiles
 from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
 from edustat.staged import StagedTables
 from warehouse import load, read, runs
+from warehouse.correction import stored_inputs
 from warehouse.engine import get_engine
 from warehouse.migrate import migrate
 from warehouse.sync import sync_configuration
@@ -34,9 +36,13 @@ def open_run(settings: Settings, year: int, trigger: Trigger, reason: str | None
 
 
 @task(name="is_unchanged", cache_policy=NO_CACHE)
-def is_unchanged(settings: Settings, year: int, fingerprint: str) -> bool:
-    """True when the year's current values came from byte-for-byte the same inputs."""
-    return runs.current_fingerprint(get_engine(settings.warehouse_url), year) == fingerprint
+def is_unchanged(settings: Settings, year: int, inputs: InputFiles, configuration: Configuration) -> bool:
+    """True when the year's current values came from byte-for-byte the same inputs, configuration and engine code."""
+    engine = get_engine(settings.warehouse_url)
+    if runs.current_fingerprint(engine, year) != inputs.fingerprint:
+        return False
+    stored = stored_inputs(engine, year)
+    return stored is not None and stored.config_digest == configuration.digest()
 
 
 @task(name="close_unchanged", cache_policy=NO_CACHE)
@@ -70,8 +76,11 @@ def load_year(
     staged: StagedTables,
     issues: pl.DataFrame,
     next_year_growth: pl.DataFrame | None,
+    inputs: InputFiles,
+    configuration: Configuration,
+    replacement: load.Replacement = load.WHOLE_YEAR,
 ) -> RunOutcome:
-    """Load the year's new version (and the next year's refreshed growth) in one transaction."""
+    """Load the year's new version (and the next year's refreshed growth) in one transaction; a correction replaces only its rows."""
     counts = load.load_year(
         get_engine(settings.warehouse_url),
         run_id,
@@ -82,6 +91,9 @@ def load_year(
         issues,
         lock_timeout_s=settings.lock_timeout_s,
         next_year_growth=next_year_growth,
+        replacement=replacement,
+        input_files=inputs.files,
+        config_digest=configuration.digest(),
     )
     get_run_logger().info("run %d of year %d loaded: %s", run_id, year, counts)
     return RunOutcome(

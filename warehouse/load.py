@@ -14,6 +14,7 @@ then closes its run as failed.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, delete, select, text, 
 
 from edustat.staged import StagedTables
 from warehouse.bulk import insert_frame
+from warehouse.correction import current_run_id
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseBusyError, WarehouseError
 from warehouse.frames import fetch_frame
@@ -32,6 +34,7 @@ from warehouse.schema import (
     indicator,
     indicator_contribution,
     indicator_value,
+    input_file,
     region,
     validation_issue,
 )
@@ -164,14 +167,66 @@ def insert_issues(conn: Connection, run_id: int, year: int, issues: pl.DataFrame
     return insert_frame(conn, validation_issue, issues, fixed={"run_id": run_id, "year": year}, optional=optional)
 
 
-def replace_year_tables(conn: Connection, run_id: int, year: int, staged: StagedTables, contributions: pl.DataFrame) -> None:
-    """Replace the year's rows of the seven school-level tables and of indicator_contribution with this run's."""
+@dataclass(frozen=True)
+class Replacement:
+    """Which stored rows of a year a load replaces: every one (the default), or a correction's.
+
+    A correction (``changed_files`` given) replaces the school-level rows of those files and the
+    contributions of ``counties``, on top of run ``base_run_id``, which must still be the run behind
+    the year's current values when the load starts.
+    """
+
+    changed_files: tuple[str, ...] | None = None
+    counties: tuple[str, ...] = ()
+    base_run_id: int | None = None
+
+
+WHOLE_YEAR = Replacement()
+
+IN_CHUNK = 5_000
+"""Values per IN (...) list of a delete: far below every database's limit on bound parameters."""
+
+
+def _in_chunks(values: Sequence[str]) -> list[list[str]]:
+    return [list(values[offset : offset + IN_CHUNK]) for offset in range(0, len(values), IN_CHUNK)]
+
+
+def replace_year_tables(
+    conn: Connection, run_id: int, year: int, staged: StagedTables, contributions: pl.DataFrame, replacement: Replacement = WHOLE_YEAR
+) -> None:
+    """Replace the year's rows of the seven school-level tables and of indicator_contribution with this run's.
+
+    For a correction only the rows of its changed files and the contributions of its counties are
+    replaced; rows of ``staged`` from other files are already stored and are not written again.
+    """
+    provenance = ("source_file", "source_sheet", "source_row")
     for name, frame in staged.items():
         table = SCHOOL_TABLES[name]
-        conn.execute(delete(table).where(table.c.year == year))
-        insert_frame(conn, table, frame, fixed={"year": year, "run_id": run_id}, optional=("source_file", "source_sheet", "source_row"))
-    conn.execute(delete(indicator_contribution).where(indicator_contribution.c.year == year))
+        if replacement.changed_files is None:
+            conn.execute(delete(table).where(table.c.year == year))
+        else:
+            for chunk in _in_chunks(replacement.changed_files):
+                conn.execute(delete(table).where(table.c.year == year, table.c.source_file.in_(chunk)))
+            frame = frame.filter(pl.col("source_file").is_in(list(replacement.changed_files)))
+        insert_frame(conn, table, frame, fixed={"year": year, "run_id": run_id}, optional=provenance)
+    if replacement.changed_files is None:
+        conn.execute(delete(indicator_contribution).where(indicator_contribution.c.year == year))
+    else:
+        for chunk in _in_chunks(replacement.counties):
+            conn.execute(delete(indicator_contribution).where(indicator_contribution.c.year == year, indicator_contribution.c.county_code.in_(chunk)))
     insert_frame(conn, indicator_contribution, contributions, fixed={"year": year, "run_id": run_id}, optional=("school_code",))
+
+
+def _refuse_moved_base(conn: Connection, year: int, replacement: Replacement) -> None:
+    """Raise when a correction's base run is no longer the one behind the year's current values."""
+    if replacement.base_run_id is None:
+        return
+    current = current_run_id(conn, year)
+    if current != replacement.base_run_id:
+        raise WarehouseError(
+            f"year {year} was loaded by run {current} after this correction read run {replacement.base_run_id}'s rows; run it again"
+            f" / {year} 年的数据在本次更正读取后又被运行 {current} 更新, 请重新运行"
+        )
 
 
 def _growth_scope() -> ColumnElement[bool]:
@@ -211,13 +266,18 @@ def load_year(
     lock_timeout_s: float,
     *,
     next_year_growth: pl.DataFrame | None = None,
+    replacement: Replacement = WHOLE_YEAR,
+    input_files: pl.DataFrame | None = None,
+    config_digest: str | None = None,
 ) -> LoadCounts:
     """Load a validated year as ONE transaction and mark run ``run_id`` succeeded; returns how its values compare.
 
     values: one row per region per indicator (VALUE_COLUMNS); contributions: CONTRIBUTION_COLUMNS;
     staged: the validated tables; issues: the run's warnings (issue frame). With
     ``next_year_growth`` (one row per region per growth code of year + 1) the growth indicators of
-    year + 1 are refreshed in the same transaction, under that year's lock too.
+    year + 1 are refreshed in the same transaction, under that year's lock too. ``replacement`` says
+    which stored rows go (see Replacement); ``input_files`` (source_file, sha256) and ``config_digest``
+    are recorded with the run, so that a later correction knows what this version was made from.
     Raises WarehouseBusyError when the year stays locked for ``lock_timeout_s`` seconds.
     """
     what = f"load of {year}"
@@ -226,26 +286,37 @@ def load_year(
     with write_transaction(engine, lock_timeout_s, busy_message=busy_message(year, lock_timeout_s, sqlite)) as conn:
         lock_year(conn, year, lock_timeout_s)
         _refuse_other_year(conn, run_id, year)
+        _refuse_moved_base(conn, year, replacement)
         _refuse_unknown(conn, frame, what)
         counts = replace_values(conn, run_id, year, frame)
         pause_point("after_values")
-        replace_year_tables(conn, run_id, year, staged, contributions)
+        replace_year_tables(conn, run_id, year, staged, contributions, replacement)
         pause_point("after_tables")
-        message = None
+        notes = []
+        if replacement.changed_files is not None:
+            files = ", ".join(replacement.changed_files[:5]) + (", …" if len(replacement.changed_files) > 5 else "")
+            notes.append(
+                f"correction of run {replacement.base_run_id}: {len(replacement.changed_files)} changed file(s) read again ({files}), "
+                f"{len(replacement.counties)} county(ies) recomputed"
+            )
         if next_year_growth is not None:
             lock_year(conn, year + 1, lock_timeout_s)
             growth = refresh_growth(conn, run_id, year + 1, next_year_growth)
             pause_point("after_growth")
-            message = (
+            notes.append(
                 f"also refreshed the growth indicators of {year + 1}: "
                 f"{growth.changed} changed, {growth.unchanged} unchanged, {growth.added} added, {growth.removed} removed"
             )
+        message = "; ".join(notes) or None
         insert_issues(conn, run_id, year, issues)
+        if input_files is not None:
+            insert_frame(conn, input_file, input_files, fixed={"run_id": run_id, "year": year})
         errors, warnings = _issue_counts(issues)
         set_run_status(
             conn,
             run_id,
             "succeeded",
+            config_digest=config_digest,
             values_added=counts.added,
             values_changed=counts.changed,
             values_unchanged=counts.unchanged,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
-from sqlalchemy import Double, Engine, case, func, select, true
+from sqlalchemy import Double, Engine, case, false, func, select, true
 
 from config.models import LEVEL_ORDER
 from warehouse.frames import fetch_frame
 from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, validation_issue
+
+CODES_PER_QUERY = 5_000
+"""School codes per IN (...) list: far below every database's limit on bound parameters."""
 
 _LEVEL_RANK = case({level: rank for rank, level in enumerate(LEVEL_ORDER)}, value=indicator_current.c.region_level, else_=len(LEVEL_ORDER))
 
@@ -39,8 +44,11 @@ def year_values(engine: Engine, year: int) -> pl.DataFrame | None:
     return frame if frame.height else None
 
 
-def previous_enrollment(engine: Engine, year: int) -> pl.DataFrame:
-    """Students of year − 1 as currently loaded (school_code, stage, students), one row per school per stage; empty when year − 1 is not loaded."""
+def previous_enrollment(engine: Engine, year: int, school_codes: Sequence[str] | None = None) -> pl.DataFrame:
+    """Students of year − 1 as currently loaded (school_code, stage, students), one row per school per stage; empty when year − 1 is not loaded.
+
+    With ``school_codes``, only those schools' rows (a correction checks only the schools it touches).
+    """
     table = SCHOOL_TABLES["enrollment"]
     statement = (
         select(table.c.school_code, table.c.stage, table.c.students)
@@ -48,7 +56,11 @@ def previous_enrollment(engine: Engine, year: int) -> pl.DataFrame:
         .order_by(table.c.school_code, table.c.stage)
     )
     with engine.connect() as conn:
-        return fetch_frame(conn, statement)
+        if school_codes is None:
+            return fetch_frame(conn, statement)
+        codes = sorted(set(school_codes))
+        frames = [fetch_frame(conn, statement.where(table.c.school_code.in_(codes[i : i + CODES_PER_QUERY]))) for i in range(0, len(codes), CODES_PER_QUERY)]
+        return pl.concat([fetch_frame(conn, statement.where(false())), *frames]).sort("school_code", "stage")
 
 
 def history(engine: Engine, year: int, indicator_code: str | None = None, region_code: str | None = None) -> pl.DataFrame:

@@ -1,0 +1,112 @@
+"""Tasks of a correction: plan it, read what it touches from the warehouse, check it, and aggregate it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from edustat.configuration import Configuration
+from edustat.correction import (
+    CheckedCorrection,
+    CorrectionContext,
+    CorrectionPlan,
+    changed_paths,
+    check_correction,
+    plan_correction,
+    touched_rows,
+    touched_schools,
+)
+from edustat.fingerprint import InputFiles
+from edustat.indicators import IndicatorResult, compute_correction
+from edustat.ingest.files import FileResult
+from edustat.settings import Settings
+from warehouse import correction as stored
+from warehouse import read
+from warehouse.engine import get_engine
+from warehouse.load import Replacement
+
+
+@task(name="plan_run", cache_policy=NO_CACHE)
+def plan_run(settings: Settings, year: int, inputs: InputFiles, configuration: Configuration) -> CorrectionPlan:
+    """Whether this run can correct the year from its changed files alone, or must run the whole year (and why)."""
+    plan = plan_correction(inputs.files, stored.stored_inputs(get_engine(settings.warehouse_url), year), configuration.digest())
+    if plan.is_correction:
+        get_run_logger().info("correction of run %s: %d changed file(s): %s", plan.base_run_id, len(plan.changed_files), ", ".join(plan.changed_files[:10]))
+    else:
+        get_run_logger().info("whole year: %s", plan.whole_year_reason)
+    return plan
+
+
+@task(name="select_changed_files", cache_policy=NO_CACHE)
+def select_changed_files(files: list[Path], input_dir: str, plan: CorrectionPlan) -> list[Path]:
+    """The input files a correction reads again: those changed or added since the run it corrects."""
+    return changed_paths(plan, files, Path(input_dir))
+
+
+@task(name="read_correction_context", cache_policy=NO_CACHE)
+def read_correction_context(settings: Settings, year: int, plan: CorrectionPlan, parsed: list[FileResult]) -> CorrectionContext:
+    """The touched counties, the stored rows of unchanged files for them, and the corrected run's warnings."""
+    engine = get_engine(settings.warehouse_url)
+    replaced = stored.replaced_rows(engine, year, plan.changed_files)
+    touched = pl.concat([touched_rows(result.tables) for result in parsed] + [touched_rows(replaced)]).unique(maintain_order=True)
+    counties, unchanged, present = stored.touched_context(engine, year, plan.changed_files, touched)
+    get_run_logger().info("the correction touches %d county(ies): %s", len(counties), ", ".join(counties[:10]))
+    return CorrectionContext(counties=counties, unchanged=unchanged, present=present, stored_warnings=stored.stored_warnings(engine, plan.base_run_id))
+
+
+@task(name="read_touched_enrollment", cache_policy=NO_CACHE)
+def read_touched_enrollment(settings: Settings, year: int, parsed: list[FileResult], context: CorrectionContext) -> pl.DataFrame:
+    """Students of the previous year of the schools a correction touches, for the year-on-year warnings."""
+    return read.previous_enrollment(get_engine(settings.warehouse_url), year, touched_schools(parsed, context))
+
+
+@task(name="validate_correction", cache_policy=NO_CACHE)
+def validate_correction(
+    parsed: list[FileResult], context: CorrectionContext, plan: CorrectionPlan, configuration: Configuration, previous_enrollment: pl.DataFrame
+) -> CheckedCorrection:
+    """The changed files checked with the stored rows they touch; says whether that can stand for checking the whole year."""
+    checked = check_correction(parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous_enrollment)
+    if not checked.is_conclusive:
+        get_run_logger().info("the correction's problems reach beyond its files: checking the whole year")
+    return checked
+
+
+@task(name="is_conclusive", cache_policy=NO_CACHE)
+def is_conclusive(checked: CheckedCorrection) -> bool:
+    """Whether the correction's checks stand for the whole year's."""
+    return checked.is_conclusive
+
+
+@task(name="read_county_values", cache_policy=NO_CACHE)
+def read_county_values(settings: Settings, year: int) -> pl.DataFrame:
+    """The year's current county-level values, which stand for the counties a correction does not touch."""
+    return stored.county_values(get_engine(settings.warehouse_url), year)
+
+
+@task(name="aggregate_correction", cache_policy=NO_CACHE)
+def aggregate_correction(
+    checked: CheckedCorrection,
+    context: CorrectionContext,
+    configuration: Configuration,
+    stored_county_values: pl.DataFrame,
+    previous_values: pl.DataFrame | None,
+) -> IndicatorResult:
+    """Every indicator of the year from the touched counties' rows and the stored values of the others (one row per region per indicator)."""
+    return compute_correction(
+        checked.staged,
+        context.counties,
+        stored_county_values,
+        configuration.regions,
+        configuration.rules,
+        configuration.catalogue,
+        previous_values=previous_values,
+    )
+
+
+@task(name="correction_replacement", cache_policy=NO_CACHE)
+def correction_replacement(plan: CorrectionPlan, context: CorrectionContext) -> Replacement:
+    """Which stored rows the correction's load replaces: its files' rows and its counties' contributions, on top of the run it corrects."""
+    return Replacement(changed_files=plan.changed_files, counties=context.counties, base_run_id=plan.base_run_id)

@@ -1,0 +1,158 @@
+"""A correction (only the changed files read) stores what a whole-year run over the same folder stores.
+
+The oracle is a whole-year run of the corrected folder into a fresh warehouse: the current values must
+be equal bit for bit, the school tables, contributions and stored warnings equal as sets of rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from unittest import mock
+
+import openpyxl
+import polars as pl
+import pytest
+import sqlalchemy as sa
+from polars.testing import assert_frame_equal
+from rerun_data import COUNTY_DIR, SCHOOL, add_to_cell, copy_year, query
+
+from flows.yearly import yearly_flow
+from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
+from warehouse.engine import dispose_engines
+from warehouse.schema import SCHOOL_TABLES
+
+SECURITY_SHEET = "安保"
+GUARDS_HEADER = "专职保安员数"
+
+
+def _more_guards(folder: Path) -> None:
+    """Two more guards for the first school of 临夏县's workbook (a single-workbook county, title rows above the header)."""
+    path = folder / "622921_临夏县.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book[SECURITY_SHEET]
+    for header_row in sheet.iter_rows(min_row=1, max_row=10):
+        headers = [str(cell.value or "") for cell in header_row]
+        if any(h.startswith(GUARDS_HEADER) for h in headers):
+            column = next(i for i, h in enumerate(headers) if h.startswith(GUARDS_HEADER))
+            cell = sheet.cell(row=header_row[0].row + 1, column=column + 1)
+            cell.value = int(float(cell.value)) + 2
+            break
+    else:
+        raise AssertionError("no guards column in the 安保 sheet")
+    book.save(path)
+
+
+def _county_gone(folder: Path) -> None:
+    """积石山's workbook withdrawn: the county has no data this year."""
+    (folder / "622927_积石山保安族东乡族撒拉族自治县.xlsx").unlink()
+
+
+def _csv_enrollment_corrected(folder: Path) -> None:
+    """10 more preschool children in one school of 东乡's per-table CSV files."""
+    add_to_cell(folder / COUNTY_DIR / "在校生.csv", SCHOOL, "学前", "在校生数", 10)
+
+
+SCENARIOS: dict[str, Callable[[Path], None]] = {
+    "workbook_cell": _more_guards,
+    "workbook_removed": _county_gone,
+    "csv_of_a_split_county": _csv_enrollment_corrected,
+}
+
+
+def _run(url: str, year: int, folder: Path, reason: str) -> tuple[int, str | None]:
+    with mock.patch.dict(os.environ, {"EDUSTAT_WAREHOUSE_URL": url}):
+        outcome = yearly_flow(year=year, input_dir=str(folder), reason=reason)
+    assert outcome.status == "succeeded", outcome.message
+    message = query(url, f"SELECT message FROM etl_run WHERE run_id = {outcome.run_id}")["message"][0]
+    return outcome.run_id, message
+
+
+def _query(url: str, sql: str) -> pl.DataFrame:
+    """``query`` with every row looked at for the column types (a column NULL in its first rows is still typed right)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return pl.read_database(sa.text(sql), connection, infer_schema_length=None)
+    finally:
+        engine.dispose()
+
+
+def _stored(url: str, year: int, run_id: int) -> dict[str, pl.DataFrame]:
+    frames = {
+        "values": _query(
+            url,
+            f"SELECT region_code, indicator_code, value, numerator, denominator FROM indicator_value "
+            f"WHERE year = {year} AND is_current ORDER BY region_code, indicator_code",
+        ),
+        "contributions": _query(
+            url,
+            f"SELECT county_code, school_code, indicator_code, numerator, denominator FROM indicator_contribution WHERE year = {year}",
+        ),
+        "warnings": _query(
+            url,
+            "SELECT severity, table_name, source_file, source_sheet, source_row, column_header, cell, value, rule, message_zh, message_en "
+            f"FROM validation_issue WHERE run_id = {run_id}",
+        ),
+    }
+    for name, table in SCHOOL_TABLES.items():
+        columns = ", ".join(c.name for c in table.columns if c.name != "run_id")
+        frames[name] = _query(url, f"SELECT {columns} FROM {name} WHERE year = {year}")
+    return {name: frame.sort(frame.columns, nulls_last=True) if name != "values" else frame for name, frame in frames.items()}
+
+
+@pytest.fixture
+def corrected_pair(tmp_path: Path) -> Iterator[Callable[[str], tuple[str, str]]]:
+    """Two fresh warehouses of one kind per call: (corrected by a correction, loaded whole)."""
+    made = []
+
+    def make(kind: str) -> tuple[str, str]:
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            context = fresh_warehouse(kind, tmp_path / name)
+            made.append(context)
+        return made[0].__enter__(), made[1].__enter__()
+
+    yield make
+    dispose_engines()
+    for context in made:
+        context.__exit__(None, None, None)
+
+
+def _compare(sample_dir: Path, tmp_path: Path, urls: tuple[str, str], change: Callable[[Path], None]) -> str | None:
+    corrected_url, whole_url = urls
+    corrected = copy_year(sample_dir, 2020, tmp_path)
+    change(corrected)
+    for url in urls:
+        _run(url, 2019, sample_dir / "2019", "first load")
+    _run(corrected_url, 2020, sample_dir / "2020", "first load")
+    corrected_run, message = _run(corrected_url, 2020, corrected, "a county's correction")
+    whole_run, whole_message = _run(whole_url, 2020, corrected, "whole year")
+    assert whole_message is None or not whole_message.startswith("correction")
+    expected, actual = _stored(whole_url, 2020, whole_run), _stored(corrected_url, 2020, corrected_run)
+    for name in expected:
+        try:
+            assert_frame_equal(actual[name], expected[name], check_dtypes=False)
+        except AssertionError as error:
+            raise AssertionError(f"{name} differ: {error}") from error
+    return message
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_correction_stores_what_the_whole_year_run_stores(
+    scenario: str, sample_dir: Path, tmp_path: Path, corrected_pair: Callable[[str], tuple[str, str]]
+) -> None:
+    message = _compare(sample_dir, tmp_path, corrected_pair("sqlite"), SCENARIOS[scenario])
+    if scenario != "csv_of_a_split_county":
+        # A single-workbook county's change never reaches another file: it must go the correction's way.
+        assert message is not None and message.startswith("correction of run"), message
+
+
+@pytest.mark.parametrize("kind", [p for p in WAREHOUSE_PARAMS if p.id == "postgres"])
+def test_correction_on_postgresql_stores_what_the_whole_year_run_stores(
+    kind: str, sample_dir: Path, tmp_path: Path, corrected_pair: Callable[[str], tuple[str, str]]
+) -> None:
+    message = _compare(sample_dir, tmp_path, corrected_pair(kind), _more_guards)
+    assert message is not None and message.startswith("correction of run"), message
