@@ -8,13 +8,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import Connection, Engine, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from config.models import Catalogue, RegionTree
 from warehouse.engine import write_transaction
 from warehouse.migrate import refresh_indicator_wide
 from warehouse.schema import indicator, region
+
+
+def changed_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of ``rows`` that ``table`` lacks or holds with other values (a run with the same config writes nothing)."""
+    names = [c.name for c in table.columns]
+    stored = {tuple(row) for row in conn.execute(select(*(table.c[name] for name in names))).all()}
+    return [row for row in rows if tuple(row.get(name) for name in names) not in stored]
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
@@ -57,10 +64,12 @@ def sync_catalogue(conn: Connection, catalogue: Catalogue) -> int:
         }
         for position, item in enumerate(catalogue.indicators, start=1)
     ]
-    count = upsert(conn, indicator, rows)
-    # indicator_wide has one column per code of the indicator table, so it follows the catalogue.
-    refresh_indicator_wide(conn)
-    return count
+    changed = changed_rows(conn, indicator, rows)
+    if changed:
+        upsert(conn, indicator, changed)
+        # indicator_wide has one column per code of the indicator table, so it follows the catalogue.
+        refresh_indicator_wide(conn)
+    return len(rows)
 
 
 def sync_regions(conn: Connection, regions: RegionTree) -> int:
@@ -75,7 +84,8 @@ def sync_regions(conn: Connection, regions: RegionTree) -> int:
         }
         for item in regions.regions
     ]
-    return upsert(conn, region, rows)
+    upsert(conn, region, changed_rows(conn, region, rows))
+    return len(rows)
 
 
 def sync_configuration(engine: Engine, catalogue: Catalogue, regions: RegionTree) -> None:

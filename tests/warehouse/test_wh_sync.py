@@ -62,3 +62,15 @@ def test_sync_catalogue_refreshes_indicator_wide(engine: sa.Engine) -> None:
         sync_catalogue(conn, catalogue)
     columns = [c["name"] for c in sa.inspect(engine).get_columns("indicator_wide")]
     assert columns[-len(catalogue.indicators) :] == [i.code for i in catalogue.indicators]
+
+
+def test_a_second_sync_of_the_same_configuration_writes_nothing(engine: sa.Engine) -> None:
+    migrate(engine)
+    catalogue, regions = load_catalogue(), load_regions()
+    sync_configuration(engine, catalogue, regions)
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    sync_configuration(engine, catalogue, regions)
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "CREATE", "DROP"))]
+    assert writes == []
+    assert any(s.lstrip().upper().startswith("SELECT") for s in statements)
