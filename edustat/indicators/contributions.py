@@ -28,8 +28,7 @@ def contributions(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
     """One row per school (or per county for population rows) per indicator.
 
     Rows come domain by domain, each in the order of the staged rows it is built from: the same input
-    gives the same frame. Not sorted, because sorting ~10⁷ rows by three string keys would take longer
-    than computing them; filter by county and indicator to drill down.
+    gives the same frame. compute_indicators sorts it into the warehouse index's order before it is loaded.
     """
     frames = [domain.contributions(staged, rules).select(list(CONTRIBUTION_SCHEMA)) for domain in DOMAINS]
     return pl.concat(frames)
