@@ -16,7 +16,7 @@ from edustat.correction import (
     changed_paths,
     check_correction,
     plan_correction,
-    touched_rows,
+    touched_by,
     touched_schools,
 )
 from edustat.fingerprint import InputFiles
@@ -51,8 +51,7 @@ def read_correction_context(settings: Settings, year: int, plan: CorrectionPlan,
     """The touched counties, the stored rows of unchanged files for them, and the corrected run's warnings."""
     engine = get_engine(settings.warehouse_url)
     replaced = stored.replaced_rows(engine, year, plan.changed_files)
-    touched = pl.concat([touched_rows(result.tables) for result in parsed] + [touched_rows(replaced)]).unique(maintain_order=True)
-    counties, unchanged, present = stored.touched_context(engine, year, plan.changed_files, touched)
+    counties, unchanged, present = stored.touched_context(engine, year, plan.changed_files, touched_by(parsed, replaced))
     get_run_logger().info("the correction touches %d county(ies): %s", len(counties), ", ".join(counties[:10]))
     return CorrectionContext(counties=counties, unchanged=unchanged, present=present, stored_warnings=stored.stored_warnings(engine, plan.base_run_id))
 

@@ -81,8 +81,9 @@ def load_year(
     replacement: load.Replacement = load.WHOLE_YEAR,
 ) -> RunOutcome:
     """Load the year's new version (and the next year's refreshed growth) in one transaction; a correction replaces only its rows."""
+    engine = get_engine(settings.warehouse_url)
     counts = load.load_year(
-        get_engine(settings.warehouse_url),
+        engine,
         run_id,
         year,
         result.values,
@@ -104,6 +105,7 @@ def load_year(
         values_changed=counts.changed,
         values_unchanged=counts.unchanged,
         issues=issues,
+        message=(runs.get_run(engine, run_id) or {}).get("message"),
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, delete, select, text, 
 from edustat.staged import StagedTables
 from warehouse.bulk import insert_frame
 from warehouse.correction import current_run_id
-from warehouse.engine import is_sqlite, write_transaction
+from warehouse.engine import is_sqlite, truncate_log, write_transaction
 from warehouse.errors import WarehouseBusyError, WarehouseError
 from warehouse.frames import fetch_frame
 from warehouse.pause import pause_point
@@ -326,6 +326,7 @@ def load_year(
             message=message,
         )
         pause_point("before_commit")
+    truncate_log(engine)
     return counts
 
 

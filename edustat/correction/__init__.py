@@ -7,6 +7,7 @@ from edustat.correction.scope import (
     carried_warnings,
     check_correction,
     is_conclusive,
+    touched_by,
     touched_rows,
     touched_schools,
     validate_correction,
@@ -23,6 +24,7 @@ __all__ = [
     "carried_warnings",
     "is_conclusive",
     "plan_correction",
+    "touched_by",
     "touched_rows",
     "validate_correction",
 ]

@@ -35,6 +35,12 @@ def touched_rows(tables: dict[str, pl.DataFrame] | StagedTables) -> pl.DataFrame
     return pl.concat(frames).unique(maintain_order=True)
 
 
+def touched_by(parsed: Sequence[FileResult], replaced: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every school and county named by the changed files' new rows or by the stored rows they replace (touched-rows frame)."""
+    frames = [touched_rows(result.tables) for result in parsed] + [touched_rows(replaced)]
+    return pl.concat(frames).unique(maintain_order=True)
+
+
 def validate_correction(
     parsed: Sequence[FileResult],
     unchanged: StagedTables,

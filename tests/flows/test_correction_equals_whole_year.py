@@ -67,6 +67,7 @@ def _run(url: str, year: int, folder: Path, reason: str) -> tuple[int, str | Non
         outcome = yearly_flow(year=year, input_dir=str(folder), reason=reason)
     assert outcome.status == "succeeded", outcome.message
     message = query(url, f"SELECT message FROM etl_run WHERE run_id = {outcome.run_id}")["message"][0]
+    assert outcome.message == message  # what `edustat run` prints under its summary line
     return outcome.run_id, message
 
 

@@ -50,6 +50,8 @@ def print_outcome(outcome: RunOutcome) -> None:
             f"[green]{head}[/green] — {outcome.values_added} values added, {outcome.values_changed} changed, "
             f"{outcome.values_unchanged} unchanged; {outcome.warning_count} warnings"
         )
+        if outcome.message:
+            console.print(f"  {escape(outcome.message)}")
     elif outcome.status == "unchanged":
         console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written")
     elif outcome.status == "failed":
