@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -160,3 +161,20 @@ def free_year_slots(year: int) -> None:
     with get_client(sync_client=True) as client:
         for name in year_limit_names(year):
             client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(active_slots=0))
+
+
+def edit_first_cell(path: Path, sheet_name: str, header: str, edit: Callable[[object], object]) -> str:
+    """Replace the cell under ``header`` in the first data row of ``sheet_name`` by ``edit(old value)``; returns its reference (e.g. "B4")."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book[sheet_name]
+    for row in sheet.iter_rows(min_row=1, max_row=10):
+        headers = [str(cell.value or "") for cell in row]
+        if any(h.startswith(header) for h in headers):
+            column = next(i for i, h in enumerate(headers) if h.startswith(header))
+            cell = sheet.cell(row=row[0].row + 1, column=column + 1)
+            cell.value = edit(cell.value)
+            book.save(path)
+            return cell.coordinate
+    raise AssertionError(f"no {header} in {sheet_name} of {path.name}")

@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from unittest import mock
 
-import openpyxl
 import polars as pl
 import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
-from rerun_data import COUNTY_DIR, SCHOOL, add_to_cell, copy_year, query
+from rerun_data import COUNTY_DIR, SCHOOL, add_to_cell, copy_year, edit_first_cell, query
 
 from flows.yearly import yearly_flow
 from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
@@ -30,19 +29,7 @@ GUARDS_HEADER = "专职保安员数"
 
 def _more_guards(folder: Path) -> None:
     """Two more guards for the first school of 临夏县's workbook (a single-workbook county, title rows above the header)."""
-    path = folder / "622921_临夏县.xlsx"
-    book = openpyxl.load_workbook(path)
-    sheet = book[SECURITY_SHEET]
-    for header_row in sheet.iter_rows(min_row=1, max_row=10):
-        headers = [str(cell.value or "") for cell in header_row]
-        if any(h.startswith(GUARDS_HEADER) for h in headers):
-            column = next(i for i, h in enumerate(headers) if h.startswith(GUARDS_HEADER))
-            cell = sheet.cell(row=header_row[0].row + 1, column=column + 1)
-            cell.value = int(float(cell.value)) + 2
-            break
-    else:
-        raise AssertionError("no guards column in the 安保 sheet")
-    book.save(path)
+    edit_first_cell(folder / "622921_临夏县.xlsx", SECURITY_SHEET, GUARDS_HEADER, lambda old: int(float(old)) + 2)
 
 
 def _county_gone(folder: Path) -> None:

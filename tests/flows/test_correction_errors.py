@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 from unittest import mock
 
-import openpyxl
 import polars as pl
 import pytest
-from rerun_data import base_warehouse, copy_warehouse, copy_year, query
+from rerun_data import base_warehouse, copy_warehouse, copy_year, edit_first_cell, query
 
 from config import load_regions, load_rules
 from edustat.ingest.stage import stage_year
@@ -28,28 +27,13 @@ def warehouse(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_pa
         yield url
 
 
-def _set_first_cell(path: Path, sheet_name: str, header: str, value: object) -> str:
-    """Write ``value`` under ``header`` in the first data row of ``sheet_name``; returns the cell's reference."""
-    book = openpyxl.load_workbook(path)
-    sheet = book[sheet_name]
-    for row in sheet.iter_rows(min_row=1, max_row=10):
-        headers = [str(cell.value or "") for cell in row]
-        if any(h.startswith(header) for h in headers):
-            column = next(i for i, h in enumerate(headers) if h.startswith(header))
-            cell = sheet.cell(row=row[0].row + 1, column=column + 1)
-            cell.value = value
-            book.save(path)
-            return cell.coordinate
-    raise AssertionError(f"no {header} in {sheet_name}")
-
-
 def _errors(frame: pl.DataFrame) -> set[tuple]:
     return set(frame.filter(pl.col("severity") == "error").select("rule", "source_file", "source_sheet", "cell").iter_rows())
 
 
 def test_an_error_in_the_corrected_file_rejects_it_like_a_whole_year_check(warehouse: str, sample_dir: Path, tmp_path: Path) -> None:
     corrected = copy_year(sample_dir, 2020, tmp_path)
-    cell = _set_first_cell(corrected / WORKBOOK, "安保", "专职保安员数", -1)
+    cell = edit_first_cell(corrected / WORKBOOK, "安保", "专职保安员数", lambda _: -1)
     before = query(warehouse, "SELECT region_code, indicator_code, value FROM indicator_current WHERE year = 2020 ORDER BY 1, 2")
 
     outcome = yearly_flow(year=2020, input_dir=str(corrected), reason="a typo")
@@ -65,7 +49,7 @@ def test_an_error_in_the_corrected_file_rejects_it_like_a_whole_year_check(wareh
 
 def test_a_code_that_clashes_with_another_countys_file_is_reported_in_both_files(warehouse: str, sample_dir: Path, tmp_path: Path) -> None:
     corrected = copy_year(sample_dir, 2020, tmp_path)
-    _set_first_cell(corrected / WORKBOOK, "学校名录", "学校标识码", OTHER_COUNTY_SCHOOL)
+    edit_first_cell(corrected / WORKBOOK, "学校名录", "学校标识码", lambda _: OTHER_COUNTY_SCHOOL)
 
     outcome = yearly_flow(year=2020, input_dir=str(corrected), reason="a code typed twice")
 
