@@ -16,7 +16,7 @@ from edustat.staged import StagedTables
 def aggregate_indicators(
     staged: StagedTables, configuration: Configuration, previous_values: pl.DataFrame | None
 ) -> IndicatorResult:
-    """Every indicator of the year at every level: one row per region per indicator, with the school contributions."""
+    """Every indicator of the year at every level: one row per region per indicator."""
     return compute_indicators(
         staged, configuration.regions, configuration.rules, configuration.catalogue, previous_values=previous_values
     )

@@ -107,5 +107,5 @@ def aggregate_correction(
 
 @task(name="correction_replacement", cache_policy=NO_CACHE)
 def correction_replacement(plan: CorrectionPlan, context: CorrectionContext) -> Replacement:
-    """Which stored rows the correction's load replaces: its files' rows and its counties' contributions, on top of the run it corrects."""
+    """Which stored rows the correction's load replaces: its files' rows, on top of the run it corrects (and the counties it recomputed)."""
     return Replacement(changed_files=plan.changed_files, counties=context.counties, base_run_id=plan.base_run_id)

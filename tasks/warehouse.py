@@ -87,7 +87,6 @@ def load_year(
         run_id,
         year,
         result.values,
-        result.contributions,
         staged,
         issues,
         lock_timeout_s=settings.lock_timeout_s,

@@ -2,7 +2,7 @@
 
 Versioning: every successful run inserts a complete new version of its year's indicator values
 (NULL values included) and flips the previous current rows to ``is_current = false`` in the same
-transaction; the school-level tables and contributions keep one version per year (the current one).
+transaction; the school-level tables keep one version per year (the current one).
 
 Locking: a year is loaded by one run at a time. PostgreSQL takes a transaction-scoped advisory
 lock keyed by (schema, year), polling ``pg_try_advisory_xact_lock`` until ``lock_timeout_s``;
@@ -32,7 +32,6 @@ from warehouse.schema import (
     SCHOOL_TABLES,
     etl_run,
     indicator,
-    indicator_contribution,
     indicator_value,
     input_file,
     region,
@@ -43,9 +42,6 @@ VALUE_KEY = ("region_code", "indicator_code")
 VALUE_MEASURES = ("value", "numerator", "denominator")
 VALUE_COLUMNS = (*VALUE_KEY, *VALUE_MEASURES)
 """The values frame: one row per region per indicator of the year (extra columns such as region_level are ignored)."""
-
-CONTRIBUTION_COLUMNS = ("county_code", "school_code", "indicator_code", "numerator", "denominator")
-"""The contributions frame: one row per county per school (NULL for county-wide terms) per indicator."""
 
 LOCK_POLL_S = 0.05
 
@@ -171,9 +167,9 @@ def insert_issues(conn: Connection, run_id: int, year: int, issues: pl.DataFrame
 class Replacement:
     """Which stored rows of a year a load replaces: every one (the default), or a correction's.
 
-    A correction (``changed_files`` given) replaces the school-level rows of those files and the
-    contributions of ``counties``, on top of run ``base_run_id``, which must still be the run behind
-    the year's current values when the load starts.
+    A correction (``changed_files`` given) replaces the school-level rows of those files, on top of
+    run ``base_run_id``, which must still be the run behind the year's current values when the load
+    starts; ``counties`` are the counties it recomputed (for the run's message).
     """
 
     changed_files: tuple[str, ...] | None = None
@@ -191,13 +187,11 @@ def _in_chunks(values: Sequence[str]) -> list[list[str]]:
     return [list(values[offset : offset + IN_CHUNK]) for offset in range(0, len(values), IN_CHUNK)]
 
 
-def replace_year_tables(
-    conn: Connection, run_id: int, year: int, staged: StagedTables, contributions: pl.DataFrame, replacement: Replacement = WHOLE_YEAR
-) -> None:
-    """Replace the year's rows of the seven school-level tables and of indicator_contribution with this run's.
+def replace_year_tables(conn: Connection, run_id: int, year: int, staged: StagedTables, replacement: Replacement = WHOLE_YEAR) -> None:
+    """Replace the year's rows of the seven school-level tables with this run's.
 
-    For a correction only the rows of its changed files and the contributions of its counties are
-    replaced; rows of ``staged`` from other files are already stored and are not written again.
+    For a correction only the rows of its changed files are replaced; rows of ``staged`` from other
+    files are already stored and are not written again.
     """
     provenance = ("source_file", "source_sheet", "source_row")
     for name, frame in staged.items():
@@ -209,12 +203,6 @@ def replace_year_tables(
                 conn.execute(delete(table).where(table.c.year == year, table.c.source_file.in_(chunk)))
             frame = frame.filter(pl.col("source_file").is_in(list(replacement.changed_files)))
         insert_frame(conn, table, frame, fixed={"year": year, "run_id": run_id}, optional=provenance)
-    if replacement.changed_files is None:
-        conn.execute(delete(indicator_contribution).where(indicator_contribution.c.year == year))
-    else:
-        for chunk in _in_chunks(replacement.counties):
-            conn.execute(delete(indicator_contribution).where(indicator_contribution.c.year == year, indicator_contribution.c.county_code.in_(chunk)))
-    insert_frame(conn, indicator_contribution, contributions, fixed={"year": year, "run_id": run_id}, optional=("school_code",))
 
 
 def _refuse_moved_base(conn: Connection, year: int, replacement: Replacement) -> None:
@@ -260,7 +248,6 @@ def load_year(
     run_id: int,
     year: int,
     values: pl.DataFrame,
-    contributions: pl.DataFrame,
     staged: StagedTables,
     issues: pl.DataFrame,
     lock_timeout_s: float,
@@ -272,8 +259,7 @@ def load_year(
 ) -> LoadCounts:
     """Load a validated year as ONE transaction and mark run ``run_id`` succeeded; returns how its values compare.
 
-    values: one row per region per indicator (VALUE_COLUMNS); contributions: CONTRIBUTION_COLUMNS;
-    staged: the validated tables; issues: the run's warnings (issue frame). With
+    values: one row per region per indicator (VALUE_COLUMNS); staged: the validated tables; issues: the run's warnings (issue frame). With
     ``next_year_growth`` (one row per region per growth code of year + 1) the growth indicators of
     year + 1 are refreshed in the same transaction, under that year's lock too. ``replacement`` says
     which stored rows go (see Replacement); ``input_files`` (source_file, sha256) and ``config_digest``
@@ -290,7 +276,7 @@ def load_year(
         _refuse_unknown(conn, frame, what)
         counts = replace_values(conn, run_id, year, frame)
         pause_point("after_values")
-        replace_year_tables(conn, run_id, year, staged, contributions, replacement)
+        replace_year_tables(conn, run_id, year, staged, replacement)
         pause_point("after_tables")
         notes = []
         if replacement.changed_files is not None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, inspect, select, text
+from sqlalchemy.schema import CreateTable
 
 from warehouse.coltypes import utc_now
 from warehouse.engine import is_sqlite, write_transaction
@@ -21,7 +22,6 @@ from warehouse.schema import (
     SCHOOL_TABLES,
     VIEWS,
     indicator,
-    indicator_contribution,
     indicator_wide_sql,
     input_file,
     metadata,
@@ -74,14 +74,50 @@ def _add_corrections_support(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE etl_run ADD COLUMN config_digest TEXT"))
     input_file.create(conn, checkfirst=True)
     conn.execute(text("DROP INDEX IF EXISTS ix_indicator_contribution_key"))
-    for index in (*indicator_contribution.indexes, *(i for t in SCHOOL_TABLES.values() for i in t.indexes)):
+    if inspect(conn).has_table("indicator_contribution"):
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_indicator_contribution_county ON indicator_contribution (year, county_code, indicator_code)"))
+    for index in (i for t in SCHOOL_TABLES.values() for i in t.indexes if i.name.endswith("_source_file")):
         index.create(conn, checkfirst=True)
+
+
+def _lighten_school_tables(conn: Connection) -> None:
+    """Step 4: contributions are traced on demand instead of stored; school tables lose the run_id foreign key.
+
+    At national scale the stored contributions were ten million rows per year and the foreign key
+    check on every school row doubled the load; both are derived or guaranteed by the loader.
+    """
+    conn.execute(text("DROP VIEW IF EXISTS indicator_contribution_detail"))
+    conn.execute(text("DROP TABLE IF EXISTS indicator_contribution"))
+    for table in SCHOOL_TABLES.values():
+        _drop_run_foreign_key(conn, table)
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
+def _drop_run_foreign_key(conn: Connection, table: Table) -> None:
+    """``table`` without its foreign key on etl_run, rows kept: SQLite rebuilds the table, PostgreSQL drops the constraint."""
+    keys = [key for key in inspect(conn).get_foreign_keys(table.name) if key["referred_table"] == "etl_run"]
+    if not keys:
+        return
+    if not is_sqlite(conn):
+        for key in keys:
+            conn.execute(text(f'ALTER TABLE {table.name} DROP CONSTRAINT "{key["name"]}"'))
+        return
+    # SQLite cannot drop a constraint: copy the rows into the table as it is now defined, then swap.
+    rebuilt = f"{table.name}__step4"
+    ddl = str(CreateTable(table).compile(dialect=conn.dialect)).replace(f"CREATE TABLE {table.name} (", f"CREATE TABLE {rebuilt} (", 1)
+    conn.exec_driver_sql(ddl)
+    columns = ", ".join(column.name for column in table.columns)
+    conn.exec_driver_sql(f"INSERT INTO {rebuilt} ({columns}) SELECT {columns} FROM {table.name}")
+    conn.exec_driver_sql(f"DROP TABLE {table.name}")
+    conn.exec_driver_sql(f"ALTER TABLE {rebuilt} RENAME TO {table.name}")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create every table, index and view", _create_all),
     Migration(2, "analyst views: indicator_wide, indicator_contribution_detail, run_history", create_views),
     Migration(3, "incremental corrections: input_file, etl_run.config_digest, county and source-file indexes", _add_corrections_support),
+    Migration(4, "contributions traced on demand (indicator_contribution dropped); school tables without the run_id foreign key", _lighten_school_tables),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 

@@ -8,6 +8,9 @@ import polars as pl
 from sqlalchemy import Double, Engine, case, false, func, select, true
 
 from config.models import LEVEL_ORDER
+from edustat.ingest.normalize import empty_table
+from edustat.staged import StagedTables
+from schemas.tables import TABLES, staged_dtypes
 from warehouse.frames import fetch_frame
 from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, validation_issue
 
@@ -148,3 +151,25 @@ def run_issues(engine: Engine, run_id: int) -> pl.DataFrame:
     statement = select(*validation_issue.c).where(validation_issue.c.run_id == run_id).order_by(validation_issue.c.issue_id)
     with engine.connect() as conn:
         return fetch_frame(conn, statement)
+
+
+def county_tables(engine: Engine, year: int, county_codes: Sequence[str]) -> StagedTables:
+    """The stored school-level rows of ``year`` for the schools registered in ``county_codes`` (and those counties' population).
+
+    One frame per contract table with the staged columns, in source file, sheet and row order. The
+    data tables are read through a subquery on the schools table, so that a province's thousands of
+    schools need no list of codes.
+    """
+    counties = sorted(set(county_codes))
+    schools = SCHOOL_TABLES["schools"]
+    in_counties = select(schools.c.school_code).where(schools.c.year == year, schools.c.county_code.in_(counties)).scalar_subquery()
+    frames: dict[str, pl.DataFrame] = {}
+    with engine.connect() as conn:
+        for name in TABLES:
+            table = SCHOOL_TABLES[name]
+            # schools and population name their county; the data tables only their school.
+            where = table.c.county_code.in_(counties) if "county_code" in table.c else table.c.school_code.in_(in_counties)
+            columns = [table.c[column] for column in staged_dtypes(name)]
+            statement = select(*columns).where(table.c.year == year, where).order_by(table.c.source_file, table.c.source_sheet, table.c.source_row)
+            frames[name] = fetch_frame(conn, statement).cast(empty_table(name).schema)
+    return StagedTables(**frames)

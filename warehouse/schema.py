@@ -1,8 +1,8 @@
 """The warehouse tables (contract §5) as SQLAlchemy Core metadata, plus the DDL of its views.
 
 Contract names: region, indicator, etl_run, indicator_value, indicator_current (view),
-validation_issue, the seven school-level tables named like the input tables, and
-indicator_contribution. Extra columns beyond the contract are marked as such.
+validation_issue, and the seven school-level tables named like the input tables. Extra columns
+beyond the contract are marked as such.
 """
 
 from __future__ import annotations
@@ -165,27 +165,6 @@ ISSUE_COLUMNS = (
 )
 """The issue frame's columns, in the team's order."""
 
-indicator_contribution = Table(
-    "indicator_contribution",
-    metadata,
-    Column("contribution_id", ID, primary_key=True, autoincrement=True),
-    Column("year", Integer, nullable=False),
-    Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
-    Column("county_code", Text, nullable=False),
-    Column("school_code", Text),
-    Column("indicator_code", Text, nullable=False),
-    Column("numerator", Double),
-    Column("denominator", Double),
-)
-"""The current version's per-school share of each county's numerator and denominator; school_code NULL for county-wide terms."""
-# County first: a correction replaces whole counties' rows, and drill-downs ask for one county.
-Index(
-    "ix_indicator_contribution_county",
-    indicator_contribution.c.year,
-    indicator_contribution.c.county_code,
-    indicator_contribution.c.indicator_code,
-)
-
 input_file = Table(
     "input_file",
     metadata,
@@ -207,19 +186,27 @@ def _school_table(name: str) -> Table:
         name,
         metadata,
         Column("year", Integer, nullable=False),
-        Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
+        # No foreign key: the loader writes the run it opened in the same transaction, and checking
+        # millions of rows against etl_run one by one doubled the load of a national year (schema step 4).
+        Column("run_id", Integer, nullable=False),
         *contract,
         *provenance,
         PrimaryKeyConstraint("year", *spec.key, name=f"pk_{name}"),
         # A correction replaces the rows of the files it changed.
         Index(f"ix_{name}_source_file", "year", "source_file"),
+        *_county_index(name),
     )
+
+
+def _county_index(name: str) -> list[Index]:
+    """The schools table's (year, county_code) index: a trace or a correction reads the schools of a few counties."""
+    return [Index(f"ix_{name}_county", "year", "county_code")] if name == "schools" else []
 
 
 SCHOOL_TABLES: dict[str, Table] = {name: _school_table(name) for name in TABLES}
 """The validated input of the current version of each year, one table per contract table, keyed by year and the table's key."""
 
-YEAR_REPLACED_TABLES: tuple[Table, ...] = (*SCHOOL_TABLES.values(), indicator_contribution)
+YEAR_REPLACED_TABLES: tuple[Table, ...] = tuple(SCHOOL_TABLES.values())
 """Tables that hold one version per year: a successful run deletes the year's rows and inserts its own."""
 
 schema_version = Table(
@@ -256,32 +243,6 @@ JOIN indicator i ON i.indicator_code = v.indicator_code
 WHERE v.is_current
 """
 """The current values with region level and names, indicator names and unit: one row per year per region per indicator."""
-
-INDICATOR_CONTRIBUTION_DETAIL_SQL = """
-CREATE VIEW indicator_contribution_detail AS
-SELECT
-    c.year,
-    c.county_code,
-    r.name_zh AS county_name_zh,
-    r.name_en AS county_name_en,
-    c.indicator_code,
-    i.name_zh AS indicator_name_zh,
-    i.name_en AS indicator_name_en,
-    i.unit,
-    c.school_code,
-    s.school_name,
-    s.school_type_code,
-    s.urban_rural_code,
-    s.ownership,
-    c.numerator,
-    c.denominator,
-    c.run_id
-FROM indicator_contribution c
-LEFT JOIN region r ON r.region_code = c.county_code
-LEFT JOIN indicator i ON i.indicator_code = c.indicator_code
-LEFT JOIN schools s ON s.year = c.year AND s.school_code = c.school_code
-"""
-"""Each school's share of its county's numerator and denominator, with school, county and indicator names: one row per year per county per school per indicator (school columns NULL for county-wide terms such as population)."""
 
 RUN_HISTORY_SQL = """
 CREATE VIEW run_history AS
@@ -323,7 +284,6 @@ LEFT JOIN (
 
 VIEWS: dict[str, str] = {
     "indicator_current": INDICATOR_CURRENT_SQL,
-    "indicator_contribution_detail": INDICATOR_CONTRIBUTION_DETAIL_SQL,
     "run_history": RUN_HISTORY_SQL,
 }
 """Every fixed view's DDL by name, created by the migrations (indicator_wide is generated: see indicator_wide_sql)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from config.models import Catalogue, IndicatorKind, RegionTree, Rules
-from edustat.indicators.aggregate import AGGREGATED_KINDS, aggregate, ancestry_frame, county_sums, roll_up, to_fixed_point
+from edustat.indicators.aggregate import AGGREGATED_KINDS, ancestry_frame, county_sums, roll_up, to_fixed_point
 from edustat.indicators.balance import balance_values
 from edustat.indicators.balance import codes as balance_codes
 from edustat.indicators.contributions import contribution_codes, contributions
@@ -19,23 +19,16 @@ from edustat.indicators.values import finish_values
 from edustat.staged import StagedTables
 
 
-CONTRIBUTION_ORDER = ["county_code", "indicator_code", "school_code"]
-"""Order of the contribution frame's rows."""
-
-
 @dataclass(frozen=True)
 class IndicatorResult:
     """The indicators of one year.
 
     values: one row per region per indicator (region_code, region_level, indicator_code, value,
-    numerator, denominator), every level, every catalogue code.
-    contributions: one row per school (or per county for population denominators) per indicator
-    (county_code, school_code, indicator_code, numerator, denominator) — what each county's sums are made of,
-    in CONTRIBUTION_ORDER.
+    numerator, denominator), every level, every catalogue code. The school contributions behind a
+    value are not kept: ``edustat.indicators.trace`` recomputes them from the stored school rows.
     """
 
     values: pl.DataFrame
-    contributions: pl.DataFrame
 
 
 def implemented_codes(rules: Rules, catalogue: Catalogue) -> dict[str, IndicatorKind]:
@@ -44,18 +37,22 @@ def implemented_codes(rules: Rules, catalogue: Catalogue) -> dict[str, Indicator
     return produced | growth_codes(catalogue, frozenset(produced))
 
 
-def _checked_contributions(staged: StagedTables, rules: Rules, catalogue: Catalogue) -> pl.DataFrame:
-    """The contribution frame of ``staged``, after checking that the catalogue and the engine agree both ways."""
+def checked_county_sums(staged: StagedTables, rules: Rules, catalogue: Catalogue, counties: Iterable[str] | None = None) -> pl.DataFrame:
+    """Exact Σ numerator and Σ denominator per county per contribution code (``county_sums``), of ``counties`` when given.
+
+    Checks first that the catalogue and the engine agree both ways. The contribution rows are summed
+    as they stream by and never held whole: at national scale they are ten million rows.
+    """
     declared = implemented_codes(rules, catalogue)
     check_catalogue_coverage(catalogue, declared)
-    contribution_frame = contributions(staged, rules).collect()
-    undeclared = set(contribution_frame["indicator_code"].unique().to_list()) - set(declared)
+    rows = contributions(staged, rules)
+    if counties is not None:
+        rows = rows.filter(pl.col("county_code").is_in(sorted(set(counties))))
+    sums = county_sums(rows).collect()
+    undeclared = set(sums["indicator_code"].unique().to_list()) - set(declared)
     if undeclared:
         raise CatalogueCoverageError(f"contributions carry undeclared codes: {sorted(undeclared)}")
-    # In the warehouse index's order (county, indicator): the load then appends to the index instead of
-    # scattering 10⁷ entries through it (SQLite 18 → 13 s, PostgreSQL about 8 s less); the sort is stable,
-    # so equal inputs still give equal frames.
-    return contribution_frame.sort(CONTRIBUTION_ORDER, maintain_order=True, nulls_last=True)
+    return sums
 
 
 def compute_indicators(
@@ -71,16 +68,15 @@ def compute_indicators(
     only its region_code, indicator_code and value are read, for the growth indicators.
     Raises CatalogueCoverageError when the catalogue and the implementation disagree.
     """
-    contribution_frame = _checked_contributions(staged, rules, catalogue)
     ancestry = ancestry_frame(regions)
     current = pl.concat(
         [
-            aggregate(contribution_frame, ancestry, catalogue),
+            roll_up(checked_county_sums(staged, rules, catalogue), ancestry, catalogue),
             balance_values(staged, rules, regions.county_codes()),
         ]
     )
     values = pl.concat([current, growth(current, previous_values, catalogue)])
-    return IndicatorResult(values=finish_values(values, catalogue), contributions=contribution_frame)
+    return IndicatorResult(values=finish_values(values, catalogue))
 
 
 def compute_correction(
@@ -98,17 +94,16 @@ def compute_correction(
     ``stored_county_values`` the year's current county-level values (region_code, indicator_code,
     value, numerator, denominator), which stand for every other county. County sums are exact fixed
     point, so rolling the stored sums up with the recomputed ones gives each prefecture, province and
-    the country byte for byte what summing every school would. contributions: the corrected counties' rows.
+    the country byte for byte what summing every school would.
     """
     corrected = sorted(set(counties))
-    contribution_frame = _checked_contributions(staged, rules, catalogue).filter(pl.col("county_code").is_in(corrected))
     kinds = {i.code: i.kind for i in catalogue.indicators}
     others = stored_county_values.filter(~pl.col("region_code").is_in(corrected)).with_columns(
         pl.col("indicator_code").replace_strict(kinds, default=None, return_dtype=pl.String).alias("kind")
     )
     sums = pl.concat(
         [
-            county_sums(contribution_frame),
+            checked_county_sums(staged, rules, catalogue, corrected).lazy(),
             to_fixed_point(others.filter(pl.col("kind").is_in(AGGREGATED_KINDS))),
         ]
     )
@@ -123,4 +118,4 @@ def compute_correction(
         ]
     )
     values = pl.concat([current, growth(current, previous_values, catalogue)])
-    return IndicatorResult(values=finish_values(values, catalogue), contributions=contribution_frame)
+    return IndicatorResult(values=finish_values(values, catalogue))

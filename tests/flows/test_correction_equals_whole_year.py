@@ -1,7 +1,7 @@
 """A correction (only the changed files read) stores what a whole-year run over the same folder stores.
 
 The oracle is a whole-year run of the corrected folder into a fresh warehouse: the current values must
-be equal bit for bit, the school tables, contributions and stored warnings equal as sets of rows.
+be equal bit for bit, the school tables and stored warnings equal as sets of rows.
 """
 
 from __future__ import annotations
@@ -74,10 +74,6 @@ def _stored(url: str, year: int, run_id: int) -> dict[str, pl.DataFrame]:
             url,
             f"SELECT region_code, indicator_code, value, numerator, denominator FROM indicator_value "
             f"WHERE year = {year} AND is_current ORDER BY region_code, indicator_code",
-        ),
-        "contributions": _query(
-            url,
-            f"SELECT county_code, school_code, indicator_code, numerator, denominator FROM indicator_contribution WHERE year = {year}",
         ),
         "warnings": _query(
             url,

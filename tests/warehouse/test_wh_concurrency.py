@@ -7,7 +7,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from wh_data import contributions_frame, new_run, staged_tables, values_frame
+from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues
 from warehouse.engine import is_sqlite, write_transaction
@@ -21,7 +21,7 @@ TIMEOUT_S = 0.4
 
 
 def _load(engine: sa.Engine, run_id: int, year: int, timeout_s: float) -> None:
-    load_year(engine, run_id, year, VALUES, contributions_frame([]), staged_tables([("6229010001", "一小")]), empty_issues(), timeout_s)
+    load_year(engine, run_id, year, VALUES, staged_tables([("6229010001", "一小")]), empty_issues(), timeout_s)
 
 
 def _hold_year_lock(engine: sa.Engine, year: int, held: threading.Event, release: threading.Event) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
-from wh_data import contributions_frame, new_run, postgres_schema_engine, prepare, staged_tables, values_frame
+from wh_data import new_run, postgres_schema_engine, prepare, staged_tables, values_frame
 
 from schemas.issues import issue_frame
 from warehouse.engine import make_engine
@@ -28,10 +28,9 @@ SECOND = FIRST.with_columns(pl.when(pl.col("region_code") == "622901").then(pl.l
 def _load_twice(engine: sa.Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
     prepare(engine)
     issues = issue_frame([{"severity": "warning", "rule": "big_change", "source_row": 7, "value": "甲", "message_zh": "变化大", "message_en": "big change"}])
-    contributions = contributions_frame([("622901", "6229010001", "ratio_a", 0.1, 0.7)])
     for values in (FIRST, SECOND):
         run_id = new_run(engine, 2020)
-        load_year(engine, run_id, 2020, values, contributions, staged_tables([("6229010001", "一小")]), issues, 5)
+        load_year(engine, run_id, 2020, values, staged_tables([("6229010001", "一小")]), issues, 5)
     # run_id and started_at differ between databases by nature; everything else must not.
     return (
         current_values(engine, 2020).drop("run_id"),

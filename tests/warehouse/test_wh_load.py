@@ -6,14 +6,14 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
-from wh_data import contributions_frame, new_run, staged_tables, values_frame
+from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.errors import WarehouseError
 from warehouse.load import LoadCounts, load_year, record_rejection, refresh_growth, lock_year
 from warehouse.read import current_values
 from warehouse.runs import get_run
-from warehouse.schema import SCHOOL_TABLES, indicator_contribution, indicator_value, validation_issue
+from warehouse.schema import SCHOOL_TABLES, indicator_value, validation_issue
 
 # Version 1 of 2020. ratio_a = 100 × numerator / denominator; 0/0 gives NULL.
 V1 = values_frame(
@@ -40,15 +40,11 @@ V2 = values_frame(
 )
 # So: added 1, changed 2, unchanged 3, removed 1.
 
-NO_CONTRIBUTIONS = contributions_frame([])
-
-
 def _load(engine: sa.Engine, year: int, values: pl.DataFrame, schools: list[tuple[str, str]] | None = None, **kwargs) -> tuple[int, LoadCounts]:
     run_id = new_run(engine, year)
     staged = staged_tables(schools or [("6229010001", "一小")])
-    contributions = kwargs.pop("contributions", NO_CONTRIBUTIONS)
     issues = kwargs.pop("issues", empty_issues())
-    counts = load_year(engine, run_id, year, values, contributions, staged, issues, 5, **kwargs)
+    counts = load_year(engine, run_id, year, values, staged, issues, 5, **kwargs)
     return run_id, counts
 
 
@@ -151,12 +147,10 @@ def test_partial_unique_index_allows_one_current_row_per_key(warehouse: sa.Engin
         conn.execute(sa.insert(indicator_value).values(**row, is_current=True))
 
 
-def test_school_tables_and_contributions_hold_the_current_version_only(warehouse: sa.Engine) -> None:
-    first = contributions_frame([("622901", "6229010001", "ratio_a", 20.0, 25.0), ("622901", "6229010002", "ratio_a", 25.0, 25.0)])
-    _load(warehouse, 2020, V1, schools=[("6229010001", "一小"), ("6229010002", "二小")], contributions=first)
+def test_school_tables_hold_the_current_version_only(warehouse: sa.Engine) -> None:
+    _load(warehouse, 2020, V1, schools=[("6229010001", "一小"), ("6229010002", "二小")])
     _load(warehouse, 2021, V1, schools=[("6229010009", "九小")])
-    second = contributions_frame([("622901", "6229010001", "ratio_a", 45.0, 50.0), ("622901", None, "ratio_a", None, 50.0)])
-    run_2, _ = _load(warehouse, 2020, V2, schools=[("6229010001", "第一小学"), ("6229010003", "三小")], contributions=second)
+    run_2, _ = _load(warehouse, 2020, V2, schools=[("6229010001", "第一小学"), ("6229010003", "三小")])
 
     schools = SCHOOL_TABLES["schools"]
     stored = _rows(warehouse, sa.select(schools.c.year, schools.c.school_code, schools.c.school_name, schools.c.run_id, schools.c.source_row).order_by(schools.c.year, schools.c.school_code))
@@ -172,11 +166,6 @@ def test_school_tables_and_contributions_hold_the_current_version_only(warehouse
     ]
     population = SCHOOL_TABLES["population"]
     assert _rows(warehouse, sa.select(population.c.year, population.c.age_3_5).order_by(population.c.year)) == [(2020, 1000), (2021, 1000)]
-    c = indicator_contribution.c
-    assert _rows(warehouse, sa.select(c.school_code, c.numerator, c.denominator, c.run_id).where(c.year == 2020).order_by(c.contribution_id)) == [
-        ("6229010001", 45.0, 50.0, run_2),
-        (None, None, 50.0, run_2),
-    ]
 
 
 def test_warnings_are_stored_with_the_successful_run(warehouse: sa.Engine) -> None:
@@ -209,15 +198,15 @@ def test_bad_values_are_refused_before_anything_is_written(warehouse: sa.Engine)
     staged = staged_tables([("6229010001", "一小")])
     nan = values_frame([("622901", "ratio_a", float("nan"), 0.0, 0.0)])
     with pytest.raises(WarehouseError, match="NaN or infinite"):
-        load_year(warehouse, run_id, 2020, nan, NO_CONTRIBUTIONS, staged, empty_issues(), 5)
+        load_year(warehouse, run_id, 2020, nan, staged, empty_issues(), 5)
     unknown = values_frame([("999999", "ratio_a", 1.0, 1.0, 1.0)])
     with pytest.raises(WarehouseError, match="999999"):
-        load_year(warehouse, run_id, 2020, unknown, NO_CONTRIBUTIONS, staged, empty_issues(), 5)
+        load_year(warehouse, run_id, 2020, unknown, staged, empty_issues(), 5)
     with pytest.raises(WarehouseError, match="is a run of 2020, it cannot load 2021"):
-        load_year(warehouse, run_id, 2021, V1, NO_CONTRIBUTIONS, staged, empty_issues(), 5)
+        load_year(warehouse, run_id, 2021, V1, staged, empty_issues(), 5)
     twice = pl.concat([V1, V1.head(1)])
     with pytest.raises(WarehouseError, match="share a"):
-        load_year(warehouse, run_id, 2020, twice, NO_CONTRIBUTIONS, staged, empty_issues(), 5)
+        load_year(warehouse, run_id, 2020, twice, staged, empty_issues(), 5)
     assert _rows(warehouse, sa.select(sa.func.count()).select_from(indicator_value)) == [(0,)]
     assert _rows(warehouse, sa.select(sa.func.count()).select_from(SCHOOL_TABLES["schools"])) == [(0,)]
 
@@ -228,7 +217,7 @@ def test_a_failure_mid_load_rolls_everything_back(warehouse: sa.Engine) -> None:
     # Two rows with the same school key break the schools primary key after the values were replaced.
     staged = staged_tables([("6229010001", "一小"), ("6229010001", "一小again")])
     with pytest.raises(sa.exc.IntegrityError):
-        load_year(warehouse, run_2, 2020, V2, NO_CONTRIBUTIONS, staged, empty_issues(), 5)
+        load_year(warehouse, run_2, 2020, V2, staged, empty_issues(), 5)
     current = current_values(warehouse, 2020)
     assert set(current.get_column("run_id")) == {run_1}
     assert current.height == 6

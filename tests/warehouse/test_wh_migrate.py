@@ -22,7 +22,6 @@ CONTRACT_TABLES = {
     "facilities",
     "funding",
     "population",
-    "indicator_contribution",
     "schema_version",
 }
 

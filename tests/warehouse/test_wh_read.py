@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
-from wh_data import contributions_frame, new_run, staged_tables, values_frame
+from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.load import load_year, record_rejection
@@ -19,7 +19,7 @@ V3 = values_frame([("622901", "ratio_a", 85.0, 17.0, 20.0), ("622901", "sum_b", 
 def _load(engine: sa.Engine, year: int, values: pl.DataFrame, reason: str = "test", students: dict[str, int] | None = None) -> int:
     run_id = new_run(engine, year, reason=reason)
     staged = staged_tables([("6229010001", "一小"), ("6229010002", "二小")], students)
-    load_year(engine, run_id, year, values, contributions_frame([]), staged, empty_issues(), 5)
+    load_year(engine, run_id, year, values, staged, empty_issues(), 5)
     return run_id
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from wh_data import contributions_frame, new_run, staged_tables, values_frame
+from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues
 from warehouse.errors import WarehouseError
@@ -23,7 +23,7 @@ VALUES = values_frame([("622901", "sum_b", 1.0, 1.0, None)])
 
 def _load(engine: sa.Engine, year: int, fingerprint: str) -> int:
     run_id = new_run(engine, year, fingerprint=fingerprint)
-    load_year(engine, run_id, year, VALUES, contributions_frame([]), staged_tables([("6229010001", "一小")]), empty_issues(), 5)
+    load_year(engine, run_id, year, VALUES, staged_tables([("6229010001", "一小")]), empty_issues(), 5)
     return run_id
 
 

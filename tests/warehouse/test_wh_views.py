@@ -1,10 +1,10 @@
-"""The analysts' views: indicator_wide (generated from the catalogue), indicator_contribution_detail, run_history, and their migration."""
+"""The analysts' views: indicator_wide (generated from the catalogue), run_history, and their migration."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from wh_data import CATALOGUE, REGIONS, _indicator, contributions_frame, new_run, staged_tables, values_frame
+from wh_data import CATALOGUE, REGIONS, _indicator, new_run, staged_tables, values_frame
 
 from config.models import Catalogue
 from schemas.issues import empty_issues, issue_frame
@@ -15,13 +15,13 @@ from warehouse.migrate import LATEST_VERSION, migrate, refresh_indicator_wide
 from warehouse.schema import INDICATOR_CURRENT_SQL, indicator_wide_sql, metadata, schema_version
 from warehouse.sync import sync_catalogue, sync_regions
 
-ANALYST_VIEWS = {"indicator_wide", "indicator_contribution_detail", "run_history"}
+ANALYST_VIEWS = {"indicator_wide", "run_history"}
 SCHOOLS = [("6229010001", "一小"), ("6229010002", "二小")]
 
 
-def _load(engine: sa.Engine, year: int, values, contributions=None, reason: str = "test") -> int:
+def _load(engine: sa.Engine, year: int, values, reason: str = "test") -> int:
     run_id = new_run(engine, year, reason=reason)
-    load_year(engine, run_id, year, values, contributions if contributions is not None else contributions_frame([]), staged_tables(SCHOOLS), empty_issues(), 5)
+    load_year(engine, run_id, year, values, staged_tables(SCHOOLS), empty_issues(), 5)
     return run_id
 
 
@@ -79,28 +79,6 @@ def test_indicator_wide_sql_refuses_codes_that_cannot_be_columns() -> None:
     assert "= 'a''b' THEN" in indicator_wide_sql(["a'b"], lambda name: f'"{name}"')
 
 
-def test_contribution_detail_names_each_school(warehouse: sa.Engine) -> None:
-    contributions = contributions_frame(
-        [
-            ("622901", "6229010001", "ratio_a", 30.0, 40.0),
-            ("622901", "6229010002", "ratio_a", 15.0, 10.0),
-            ("622901", None, "sum_b", 10.0, None),
-        ]
-    )
-    run_id = _load(warehouse, 2020, values_frame([("622901", "ratio_a", 90.0, 45.0, 50.0)]), contributions)
-    rows = _rows(
-        warehouse,
-        "SELECT year, county_code, county_name_zh, indicator_code, indicator_name_zh, school_code, school_name, "
-        "school_type_code, ownership, numerator, denominator, run_id FROM indicator_contribution_detail ORDER BY indicator_code, school_code",
-    )
-    assert [tuple(r.values()) for r in rows] == [
-        (2020, "622901", "临夏市", "ratio_a", "ratio_a中文", "6229010001", "一小", "211", "public", 30.0, 40.0, run_id),
-        (2020, "622901", "临夏市", "ratio_a", "ratio_a中文", "6229010002", "二小", "211", "public", 15.0, 10.0, run_id),
-        # A county-wide term: no school, so no school columns.
-        (2020, "622901", "临夏市", "sum_b", "sum_b中文", None, None, None, None, 10.0, None, run_id),
-    ]
-
-
 def test_run_history_counts_what_each_run_wrote(warehouse: sa.Engine) -> None:
     first = _load(warehouse, 2020, values_frame([("622901", "ratio_a", 90.0, 45.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None)]), reason="first")
     second = _load(warehouse, 2020, values_frame([("622901", "ratio_a", 80.0, 40.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None)]), reason="fix")
@@ -132,10 +110,10 @@ def test_a_version_1_warehouse_gets_the_views_by_migration(engine: sa.Engine) ->
         # Today's sync also builds indicator_wide; version 1's did not.
         conn.execute(sa.text("DROP VIEW indicator_wide"))
     assert not ANALYST_VIEWS & set(sa.inspect(engine).get_view_names())
-    assert migrate(engine) == LATEST_VERSION == 3
+    assert migrate(engine) == LATEST_VERSION == 4
     assert ANALYST_VIEWS <= set(sa.inspect(engine).get_view_names())
     with engine.connect() as conn:
-        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3]
+        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4]
     columns = [c["name"] for c in sa.inspect(engine).get_columns("indicator_wide")]
     assert columns[5:] == ["ratio_a", "sum_b", "sum_b_growth"]
 

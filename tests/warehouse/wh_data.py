@@ -1,4 +1,4 @@
-"""Tiny test data for the warehouse tier: a region tree, a catalogue, and builders of values, contributions and staged frames."""
+"""Tiny test data for the warehouse tier: a region tree, a catalogue, and builders of values and staged frames."""
 
 from __future__ import annotations
 
@@ -94,18 +94,6 @@ def values_frame(rows: list[tuple[str, str, float | None, float | None, float | 
         "region_code": pl.String,
         "indicator_code": pl.String,
         "value": pl.Float64,
-        "numerator": pl.Float64,
-        "denominator": pl.Float64,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def contributions_frame(rows: list[tuple[str, str | None, str, float | None, float | None]]) -> pl.DataFrame:
-    """A contributions frame from (county_code, school_code, indicator_code, numerator, denominator) tuples."""
-    schema = {
-        "county_code": pl.String,
-        "school_code": pl.String,
-        "indicator_code": pl.String,
         "numerator": pl.Float64,
         "denominator": pl.Float64,
     }

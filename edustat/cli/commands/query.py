@@ -25,7 +25,7 @@ def query(
 ) -> None:
     """A read-only query against the warehouse: the file opened read-only (SQLite) or a READ ONLY transaction (PostgreSQL).
 
-    Views for analysts: indicator_current, indicator_wide, indicator_contribution_detail, run_history.
+    Views for analysts: indicator_current, indicator_wide, run_history; `edustat trace` lists the schools behind a value.
     On PostgreSQL, EDUSTAT_QUERY_ROLE names a role without write rights to run as (SET ROLE).
     """
     apply_overrides(warehouse)

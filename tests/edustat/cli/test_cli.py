@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 EDUSTAT = str(Path(sys.executable).with_name("edustat"))
-COMMANDS = ["run", "validate", "sample", "template", "indicators", "history", "query", "report", "serve", "demo"]
+COMMANDS = ["run", "validate", "sample", "template", "indicators", "history", "query", "report", "serve", "demo", "trace"]
 
 
 def edustat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -51,6 +51,15 @@ def test_sample_run_indicators(tmp_path: Path, prefect_api_url: str) -> None:
     ger = next(r for r in rows if r["indicator_code"] == "preschool_ger")
     assert round(float(ger["value"]), 2) == 95.42  # the figure the 2021 report publishes
     assert ger["indicator_name_zh"] == "学前三年毛入园率"
+    # The schools (and county populations) behind that figure add up to it.
+    traced = edustat("trace", "--year", "2020", "--indicator", "preschool_ger", "--format", "csv", cwd=tmp_path, env=env)
+    assert traced.returncode == 0, traced.stderr
+    behind = list(csv.DictReader(io.StringIO(traced.stdout)))
+    children = sum(float(r["numerator"]) for r in behind if r["numerator"])
+    population = sum(float(r["denominator"]) for r in behind if r["denominator"])
+    assert round(100 * children / population, 2) == 95.42
+    assert {r["county_code"] for r in behind} == {"622901", "622921", "622922", "622923", "622924", "622925", "622926", "622927"}
+    assert "they add up" in traced.stderr
 
 
 def test_rejected_run_exits_1_with_location(tmp_path: Path, prefect_api_url: str) -> None:

@@ -27,7 +27,6 @@ from warehouse.sync import sync_configuration
 
 EDUSTAT = str(Path(sys.executable).with_name("edustat"))
 VALUE_SCHEMA = {"region_code": pl.String, "indicator_code": pl.String, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64}
-CONTRIBUTION_SCHEMA = {"county_code": pl.String, "school_code": pl.String, "indicator_code": pl.String, "numerator": pl.Float64, "denominator": pl.Float64}
 
 
 def _load(url: str, reason: str, rows: list[tuple[str, str, float, float, float]]) -> int:
@@ -36,7 +35,7 @@ def _load(url: str, reason: str, rows: list[tuple[str, str, float, float, float]
     run_id = start_run(engine, 2020, "manual", reason, f"fingerprint {reason}")
     empty = StagedTables(**{name: pl.DataFrame(schema={c: getattr(pl, t) for c, t in staged_dtypes(name).items()}) for name in TABLES})
     values = pl.DataFrame(rows, schema=VALUE_SCHEMA, orient="row")
-    load_year(engine, run_id, 2020, values, pl.DataFrame(schema=CONTRIBUTION_SCHEMA), empty, empty_issues(), 5)
+    load_year(engine, run_id, 2020, values, empty, empty_issues(), 5)
     return run_id
 
 

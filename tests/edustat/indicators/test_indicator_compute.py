@@ -28,7 +28,6 @@ from edustat.indicators import (
     compute_indicators,
     implemented_codes,
 )
-from edustat.indicators.common import CONTRIBUTION_SCHEMA
 from edustat.staged import StagedTables
 
 
@@ -58,16 +57,6 @@ def test_values_hold_every_catalogue_code_at_the_right_levels():
     assert triple(result.values, "balance_cv_teachers_above_degree_per_100_students_primary") == (None, 0.0, 0.0)
 
 
-def test_contributions_keep_the_school_behind_each_row():
-    result = compute_indicators(_year(10.0, 5.0), regions(), rules(), catalogue())
-    assert result.contributions.schema == pl.Schema(CONTRIBUTION_SCHEMA)
-    budget = result.contributions.filter(pl.col("indicator_code") == "budget_total_10k_yuan")
-    school_rows = result.contributions.filter(pl.col("school_code").is_not_null())
-    assert school_rows.select("indicator_code", "school_code").is_duplicated().sum() == 0
-    rows = budget.select("county_code", "school_code", "numerator").sort("school_code").rows()
-    assert rows == [(COUNTY_A, "A1", 10.0), (COUNTY_B, "B1", 5.0)]
-
-
 def test_growth_reads_the_previous_years_values():
     last_year = compute_indicators(_year(8.0, 2.0), regions(), rules(), catalogue()).values
     this_year = compute_indicators(_year(10.0, 5.0), regions(), rules(), catalogue(), previous_values=last_year).values
@@ -82,7 +71,6 @@ def test_two_runs_give_identical_frames():
     first = compute_indicators(_year(10.1, 5.3), regions(), rules(), catalogue())
     second = compute_indicators(_year(10.1, 5.3), regions(), rules(), catalogue())
     assert_frame_equal(first.values, second.values, check_exact=True)
-    assert_frame_equal(first.contributions, second.contributions, check_exact=True)
 
 
 def test_values_do_not_depend_on_the_order_of_input_rows():

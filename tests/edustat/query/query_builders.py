@@ -55,8 +55,7 @@ def build_warehouse(url: str) -> sa.Engine:
         schema={"region_code": pl.String, "indicator_code": pl.String, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64},
         orient="row",
     )
-    contributions = pl.DataFrame(schema={"county_code": pl.String, "school_code": pl.String, "indicator_code": pl.String, "numerator": pl.Float64, "denominator": pl.Float64})
-    load_year(engine, run_id, 2020, values, contributions, staged(), empty_issues(), 5)
+    load_year(engine, run_id, 2020, values, staged(), empty_issues(), 5)
     return engine
 
 

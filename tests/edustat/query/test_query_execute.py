@@ -38,8 +38,8 @@ def test_the_analyst_views_answer(warehouse: tuple[str, sa.Engine]) -> None:
     url, _ = warehouse
     history = run_query(url, "SELECT run_id, status, value_rows, current_value_rows FROM run_history")
     assert history.frame.rows() == [(1, "succeeded", 3, 3)]
-    detail = run_query(url, "SELECT count(*) AS n FROM indicator_contribution_detail")
-    assert detail.frame.item() == 0
+    wide = run_query(url, "SELECT count(*) AS n FROM indicator_wide")
+    assert wide.frame.item() == 2  # one row per region with values: 622900 and 622901
 
 
 def test_output_is_capped_with_a_flag(warehouse: tuple[str, sa.Engine]) -> None:

@@ -126,6 +126,5 @@ def prepare_warehouse(url: str) -> sa.Engine:
 def load(engine: sa.Engine, year: int, values: dict[str, dict[str, float | None]], reason: str = "test") -> int:
     """Load ``values`` as a new version of ``year`` by a new manual run; returns its run_id."""
     run_id = start_run(engine, year, "manual", reason, f"fp-{year}-{reason}", None)
-    contributions = pl.DataFrame(schema={"county_code": pl.String, "school_code": pl.String, "indicator_code": pl.String, "numerator": pl.Float64, "denominator": pl.Float64})
-    load_year(engine, run_id, year, values_frame(values), contributions, empty_staged(), empty_issues(), 5)
+    load_year(engine, run_id, year, values_frame(values), empty_staged(), empty_issues(), 5)
     return run_id

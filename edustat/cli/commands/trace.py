@@ -1,0 +1,83 @@
+"""`edustat trace`: the schools behind one stored value, recomputed from the stored school rows, and whether they add up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from edustat.cli.app import app
+from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, console, err_console, fail
+from edustat.cli.output import OutputFormat, write_frame
+from edustat.configuration import Configuration, load_configuration
+from edustat.indicators.trace import NotTraceable, totals, with_names
+from edustat.indicators.trace import trace as trace_rows
+from edustat.settings import load_settings
+
+
+@app.command()
+def trace(
+    year: YearOption,
+    indicator: Annotated[str, typer.Option("--indicator", help="Indicator code, e.g. guard_rate_schools.")],
+    region: Annotated[str | None, typer.Option("--region", help="County, prefecture or province code (default: the top of the region file).")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Each school's numerator and denominator behind a region's stored value, and a check that they add up to it.
+
+    The rows are recomputed by the indicator engine from the school rows the warehouse stores for
+    the year, so they are what the value was made of. Balance CVs list each school's students and
+    measure; growth values compare two stored values (see `edustat history`).
+    """
+    from warehouse.engine import get_engine
+    from warehouse.read import county_tables, current_values
+
+    apply_overrides(warehouse)
+    if output_format is OutputFormat.xlsx and out is None:
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+    settings = load_settings()
+    configuration = load_configuration(settings.regions_file)
+    region_code = region or _top_region(configuration)
+    counties = _counties_of(configuration, region_code)
+    if not counties:
+        raise fail(f"region {region_code} is not in the region file / 区划代码不在区划配置中", 2)
+    engine = get_engine(settings.warehouse_url)
+    year_values = current_values(engine, year)
+    if year_values.is_empty():
+        raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first / 仓库中没有该年数据", 1)
+    stored = year_values.filter((pl.col("region_code") == region_code) & (pl.col("indicator_code") == indicator))
+    if stored.is_empty():
+        raise fail(f"{year} has no value of {indicator} for region {region_code} (balance indicators exist at county level only) / 该区划没有此指标的值", 1)
+    staged = county_tables(engine, year, counties)
+    try:
+        traced = trace_rows(staged, configuration.rules, configuration.catalogue, indicator)
+    except NotTraceable as error:
+        raise fail(str(error), 1) from None
+    names = {r.code: r.name_zh for r in configuration.regions.regions}
+    write_frame(with_names(traced.rows, staged, names), output_format, out)
+    _print_check(totals(traced), traced.rows.height, stored.row(0, named=True))
+
+
+def _top_region(configuration: Configuration) -> str:
+    return next(r.code for r in configuration.regions.regions if r.parent_code is None)
+
+
+def _counties_of(configuration: Configuration, region_code: str) -> list[str]:
+    return sorted({county for county, ancestor, _ in configuration.regions.ancestry() if ancestor == region_code})
+
+
+def _print_check(traced_totals: dict[str, float | None], rows: int, stored: dict) -> None:
+    """What the rows add up to against the stored value (stderr: a CSV on stdout stays clean)."""
+    where = f"{stored['region_code']} {stored['indicator_code']}, run {stored['run_id']}"
+    found = ", ".join(f"{name} {value:.6g}" if value is not None else f"{name} NULL" for name, value in traced_totals.items())
+    kept = ", ".join(f"{name} {stored[name]}" for name in ("numerator", "denominator", "value"))
+    line = f"{rows} rows: {found or 'nothing to add up'}; stored {kept} ({where})"
+    if not traced_totals:
+        err_console.print(line)
+    elif all(stored[name] == value for name, value in traced_totals.items()):
+        err_console.print(f"{line} — they add up / 合计与仓库值一致")
+    else:
+        err_console.print(f"[yellow]{line} — they differ: the configuration changed since that run / 合计与仓库值不一致, 配置已变更[/yellow]")
