@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import polars as pl
@@ -26,3 +27,14 @@ class StagedTables:
     def items(self) -> list[tuple[str, pl.DataFrame]]:
         """(table name, frame) pairs in contract order."""
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+PROVENANCE = ["source_file", "source_sheet", "source_row"]
+
+
+def in_staged_order(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """A piece of the year's tables (table name → rows) in the order the year's staged tables hold them: source file, sheet, row.
+
+    Pieces of consecutive files, taken in file order, thus add up to the staged tables row for row.
+    """
+    return {name: frame.sort(PROVENANCE, maintain_order=True) for name, frame in tables.items()}

@@ -30,6 +30,7 @@ from tasks.report import has_blocking_errors, publish_issues, write_error_workbo
 from tasks.warehouse import (
     close_unchanged,
     fail_run,
+    finish_load,
     is_unchanged,
     load_year,
     open_run,
@@ -38,6 +39,7 @@ from tasks.warehouse import (
     read_previous_enrollment,
     read_previous_year_values,
     reject_year,
+    year_load,
 )
 
 
@@ -73,17 +75,19 @@ def load_whole_year(
 ) -> RunOutcome:
     """Every file read and checked, every indicator computed, every row of the year replaced (tasks wired in the flow's run)."""
     previous_enrollment = read_previous_enrollment(settings, year)
-    parsed = parse_inputs(files, input_dir, configuration.rules)
-    staged, issues = validate_year(parsed, configuration, previous_enrollment)
-    publish_issues(year, issues)
-    if has_blocking_errors(issues):
-        error_workbook = write_error_workbook(settings, year, input_dir, issues)
-        return reject_year(settings, run_id, year, issues, error_workbook)
-    result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
-    with year_slot(settings, year, run_id):
-        # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
-        next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
-        return load_year(settings, run_id, year, result, staged, issues, next_year_growth, inputs, configuration)
+    # The load is open while the files are parsed: writing the school rows overlaps parsing them.
+    with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
+        parsed = parse_inputs(files, input_dir, configuration.rules, on_batch=load.stage)
+        staged, issues = validate_year(parsed, configuration, previous_enrollment)
+        publish_issues(year, issues)
+        if not has_blocking_errors(issues):
+            result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
+            # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
+            next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
+            return finish_load(settings, load, result, issues, next_year_growth, inputs, configuration)
+    # Rejected: the staged rows were rolled back when the load closed unfinished.
+    error_workbook = write_error_workbook(settings, year, input_dir, issues)
+    return reject_year(settings, run_id, year, issues, error_workbook)
 
 
 def correct_year(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from edustat.ingest.files import FileResult, read_and_normalize_file, read_and_n
 from edustat.ingest.stage import combine_files
 from edustat.parallel import core_count, parse_processes, process_pool, warm_up
 from edustat.settings import load_settings
-from edustat.staged import StagedTables
+from edustat.staged import StagedTables, in_staged_order
 from tasks.progress import ParseProgress
 
 PARSE_MODULES = ("edustat.ingest.files",)
@@ -86,11 +87,14 @@ def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 
     return read_and_normalize_files(paths, Path(root), rules)
 
 
-def parse_inputs(files: list[Path], input_dir: str, rules: Rules) -> list[FileResult]:
+def parse_inputs(
+    files: list[Path], input_dir: str, rules: Rules, on_batch: Callable[[dict[str, pl.DataFrame]], object] | None = None
+) -> list[FileResult]:
     """Every input file parsed, one ``read_workbooks`` task per batch on the flow's task runner; results in batch order.
 
     Called in the flow (not a task): it reports progress (files parsed, rate, time left) on the
-    terminal and in the flow run's logs as batches finish.
+    terminal and in the flow run's logs as batches finish, and hands each batch's rows (in staged
+    order) to ``on_batch`` in batch order, so that a load can write them while later batches parse.
     """
     settings = load_settings()
     processes = parse_processes(settings.parse_processes, len(files), settings.task_runner)
@@ -98,9 +102,17 @@ def parse_inputs(files: list[Path], input_dir: str, rules: Rules) -> list[FileRe
     batches = file_batches(files, workers)
     futures = read_workbooks.map(batches, root=unmapped(input_dir), rules=unmapped(rules), processes=unmapped(processes))
     sizes = {future.task_run_id: len(batch) for future, batch in zip(futures, batches, strict=True)}
+    positions = {future.task_run_id: position for position, future in enumerate(futures)}
+    done: set[int] = set()
+    handed = 0
     progress = ParseProgress(total=len(files))
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])
+        done.add(positions[future.task_run_id])
+        # In batch order: a batch that finishes early waits for the ones before it, so rows go in file order.
+        while on_batch is not None and handed in done:
+            on_batch(in_staged_order(futures[handed].result().tables))
+            handed += 1
     progress.finish()
     return [future.result() for future in futures]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -95,7 +98,12 @@ def load_year(
         input_files=inputs.files,
         config_digest=configuration.digest(),
     )
+    return _loaded(settings, run_id, year, counts, issues)
+
+
+def _loaded(settings: Settings, run_id: int, year: int, counts: load.LoadCounts, issues: pl.DataFrame) -> RunOutcome:
     get_run_logger().info("run %d of year %d loaded: %s", run_id, year, counts)
+    engine = get_engine(settings.warehouse_url)
     return RunOutcome(
         run_id=run_id,
         year=year,
@@ -106,6 +114,33 @@ def load_year(
         issues=issues,
         message=(runs.get_run(engine, run_id) or {}).get("message"),
     )
+
+
+@contextmanager
+def year_load(settings: Settings, run_id: int, year: int) -> Iterator[load.YearLoad]:
+    """The whole year's load transaction, open while the files are parsed: their school rows go in as each batch arrives.
+
+    Committed by ``finish_load``; rolled back when the body ends otherwise (a rejected year, an error).
+    """
+    with load.YearLoad(get_engine(settings.warehouse_url), run_id, year, settings.lock_timeout_s) as opened:
+        yield opened
+
+
+@task(name="finish_load", cache_policy=NO_CACHE)
+def finish_load(
+    settings: Settings,
+    year_load: load.YearLoad,
+    result: IndicatorResult,
+    issues: pl.DataFrame,
+    next_year_growth: pl.DataFrame | None,
+    inputs: InputFiles,
+    configuration: Configuration,
+) -> RunOutcome:
+    """Write the year's new version of values (and the next year's refreshed growth) over its staged school rows, and commit."""
+    counts = year_load.finish(
+        result.values, issues, next_year_growth=next_year_growth, input_files=inputs.files, config_digest=configuration.digest()
+    )
+    return _loaded(settings, year_load.run_id, year_load.year, counts, issues)
 
 
 @task(name="fail_run", cache_policy=NO_CACHE)

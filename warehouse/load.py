@@ -14,11 +14,14 @@ then closes its run as failed.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from types import TracebackType
 
 import polars as pl
 from sqlalchemy import ColumnElement, Connection, Engine, delete, select, text, true, update
+from sqlalchemy.exc import DBAPIError
 
 from edustat.staged import StagedTables
 from warehouse.bulk import insert_frame
@@ -187,22 +190,27 @@ def _in_chunks(values: Sequence[str]) -> list[list[str]]:
     return [list(values[offset : offset + IN_CHUNK]) for offset in range(0, len(values), IN_CHUNK)]
 
 
-def replace_year_tables(conn: Connection, run_id: int, year: int, staged: StagedTables, replacement: Replacement = WHOLE_YEAR) -> None:
-    """Replace the year's rows of the seven school-level tables with this run's.
-
-    For a correction only the rows of its changed files are replaced; rows of ``staged`` from other
-    files are already stored and are not written again.
-    """
-    provenance = ("source_file", "source_sheet", "source_row")
-    for name, frame in staged.items():
-        table = SCHOOL_TABLES[name]
+def delete_year_rows(conn: Connection, year: int, replacement: Replacement = WHOLE_YEAR) -> None:
+    """Delete the stored school-level rows a load replaces: all of the year's, or a correction's changed files' rows."""
+    for table in SCHOOL_TABLES.values():
         if replacement.changed_files is None:
             conn.execute(delete(table).where(table.c.year == year))
         else:
             for chunk in _in_chunks(replacement.changed_files):
                 conn.execute(delete(table).where(table.c.year == year, table.c.source_file.in_(chunk)))
+
+
+def insert_year_rows(conn: Connection, run_id: int, year: int, tables: Mapping[str, pl.DataFrame], replacement: Replacement = WHOLE_YEAR) -> None:
+    """Insert school-level rows (table name → staged frame) under ``run_id``, after ``delete_year_rows``.
+
+    For a correction only the rows of its changed files are written; rows from other files are
+    already stored.
+    """
+    provenance = ("source_file", "source_sheet", "source_row")
+    for name, frame in tables.items():
+        if replacement.changed_files is not None:
             frame = frame.filter(pl.col("source_file").is_in(list(replacement.changed_files)))
-        insert_frame(conn, table, frame, fixed={"year": year, "run_id": run_id}, optional=provenance)
+        insert_frame(conn, SCHOOL_TABLES[name], frame, fixed={"year": year, "run_id": run_id}, optional=provenance)
 
 
 def _refuse_moved_base(conn: Connection, year: int, replacement: Replacement) -> None:
@@ -243,6 +251,132 @@ def refresh_growth(conn: Connection, run_id: int, year: int, growth_values: pl.D
     return replace_values(conn, run_id, year, frame, scope=_growth_scope())
 
 
+class YearLoad:
+    """One load of a year as ONE open transaction: school rows staged as they arrive, then the values, then commit.
+
+    Entering takes the write lock (and the year's lock), checks the run, and for a whole year deletes
+    the year's school rows; ``stage`` inserts a piece of the year's school rows, so that a long parse
+    and the writing of millions of rows overlap; ``finish`` writes the values, the run's issues and
+    status, and commits. Leaving without ``finish`` (an error, a rejected year) rolls everything back:
+    no value, school row or run status of the year changes.
+    """
+
+    def __init__(self, engine: Engine, run_id: int, year: int, lock_timeout_s: float, replacement: Replacement = WHOLE_YEAR) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.year = year
+        self.lock_timeout_s = lock_timeout_s
+        self.replacement = replacement
+        self.staging_error: Exception | None = None
+        self._stack = ExitStack()
+        self._conn: Connection | None = None
+        self._is_finished = False
+
+    def __enter__(self) -> YearLoad:
+        sqlite = self.engine.dialect.name == "sqlite"
+        busy = busy_message(self.year, self.lock_timeout_s, sqlite)
+        with ExitStack() as stack:
+            conn = stack.enter_context(write_transaction(self.engine, self.lock_timeout_s, busy_message=busy))
+            lock_year(conn, self.year, self.lock_timeout_s)
+            _refuse_other_year(conn, self.run_id, self.year)
+            _refuse_moved_base(conn, self.year, self.replacement)
+            delete_year_rows(conn, self.year, self.replacement)
+            self._stack = stack.pop_all()
+        self._conn = conn
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None) -> None:
+        if self._is_finished:
+            truncate_log(self.engine)
+            return
+        if kind is None and self._conn is not None:
+            # Left without finishing (a rejected year): nothing it staged may stay.
+            self._conn.get_transaction().rollback()  # type: ignore[union-attr]
+        self._stack.__exit__(kind, error, traceback)
+
+    @property
+    def conn(self) -> Connection:
+        """The load's connection, inside its transaction."""
+        if self._conn is None:
+            raise WarehouseError("the load is not open; use it in a with block")
+        return self._conn
+
+    def stage(self, tables: Mapping[str, pl.DataFrame]) -> bool:
+        """Insert one piece of the year's school rows (table name → staged frame); False once a piece has failed.
+
+        A piece the database refuses (a duplicate key, an empty key) is undone to its savepoint and
+        staging stops: validation reports the cause, and ``finish`` raises the database's error if
+        validation did not.
+        """
+        if self.staging_error is not None:
+            return False
+        try:
+            with self.conn.begin_nested():
+                insert_year_rows(self.conn, self.run_id, self.year, tables, self.replacement)
+        except DBAPIError as error:
+            self.staging_error = error
+            return False
+        return True
+
+    def finish(
+        self,
+        values: pl.DataFrame,
+        issues: pl.DataFrame,
+        *,
+        next_year_growth: pl.DataFrame | None = None,
+        input_files: pl.DataFrame | None = None,
+        config_digest: str | None = None,
+    ) -> LoadCounts:
+        """Make ``values`` the year's current version, record the issues, input files and status, and commit; returns how the values compare."""
+        if self.staging_error is not None:
+            raise self.staging_error
+        what = f"load of {self.year}"
+        conn = self.conn
+        frame = _checked_values(values, what)
+        _refuse_unknown(conn, frame, what)
+        pause_point("after_tables")
+        counts = replace_values(conn, self.run_id, self.year, frame)
+        pause_point("after_values")
+        notes = []
+        replacement = self.replacement
+        if replacement.changed_files is not None:
+            files = ", ".join(replacement.changed_files[:5]) + (", …" if len(replacement.changed_files) > 5 else "")
+            notes.append(
+                f"correction of run {replacement.base_run_id}: {len(replacement.changed_files)} changed file(s) read again ({files}), "
+                f"{len(replacement.counties)} county(ies) recomputed"
+            )
+        if next_year_growth is not None:
+            lock_year(conn, self.year + 1, self.lock_timeout_s)
+            growth = refresh_growth(conn, self.run_id, self.year + 1, next_year_growth)
+            pause_point("after_growth")
+            notes.append(
+                f"also refreshed the growth indicators of {self.year + 1}: "
+                f"{growth.changed} changed, {growth.unchanged} unchanged, {growth.added} added, {growth.removed} removed"
+            )
+        insert_issues(conn, self.run_id, self.year, issues)
+        if input_files is not None:
+            insert_frame(conn, input_file, input_files, fixed={"run_id": self.run_id, "year": self.year})
+        errors, warnings = _issue_counts(issues)
+        set_run_status(
+            conn,
+            self.run_id,
+            "succeeded",
+            config_digest=config_digest,
+            values_added=counts.added,
+            values_changed=counts.changed,
+            values_unchanged=counts.unchanged,
+            values_removed=counts.removed,
+            error_count=errors,
+            warning_count=warnings,
+            message="; ".join(notes) or None,
+        )
+        pause_point("before_commit")
+        self._is_finished = True
+        self._stack.close()
+        self._conn = None
+        return counts
+
+
 def load_year(
     engine: Engine,
     run_id: int,
@@ -266,54 +400,11 @@ def load_year(
     are recorded with the run, so that a later correction knows what this version was made from.
     Raises WarehouseBusyError when the year stays locked for ``lock_timeout_s`` seconds.
     """
-    what = f"load of {year}"
-    frame = _checked_values(values, what)
-    sqlite = engine.dialect.name == "sqlite"
-    with write_transaction(engine, lock_timeout_s, busy_message=busy_message(year, lock_timeout_s, sqlite)) as conn:
-        lock_year(conn, year, lock_timeout_s)
-        _refuse_other_year(conn, run_id, year)
-        _refuse_moved_base(conn, year, replacement)
-        _refuse_unknown(conn, frame, what)
-        counts = replace_values(conn, run_id, year, frame)
-        pause_point("after_values")
-        replace_year_tables(conn, run_id, year, staged, replacement)
-        pause_point("after_tables")
-        notes = []
-        if replacement.changed_files is not None:
-            files = ", ".join(replacement.changed_files[:5]) + (", …" if len(replacement.changed_files) > 5 else "")
-            notes.append(
-                f"correction of run {replacement.base_run_id}: {len(replacement.changed_files)} changed file(s) read again ({files}), "
-                f"{len(replacement.counties)} county(ies) recomputed"
-            )
-        if next_year_growth is not None:
-            lock_year(conn, year + 1, lock_timeout_s)
-            growth = refresh_growth(conn, run_id, year + 1, next_year_growth)
-            pause_point("after_growth")
-            notes.append(
-                f"also refreshed the growth indicators of {year + 1}: "
-                f"{growth.changed} changed, {growth.unchanged} unchanged, {growth.added} added, {growth.removed} removed"
-            )
-        message = "; ".join(notes) or None
-        insert_issues(conn, run_id, year, issues)
-        if input_files is not None:
-            insert_frame(conn, input_file, input_files, fixed={"run_id": run_id, "year": year})
-        errors, warnings = _issue_counts(issues)
-        set_run_status(
-            conn,
-            run_id,
-            "succeeded",
-            config_digest=config_digest,
-            values_added=counts.added,
-            values_changed=counts.changed,
-            values_unchanged=counts.unchanged,
-            values_removed=counts.removed,
-            error_count=errors,
-            warning_count=warnings,
-            message=message,
-        )
-        pause_point("before_commit")
-    truncate_log(engine)
-    return counts
+    # Refused before anything is written: a bad values frame must not cost a transaction.
+    _checked_values(values, f"load of {year}")
+    with YearLoad(engine, run_id, year, lock_timeout_s, replacement) as load:
+        insert_year_rows(load.conn, run_id, year, dict(staged.items()), replacement)
+        return load.finish(values, issues, next_year_growth=next_year_growth, input_files=input_files, config_digest=config_digest)
 
 
 def record_rejection(engine: Engine, run_id: int, year: int, issues: pl.DataFrame, message: str | None) -> None:

@@ -27,8 +27,8 @@ def contribution_codes(rules: Rules) -> dict[str, IndicatorKind]:
 def contributions(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
     """One row per school (or per county for population rows) per indicator.
 
-    Rows come domain by domain, each in the order of the staged rows it is built from: the same input
-    gives the same frame. compute_indicators sorts it into the warehouse index's order before it is loaded.
+    Rows come in no particular order: they are summed exactly (fixed point), so no value depends on
+    it; a trace sorts the rows it shows.
     """
     frames = [domain.contributions(staged, rules).select(list(CONTRIBUTION_SCHEMA)) for domain in DOMAINS]
     return pl.concat(frames)

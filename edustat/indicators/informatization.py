@@ -27,7 +27,6 @@ def contributions(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
             staged.facilities.lazy().select("school_code", "classrooms", "multimedia_classrooms"),
             on="school_code",
             how="left",
-            maintain_order="left",
         )
         .with_columns(pl.col("classrooms", "multimedia_classrooms").fill_null(0))
     )

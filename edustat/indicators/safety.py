@@ -58,8 +58,8 @@ def school_security(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
     security = staged.security.lazy().select("school_code", "guards", "has_video", "has_alarm", "is_closed_campus")
     return (
         counted_schools(staged)
-        .join(security, on="school_code", how="left", maintain_order="left")
-        .join(people, on="school_code", how="left", maintain_order="left")
+        .join(security, on="school_code", how="left")
+        .join(people, on="school_code", how="left")
         .with_columns(
             pl.col("guards").fill_null(0),
             pl.col("has_video", "has_alarm", "is_closed_campus").fill_null(False),

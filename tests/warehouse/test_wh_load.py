@@ -10,7 +10,7 @@ from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.errors import WarehouseError
-from warehouse.load import LoadCounts, load_year, record_rejection, refresh_growth, lock_year
+from warehouse.load import LoadCounts, YearLoad, load_year, lock_year, record_rejection, refresh_growth
 from warehouse.read import current_values
 from warehouse.runs import get_run
 from warehouse.schema import SCHOOL_TABLES, indicator_value, validation_issue
@@ -267,3 +267,49 @@ def test_load_year_refreshes_next_year_growth_in_the_same_transaction(warehouse:
     assert run is not None
     # 622901 20 → 25 and 622900 NULL → 1: both changed.
     assert run["message"] == "also refreshed the growth indicators of 2021: 2 changed, 0 unchanged, 0 added, 0 removed"
+
+
+def _pieces(schools: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+    """The school-level rows of ``schools`` as one staged piece (table name → frame)."""
+    return dict(staged_tables(schools).items())
+
+
+def test_a_load_stages_pieces_and_commits_them_with_the_values(warehouse: sa.Engine) -> None:
+    run_id = new_run(warehouse, 2020)
+    with YearLoad(warehouse, run_id, 2020, 5) as load:
+        assert load.stage(_pieces([("6229010001", "一小")]))
+        assert load.stage({"schools": _pieces([("6229010002", "二小")])["schools"]})
+        counts = load.finish(V1, empty_issues())
+    assert counts == LoadCounts(added=6, changed=0, unchanged=0)
+    schools = SCHOOL_TABLES["schools"]
+    assert _rows(warehouse, sa.select(schools.c.school_code, schools.c.run_id).order_by(schools.c.school_code)) == [
+        ("6229010001", run_id),
+        ("6229010002", run_id),
+    ]
+    assert set(current_values(warehouse, 2020).get_column("run_id")) == {run_id}
+
+
+def test_a_load_left_unfinished_leaves_the_previous_version(warehouse: sa.Engine) -> None:
+    run_1, _ = _load(warehouse, 2020, V1, schools=[("6229010001", "一小")])
+    run_2 = new_run(warehouse, 2020)
+    with YearLoad(warehouse, run_2, 2020, 5) as load:
+        load.stage(_pieces([("6229010009", "九小")]))
+        # A rejected year: the block ends without finish.
+    schools = SCHOOL_TABLES["schools"]
+    assert _rows(warehouse, sa.select(schools.c.school_code, schools.c.run_id)) == [("6229010001", run_1)]
+    assert set(current_values(warehouse, 2020).get_column("run_id")) == {run_1}
+    run = get_run(warehouse, run_2)
+    assert run is not None and run["status"] == "running"
+
+
+def test_a_refused_piece_stops_staging_and_the_finish_raises_its_error(warehouse: sa.Engine) -> None:
+    run_1, _ = _load(warehouse, 2020, V1, schools=[("6229010001", "一小")])
+    run_2 = new_run(warehouse, 2020)
+    with pytest.raises(sa.exc.IntegrityError), YearLoad(warehouse, run_2, 2020, 5) as load:
+        assert load.stage(_pieces([("6229010002", "二小")]))
+        assert not load.stage(_pieces([("6229010002", "二小 again")]))  # the same key twice
+        assert not load.stage(_pieces([("6229010003", "三小")]))  # nothing more is written once a piece failed
+        load.finish(V2, empty_issues())
+    schools = SCHOOL_TABLES["schools"]
+    assert _rows(warehouse, sa.select(schools.c.school_code, schools.c.run_id)) == [("6229010001", run_1)]
+    assert set(current_values(warehouse, 2020).get_column("run_id")) == {run_1}
