@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 import polars as pl
-from sqlalchemy import ColumnElement, Connection, Engine, delete, select, text, true, update
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, text, true, update
 from sqlalchemy.exc import DBAPIError
 
 from edustat.staged import StagedTables
@@ -125,31 +125,72 @@ def _refuse_other_year(conn: Connection, run_id: int, year: int) -> None:
         raise WarehouseError(f"run {run_id} is a run of {run_year}, it cannot load {year}")
 
 
-def compare_versions(new: pl.DataFrame, old: pl.DataFrame) -> LoadCounts:
-    """Counts of added, changed, unchanged and removed keys between two value frames (one row per region per indicator each)."""
+@dataclass(frozen=True)
+class VersionChanges:
+    """What a new version of a year's values changes against the current one.
+
+    written: the rows to insert (added keys and keys whose value, numerator or denominator differ,
+    NULL equal to NULL), VALUE_COLUMNS; retired: the value_ids of current rows they replace or that
+    are removed; removed: the keys of the current rows absent from the new version; counts: how
+    many keys were added, changed, unchanged, removed.
+    """
+
+    written: pl.DataFrame
+    retired: list[int]
+    removed: pl.DataFrame
+    counts: LoadCounts
+
+
+def version_changes(new: pl.DataFrame, old: pl.DataFrame) -> VersionChanges:
+    """``new`` (VALUE_COLUMNS, one row per key) against ``old`` (the current rows, with value_id): the rows a load writes."""
     key = list(VALUE_KEY)
-    matched = new.join(old, on=key, how="inner", suffix="_old")
-    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in VALUE_MEASURES])
-    unchanged = matched.filter(same).height
-    return LoadCounts(
-        added=new.join(old, on=key, how="anti").height,
-        changed=matched.height - unchanged,
-        unchanged=unchanged,
-        removed=old.join(new, on=key, how="anti").height,
+    matched = new.join(old, on=key, how="left", suffix="_old", maintain_order="left")
+    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in VALUE_MEASURES]) & pl.col("value_id").is_not_null()
+    is_added = pl.col("value_id").is_null()
+    flagged = matched.with_columns(same.alias("__same"), is_added.alias("__added"))
+    changed = flagged.filter(~pl.col("__same") & ~pl.col("__added"))
+    removed = old.join(new, on=key, how="anti", maintain_order="left")
+    counts = LoadCounts(
+        added=int(flagged.get_column("__added").sum()),
+        changed=changed.height,
+        unchanged=int(flagged.get_column("__same").sum()),
+        removed=removed.height,
+    )
+    return VersionChanges(
+        written=flagged.filter(~pl.col("__same")).select(VALUE_COLUMNS),
+        retired=sorted([*changed.get_column("value_id").to_list(), *removed.get_column("value_id").to_list()]),
+        removed=removed.select(key),
+        counts=counts,
     )
 
 
 def replace_values(conn: Connection, run_id: int, year: int, values: pl.DataFrame, scope: ColumnElement[bool] | None = None) -> LoadCounts:
-    """Make ``values`` the current version of ``year`` (limited to rows matching ``scope`` when given): count, flip, insert."""
+    """Make ``values`` the current version of ``year`` (limited to rows matching ``scope`` when given), writing only what changed.
+
+    Rows of changed and removed keys stop being current; changed and added keys get a new row under
+    ``run_id``; removed keys a row marked is_removed (never current), so that the version each run
+    published can be told later. Unchanged keys keep their row.
+    """
     where = [indicator_value.c.year == year, indicator_value.c.is_current == true()]
     if scope is not None:
         where.append(scope)
-    old = fetch_frame(conn, select(*(indicator_value.c[c] for c in VALUE_COLUMNS)).where(*where))
-    counts = compare_versions(values, old)
-    # Flip before inserting: the partial unique index allows one current row per key at any moment.
-    conn.execute(update(indicator_value).where(*where).values(is_current=False))
-    insert_frame(conn, indicator_value, values, fixed={"year": year, "run_id": run_id, "is_current": True})
-    return counts
+    old = fetch_frame(conn, select(indicator_value.c.value_id, *(indicator_value.c[c] for c in VALUE_COLUMNS)).where(*where))
+    changes = version_changes(values, old)
+    # Retire before inserting: the partial unique index allows one current row per key at any moment.
+    if len(changes.retired) == old.height:
+        conn.execute(update(indicator_value).where(*where).values(is_current=False))
+    else:
+        for chunk in _in_chunks(changes.retired):
+            conn.execute(update(indicator_value).where(indicator_value.c.value_id.in_(chunk)).values(is_current=False))
+    insert_frame(conn, indicator_value, changes.written, fixed={"year": year, "run_id": run_id, "is_current": True, "is_removed": False})
+    insert_frame(
+        conn,
+        indicator_value,
+        changes.removed,
+        fixed={"year": year, "run_id": run_id, "is_current": False, "is_removed": True},
+        optional=VALUE_MEASURES,
+    )
+    return changes.counts
 
 
 def _issue_counts(issues: pl.DataFrame) -> tuple[int, int]:
@@ -186,7 +227,7 @@ IN_CHUNK = 5_000
 """Values per IN (...) list of a delete: far below every database's limit on bound parameters."""
 
 
-def _in_chunks(values: Sequence[str]) -> list[list[str]]:
+def _in_chunks(values: Sequence) -> list[list]:
     return [list(values[offset : offset + IN_CHUNK]) for offset in range(0, len(values), IN_CHUNK)]
 
 
@@ -361,6 +402,7 @@ class YearLoad:
             conn,
             self.run_id,
             "succeeded",
+            last_value_id=conn.scalar(select(func.max(indicator_value.c.value_id))),
             config_digest=config_digest,
             values_added=counts.added,
             values_changed=counts.changed,

@@ -113,11 +113,32 @@ def _drop_run_foreign_key(conn: Connection, table: Table) -> None:
     conn.exec_driver_sql(f"ALTER TABLE {rebuilt} RENAME TO {table.name}")
 
 
+def _version_changed_values_only(conn: Connection) -> None:
+    """Step 5: runs write only the values they change; removals are marked, and each run records where its writes ended.
+
+    A run loaded before this step wrote every value of its year, so its version is exactly its own
+    rows: its ``last_value_id`` is the highest value_id it wrote.
+    """
+    columns = {column["name"] for column in inspect(conn).get_columns("indicator_value")}
+    if "is_removed" not in columns:
+        conn.execute(text("ALTER TABLE indicator_value ADD COLUMN is_removed BOOLEAN NOT NULL DEFAULT false"))
+    if "last_value_id" not in {column["name"] for column in inspect(conn).get_columns("etl_run")}:
+        kind = "INTEGER" if is_sqlite(conn) else "BIGINT"
+        conn.execute(text(f"ALTER TABLE etl_run ADD COLUMN last_value_id {kind}"))
+    conn.execute(
+        text(
+            "UPDATE etl_run SET last_value_id = (SELECT max(v.value_id) FROM indicator_value v WHERE v.run_id = etl_run.run_id) "
+            "WHERE status = 'succeeded' AND last_value_id IS NULL"
+        )
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create every table, index and view", _create_all),
     Migration(2, "analyst views: indicator_wide, indicator_contribution_detail, run_history", create_views),
     Migration(3, "incremental corrections: input_file, etl_run.config_digest, county and source-file indexes", _add_corrections_support),
     Migration(4, "contributions traced on demand (indicator_contribution dropped); school tables without the run_id foreign key", _lighten_school_tables),
+    Migration(5, "versions hold changed values only: indicator_value.is_removed, etl_run.last_value_id", _version_changed_values_only),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 

@@ -85,6 +85,7 @@ def history(engine: Engine, year: int, indicator_code: str | None = None, region
             etl_run.c.reason,
             etl_run.c.status,
             v.is_current,
+            v.is_removed,
             v.value,
             func.lag(v.value, type_=Double).over(partition_by=key, order_by=v.value_id).label("previous_value"),
             v.numerator,
@@ -103,16 +104,30 @@ def history(engine: Engine, year: int, indicator_code: str | None = None, region
         return fetch_frame(conn, statement)
 
 
-def run_diff(engine: Engine, run_a: int, run_b: int) -> pl.DataFrame:
-    """Values inserted by run_a against those inserted by run_b: one row per year per region per indicator in either, with change added/removed/changed/unchanged (from a to b)."""
+def published_values(engine: Engine, year: int, run_id: int) -> pl.DataFrame:
+    """The values of ``year`` as they stood when run ``run_id`` committed: one row per region per indicator (value_id, VALUE columns, run_id).
+
+    Per key, the latest row written up to the run's ``last_value_id`` unless it marks the key removed;
+    every row of a year is written under that year's lock, so value_ids follow the order of its
+    loads. Empty when the run never committed (rejected, failed, running).
+    """
     v = indicator_value.c
-    key = ["year", "region_code", "indicator_code"]
+    with engine.connect() as conn:
+        last = conn.scalar(select(etl_run.c.last_value_id).where(etl_run.c.run_id == run_id))
+        statement = select(v.value_id, v.region_code, v.indicator_code, v.value, v.numerator, v.denominator, v.run_id)
+        if last is None:
+            return fetch_frame(conn, statement.where(false()))
+        latest = select(func.max(v.value_id)).where(v.year == year, v.value_id <= last).group_by(v.region_code, v.indicator_code)
+        return fetch_frame(conn, statement.where(v.value_id.in_(latest), v.is_removed == false()).order_by(v.region_code, v.indicator_code))
+
+
+def run_diff(engine: Engine, run_a: int, run_b: int, year: int) -> pl.DataFrame:
+    """The values of ``year`` as run_a published them against those run_b published: one row per region per indicator in either, with change added/removed/changed/unchanged (from a to b)."""
+    key = ["region_code", "indicator_code"]
     measures = ["value", "numerator", "denominator"]
 
     def of(run_id: int, suffix: str) -> pl.DataFrame:
-        statement = select(v.year, v.region_code, v.indicator_code, v.value, v.numerator, v.denominator).where(v.run_id == run_id)
-        with engine.connect() as conn:
-            frame = fetch_frame(conn, statement)
+        frame = published_values(engine, year, run_id).select(*key, *measures)
         return frame.rename({m: f"{m}_{suffix}" for m in measures}).with_columns(pl.lit(True).alias(f"in_{suffix}"))
 
     joined = of(run_a, "a").join(of(run_b, "b"), on=key, how="full", coalesce=True)
@@ -124,8 +139,8 @@ def run_diff(engine: Engine, run_a: int, run_b: int) -> pl.DataFrame:
         .otherwise(pl.lit("changed"))
     )
     return (
-        joined.with_columns(change.alias("change"))
-        .select(*key, *(f"{m}_{s}" for m in measures for s in ("a", "b")), "change")
+        joined.with_columns(change.alias("change"), pl.lit(year, dtype=pl.Int64).alias("year"))
+        .select("year", *key, *(f"{m}_{s}" for m in measures for s in ("a", "b")), "change")
         .sort(key)
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Engine, func, select, true
+from sqlalchemy import Engine, select, true
 
 from warehouse.errors import WarehouseError
 from warehouse.frames import fetch_frame
+from warehouse.read import published_values
 from warehouse.schema import etl_run, indicator, indicator_value, region
 
 
@@ -30,23 +31,12 @@ class ReportFrames:
     pinned_run: int | None = None
 
 
-def _values(engine: Engine, year: int, run_id: int | None, *, up_to_run: bool = False) -> pl.DataFrame:
-    """Values of ``year``: the current ones; those inserted by ``run_id``; or (``up_to_run``) the latest version by a run up to ``run_id``."""
+def _values(engine: Engine, year: int, run_id: int | None) -> pl.DataFrame:
+    """Values of ``year``: the current ones, or those that stood when run ``run_id`` committed."""
+    if run_id is not None:
+        return published_values(engine, year, run_id).select("region_code", "indicator_code", "value", "run_id")
     v = indicator_value.c
-    columns = (v.region_code, v.indicator_code, v.value, v.run_id)
-    statement = select(*columns).where(v.year == year)
-    if run_id is None:
-        statement = statement.where(v.is_current == true())
-    elif up_to_run:
-        # Run ids grow with time: the latest row by a run up to run_id is the one current when that run loaded.
-        latest = (
-            select(func.max(v.value_id))
-            .where(v.year == year, v.run_id <= run_id)
-            .group_by(v.region_code, v.indicator_code)
-        )
-        statement = statement.where(v.value_id.in_(latest))
-    else:
-        statement = statement.where(v.run_id == run_id)
+    statement = select(v.region_code, v.indicator_code, v.value, v.run_id).where(v.year == year, v.is_current == true())
     with engine.connect() as conn:
         return fetch_frame(conn, statement.order_by(v.region_code, v.indicator_code))
 
@@ -59,7 +49,7 @@ def _runs(engine: Engine, run_ids: list[int]) -> pl.DataFrame:
 
 
 def read_report_frames(engine: Engine, year: int, run_id: int | None = None) -> ReportFrames:
-    """The report's frames for ``year``: current values, or with ``run_id`` the version that run inserted (and last year as it stood then).
+    """The report's frames for ``year``: current values, or with ``run_id`` the version that run published (and last year as it stood then).
 
     Raises WarehouseError when the run is unknown, of another year, or inserted no values of the year.
     """
@@ -75,7 +65,7 @@ def read_report_frames(engine: Engine, year: int, run_id: int | None = None) -> 
         if run_id is None:
             raise WarehouseError(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first / 仓库中没有 {year} 年的数据")
         raise WarehouseError(f"run {run_id} loaded no values (status {run['status']}) / 运行 {run_id} 未载入数据")
-    previous = _values(engine, year - 1, run_id, up_to_run=True)
+    previous = _values(engine, year - 1, run_id)
     with engine.connect() as conn:
         regions = fetch_frame(conn, select(region.c.region_code, region.c.name_zh, region.c.name_en, region.c.region_level, region.c.parent_code))
         i = indicator.c

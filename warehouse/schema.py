@@ -21,6 +21,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
+    false,
 )
 
 from schemas.tables import PROVENANCE_COLUMNS, TABLES, staged_dtypes
@@ -96,6 +97,8 @@ etl_run = Table(
     Column("message", Text),
     Column("host", Text),  # extra: host and process that started the run, to tell a dead run from a live one
     Column("pid", Integer),
+    Column("last_value_id", ID),  # extra (schema step 5): indicator_value's highest value_id when the run committed
+
     CheckConstraint(_in("status", RUN_STATUSES), name="ck_etl_run_status"),
     CheckConstraint(_in("trigger", RUN_TRIGGERS), name="ck_etl_run_trigger"),
 )
@@ -114,8 +117,15 @@ indicator_value = Table(
     Column("denominator", Double),
     Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
     Column("is_current", Boolean, nullable=False),
+    # extra (schema step 5): a run that no longer has the key writes a row marking it removed, never current.
+    Column("is_removed", Boolean, nullable=False, server_default=false()),
 )
-"""Every value ever loaded: one row per year per region per indicator per version."""
+"""Every value ever loaded: one row per year per region per indicator per version that changed it.
+
+A run writes rows only for the keys whose value, numerator or denominator it changed, added or
+removed; the others keep their row. The version a run published is, per key, the latest row
+written up to that run's ``etl_run.last_value_id`` (``warehouse.read.values_as_of``).
+"""
 Index(
     "uq_indicator_value_current",
     indicator_value.c.year,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from config.models import IndicatorKind, Rules
-from edustat.indicators.common import DECIMALS, stable_round, with_school
+from edustat.indicators.common import DECIMALS, SCHOOL_ATTRIBUTES, stable_round, with_school
 from edustat.indicators.values import VALUE_SCHEMA
 from edustat.staged import StagedTables
 
@@ -72,7 +72,7 @@ def balance_school_values(staged: StagedTables, rules: Rules) -> pl.DataFrame:
     """
     balance = rules.balance
     measures = _measures(rules)
-    enrollment = with_school(staged.enrollment.lazy().select("school_code", "stage", "students"), staged)
+    enrollment = with_school(staged.enrollment.lazy(), staged).select(*SCHOOL_ATTRIBUTES, "stage", "students")
     weight = pl.col("stage").replace_strict(balance.facility_weights, default=None, return_dtype=pl.Float64)
     weighted = pl.col("students").cast(pl.Float64) * weight
     staff = staged.staff.lazy().select("school_code", "stage", *STAFF_SOURCES)

@@ -24,10 +24,7 @@ def codes(rules: Rules) -> dict[str, IndicatorKind]:
 def contributions(staged: StagedTables, rules: Rules) -> pl.LazyFrame:
     """Contribution rows: one per school with a preschool row per ratio, one per county (age_3_5) for the
     enrolment rate, one per counted private inclusive kindergarten."""
-    preschool = with_school(
-        staged.enrollment.lazy().filter(pl.col("stage") == PRESCHOOL).select("school_code", "students"),
-        staged,
-    )
+    preschool = with_school(staged.enrollment.lazy().filter(pl.col("stage") == PRESCHOOL), staged)
     students = pl.col("students").fill_null(0)
     is_public = pl.col("ownership") == "public"
     is_inclusive = is_public | pl.col("is_inclusive").fill_null(False)

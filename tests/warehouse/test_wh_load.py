@@ -62,15 +62,24 @@ def test_first_load_adds_every_value(warehouse: sa.Engine) -> None:
     assert run["finished_at"] is not None and run["finished_at"].utcoffset().total_seconds() == 0
 
 
-def test_second_version_keeps_the_first_and_counts_by_key(warehouse: sa.Engine) -> None:
+def test_second_version_writes_only_what_changed_and_counts_by_key(warehouse: sa.Engine) -> None:
     run_1, _ = _load(warehouse, 2020, V1)
     run_2, counts = _load(warehouse, 2020, V2)
     assert counts == LoadCounts(added=1, changed=2, unchanged=3, removed=1)
 
     v = indicator_value.c
-    by_run = _rows(warehouse, sa.select(v.run_id, v.is_current, sa.func.count()).group_by(v.run_id, v.is_current).order_by(v.run_id))
-    # Version 1's six rows are kept, none current; version 2's six rows are all current.
-    assert by_run == [(run_1, False, 6), (run_2, True, 6)]
+    by_run = _rows(
+        warehouse,
+        sa.select(v.run_id, v.is_current, v.is_removed, sa.func.count())
+        .group_by(v.run_id, v.is_current, v.is_removed)
+        .order_by(v.run_id, v.is_current, v.is_removed),
+    )
+    assert by_run == [
+        (run_1, False, False, 3),  # the 2 changed keys and the removed one: kept, no longer current
+        (run_1, True, False, 3),  # the 3 unchanged keys keep version 1's row
+        (run_2, False, True, 1),  # the removed key (622900 sum_b): marked removed, never current
+        (run_2, True, False, 3),  # the added key and the 2 changed ones
+    ]
     duplicates = _rows(
         warehouse,
         sa.select(v.year, v.region_code, v.indicator_code)
@@ -240,7 +249,8 @@ def test_refresh_growth_replaces_only_growth_rows(warehouse: sa.Engine) -> None:
     assert counts == LoadCounts(added=0, changed=1, unchanged=1, removed=0)
     current = current_values(warehouse, 2021)
     growth = current.filter(pl.col("indicator_code") == "sum_b_growth")
-    assert set(growth.get_column("run_id")) == {rerun_2020}
+    # Only the changed value is rewritten: 622901 under the rerun, 622900 keeps its row.
+    assert dict(growth.select("region_code", "run_id").rows()) == {"622901": rerun_2020, "622900": run_2021}
     assert growth.filter(pl.col("region_code") == "622901").get_column("value").to_list() == [25.0]
     others = current.filter(pl.col("indicator_code") != "sum_b_growth")
     assert set(others.get_column("run_id")) == {run_2021}

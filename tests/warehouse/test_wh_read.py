@@ -9,7 +9,7 @@ from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.load import load_year, record_rejection
-from warehouse.read import history, loaded_years, previous_enrollment, run_diff, run_issues, runs, year_values
+from warehouse.read import history, loaded_years, previous_enrollment, published_values, run_diff, run_issues, runs, year_values
 
 V1 = values_frame([("622901", "ratio_a", 90.0, 45.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None), ("622900", "sum_b", 10.0, 10.0, None)])
 V2 = values_frame([("622901", "ratio_a", 80.0, 40.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None), ("622921", "sum_b", 3.0, 3.0, None)])
@@ -63,15 +63,35 @@ def test_history_lists_every_version_with_its_previous_value(warehouse: sa.Engin
     assert set(got.get_column("status")) == {"succeeded"}
     assert set(got.get_column("trigger")) == {"manual"}
     assert got.schema["started_at"] == pl.Datetime("us", "UTC")
-    # V1 holds 3 rows, V2 and V3 3 each: 9 versions in all, 3 of them for 622921/622900 sum_b.
-    assert history(warehouse, 2020).height == 9
-    assert history(warehouse, 2020, region_code="622921").select("run_id", "value").rows() == [(run_2, 3.0), (run_3, 3.0)]
+    # V1 writes its 3 keys; V2 changes 622901 ratio_a, adds 622921 sum_b and removes 622900 sum_b (3 rows);
+    # V3 changes 622901 ratio_a only (1 row): 7 rows, the unchanged values keep their first row.
+    assert history(warehouse, 2020).height == 7
+    assert history(warehouse, 2020, region_code="622921").select("run_id", "value").rows() == [(run_2, 3.0)]
+    assert history(warehouse, 2020, region_code="622900").select("run_id", "value", "is_removed", "is_current").rows() == [
+        (run_1, 10.0, False, False),
+        (run_2, None, True, False),
+    ]
+
+
+def test_published_values_are_the_version_a_run_left(warehouse: sa.Engine) -> None:
+    run_1 = _load(warehouse, 2020, V1)
+    run_2 = _load(warehouse, 2020, V2)
+    _load(warehouse, 2020, V3)
+    rows = published_values(warehouse, 2020, run_2).select("region_code", "indicator_code", "value", "run_id").rows()
+    # V2 as it stood: its changed and added keys, version 1's unchanged one; the removed key is gone.
+    assert rows == [("622901", "ratio_a", 80.0, run_2), ("622901", "sum_b", 10.0, run_1), ("622921", "sum_b", 3.0, run_2)]
+    assert published_values(warehouse, 2020, run_1).select("region_code", "indicator_code", "value").rows() == V1.select(
+        "region_code", "indicator_code", "value"
+    ).sort("region_code", "indicator_code").rows()
+    rejected = new_run(warehouse, 2020)
+    record_rejection(warehouse, rejected, 2020, issue_frame([{"severity": "error", "rule": "bad", "message_zh": "错", "message_en": "bad"}]), "x")
+    assert published_values(warehouse, 2020, rejected).height == 0
 
 
 def test_run_diff_classifies_every_key(warehouse: sa.Engine) -> None:
     run_1 = _load(warehouse, 2020, V1)
     run_2 = _load(warehouse, 2020, V2)
-    got = run_diff(warehouse, run_1, run_2)
+    got = run_diff(warehouse, run_1, run_2, 2020)
     assert got.select("region_code", "indicator_code", "value_a", "value_b", "change").rows() == [
         ("622900", "sum_b", 10.0, None, "removed"),
         ("622901", "ratio_a", 90.0, 80.0, "changed"),

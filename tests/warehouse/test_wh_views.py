@@ -91,10 +91,10 @@ def test_run_history_counts_what_each_run_wrote(warehouse: sa.Engine) -> None:
         "issue_rows, error_count FROM run_history ORDER BY run_id",
     )
     assert [tuple(r.values()) for r in rows] == [
-        # first: 2 rows inserted, both replaced by the second run → 0 still current.
-        (first, "succeeded", "first", 2, 0, 0, 2, 0, 0, 0),
-        # second: ratio_a changed, sum_b unchanged; both its rows current.
-        (second, "succeeded", "fix", 0, 1, 1, 2, 2, 0, 0),
+        # first: 2 rows written; the second run replaced ratio_a → sum_b's row is still current.
+        (first, "succeeded", "first", 2, 0, 0, 2, 1, 0, 0),
+        # second: ratio_a changed (its one row written, current), sum_b unchanged (nothing written).
+        (second, "succeeded", "fix", 0, 1, 1, 1, 1, 0, 0),
         (rejected, "rejected", "broken", None, None, None, 0, 0, 3, 3),
     ]
 
@@ -110,10 +110,10 @@ def test_a_version_1_warehouse_gets_the_views_by_migration(engine: sa.Engine) ->
         # Today's sync also builds indicator_wide; version 1's did not.
         conn.execute(sa.text("DROP VIEW indicator_wide"))
     assert not ANALYST_VIEWS & set(sa.inspect(engine).get_view_names())
-    assert migrate(engine) == LATEST_VERSION == 4
+    assert migrate(engine) == LATEST_VERSION == 5
     assert ANALYST_VIEWS <= set(sa.inspect(engine).get_view_names())
     with engine.connect() as conn:
-        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4]
+        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4, 5]
     columns = [c["name"] for c in sa.inspect(engine).get_columns("indicator_wide")]
     assert columns[5:] == ["ratio_a", "sum_b", "sum_b_growth"]
 

@@ -27,6 +27,7 @@ HISTORY_COLUMNS = [
     "trigger",
     "reason",
     "is_current",
+    "is_removed",
     "previous_value",
     "value",
     "change",
@@ -168,7 +169,7 @@ def _diff_frame(
         if run["status"] != "succeeded":
             raise fail(f"run {run_id} was {run['status']} and wrote no values; compare two runs that loaded (status succeeded)", 1)
         described[run_id] = describe_run(run)
-    moved = run_differences(run_diff(engine, run_a, run_b), run_a, run_b, year, indicator, region)
+    moved = run_differences(run_diff(engine, run_a, run_b, year), run_a, run_b, year, indicator, region)
     if output_format is HistoryFormat.table:
         console.print(f"A = {described[run_a]}\nB = {described[run_b]}")
         console.print(f"{moved.height} values of {year} differ from A to B")

@@ -29,14 +29,15 @@ def loaded(tmp_path: Path) -> tuple[str, int, int]:
 
 
 def test_html_report_of_the_current_values(loaded: tuple[str, int, int], tmp_path: Path) -> None:
-    url, _, fix = loaded
+    url, first, fix = loaded
     out = tmp_path / "out" / "report.html"
     result = _report(url, "--year", "2020", "--out", str(out))
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "高中阶段毛入学率达到81.2%" in page
-    assert f"来自运行：{fix} (康乐县 corrected" in page
+    # The correction rewrote only the values it changed; the others still come from the first delivery.
+    assert f"来自运行：{first} (first delivery" in page and f"; {fix} (康乐县 corrected" in page
 
 
 def test_pinned_run_shows_what_it_published_and_names_it(loaded: tuple[str, int, int], tmp_path: Path) -> None:

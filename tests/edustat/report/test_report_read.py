@@ -36,8 +36,10 @@ def test_current_values_and_last_year(engine: sa.Engine) -> None:
     frames = read_report_frames(engine, 2020)
     assert _value(frames.values, PREFECTURE, "senior_ger") == 81.2
     assert _value(frames.previous, PREFECTURE, "senior_ger") == 78.0
-    assert frames.runs.get_column("run_id").to_list() == [fix]
-    assert frames.runs.get_column("reason").to_list() == ["county fix"]
+    # preschool_ger did not change, so its current row is still the first delivery's.
+    assert frames.values.filter(pl.col("indicator_code") == "preschool_ger").item(0, "run_id") == first
+    assert frames.runs.get_column("run_id").to_list() == [first, fix]
+    assert frames.runs.get_column("reason").to_list() == ["first delivery", "county fix"]
     assert frames.pinned_run is None
     assert first < fix
     assert set(frames.regions.get_column("region_code")) >= {PREFECTURE, "622901"}
