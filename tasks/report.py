@@ -9,7 +9,6 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from edustat.errorbook import write_error_workbook as write_workbook
 from edustat.settings import Settings
 from edustat.summary import summary_markdown
 from schemas.issues import has_errors
@@ -37,5 +36,8 @@ def publish_issues(year: int, issues: pl.DataFrame) -> None:
 @task(name="write_error_workbook", cache_policy=NO_CACHE)
 def write_error_workbook(settings: Settings, year: int, input_dir: str, issues: pl.DataFrame) -> str:
     """The clerk's error workbook for a rejected year; returns its path."""
+    # Imported here: openpyxl costs every run half a second of start-up, and only rejected runs need it.
+    from edustat.errorbook import write_error_workbook as write_workbook
+
     out = Path(settings.error_workbook_dir) / f"errors_{year}.xlsx"
     return str(write_workbook(issues, Path(input_dir), out))
