@@ -77,7 +77,7 @@ def load_whole_year(
     previous_enrollment = read_previous_enrollment(settings, year)
     # The load is open while the files are parsed: writing the school rows overlaps parsing them.
     with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
-        parsed = parse_inputs(files, input_dir, configuration.rules, on_batch=load.stage)
+        parsed = parse_inputs(files, input_dir, configuration.rules, inputs, on_batch=load.stage)
         staged, issues = validate_year(parsed, configuration, previous_enrollment)
         publish_issues(year, issues)
         if not has_blocking_errors(issues):
@@ -101,7 +101,7 @@ def correct_year(
     plan: CorrectionPlan,
 ) -> RunOutcome | None:
     """Only the changed files read, checked with the stored rows they touch, and loaded over them; None when the whole year must be checked."""
-    parsed = parse_inputs(select_changed_files(files, input_dir, plan), input_dir, configuration.rules)
+    parsed = parse_inputs(select_changed_files(files, input_dir, plan), input_dir, configuration.rules, inputs)
     context = read_correction_context(settings, year, plan, parsed)
     previous_enrollment = read_touched_enrollment(settings, year, parsed, context)
     checked = validate_correction(parsed, context, plan, configuration, previous_enrollment)

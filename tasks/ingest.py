@@ -15,11 +15,11 @@ from prefect.futures import as_completed
 
 from config.models import Rules
 from edustat.configuration import Configuration
-from edustat.fingerprint import InputFiles, file_digest, hash_inputs
+from edustat.fingerprint import InputFiles, digests_by_file, file_digest, hash_inputs
 from edustat.ingest.batches import file_batches
 from edustat.ingest.code_version import parser_digest
 from edustat.ingest.discover import discover_files
-from edustat.ingest.files import FileResult, read_and_normalize_file, read_and_normalize_files
+from edustat.ingest.files import FileResult, read_and_normalize_files
 from edustat.ingest.stage import combine_files
 from edustat.parallel import core_count, parse_processes, process_pool, warm_up
 from edustat.settings import load_settings
@@ -49,34 +49,23 @@ def fingerprint_inputs(input_dir: str, files: list[Path]) -> InputFiles:
     return hash_inputs(Path(input_dir), files)
 
 
-def file_content_key(_: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """Cache key of one file's parse: its bytes, its place below the input folder, the parser's code and the rules.
-
-    Keyed on content, so a corrected workbook saved under the same name is read again, and an
-    unchanged one is not; the relative path is part of the key because every row records it.
-    """
-    path, root, rules = Path(parameters["path"]), Path(parameters["root"]), parameters["rules"]
-    parts = (file_digest(path), path.relative_to(root).as_posix(), parser_digest(), rules.model_dump_json())
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-@task(name="read_workbook", cache_policy=CacheKeyFnPolicy(cache_key_fn=file_content_key), persist_result=True)
-def read_workbook(path: Path, root: str, rules: Rules) -> FileResult:
-    """One input file read and normalised: its rows per table, header map and issues; mapped over the year's files."""
-    return read_and_normalize_file(path, Path(root), rules)
-
-
 def batch_content_key(_: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """Cache key of one batch's parse: each file's bytes and place below the input folder, the parser's code and the rules."""
+    """Cache key of one batch's parse: each file's bytes and place below the input folder, the parser's code and the rules.
+
+    The files' SHA-256 come from ``digests`` when the run has them already (fingerprint_inputs), so
+    that a national year is not read twice just to be hashed.
+    """
     root, rules = Path(parameters["root"]), parameters["rules"]
+    paths = [Path(p) for p in parameters["paths"]]
+    digests = parameters.get("digests") or [file_digest(path) for path in paths]
     parts = [parser_digest(), rules.model_dump_json()]
-    for path in (Path(p) for p in parameters["paths"]):
-        parts += [path.relative_to(root).as_posix(), file_digest(path)]
+    for path, digest in zip(paths, digests, strict=True):
+        parts += [path.relative_to(root).as_posix(), digest]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 @task(name="read_workbooks", cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_content_key), persist_result=True)
-def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 0) -> FileResult:
+def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 0, digests: list[str] | None = None) -> FileResult:
     """A batch of input files read and normalised together: their rows per table, header map and issues.
 
     With ``processes`` > 0 the work runs in this machine's pool of parse worker processes (the
@@ -88,19 +77,26 @@ def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 
 
 
 def parse_inputs(
-    files: list[Path], input_dir: str, rules: Rules, on_batch: Callable[[dict[str, pl.DataFrame]], object] | None = None
+    files: list[Path],
+    input_dir: str,
+    rules: Rules,
+    inputs: InputFiles | None = None,
+    on_batch: Callable[[dict[str, pl.DataFrame]], object] | None = None,
 ) -> list[FileResult]:
     """Every input file parsed, one ``read_workbooks`` task per batch on the flow's task runner; results in batch order.
 
     Called in the flow (not a task): it reports progress (files parsed, rate, time left) on the
     terminal and in the flow run's logs as batches finish, and hands each batch's rows (in staged
     order) to ``on_batch`` in batch order, so that a load can write them while later batches parse.
+    ``inputs`` (the run's file hashes) keys the cache without reading the files again.
     """
     settings = load_settings()
     processes = parse_processes(settings.parse_processes, len(files), settings.task_runner)
     workers = processes or (core_count() if settings.task_runner == "thread" else max(core_count(), 8))
     batches = file_batches(files, workers)
-    futures = read_workbooks.map(batches, root=unmapped(input_dir), rules=unmapped(rules), processes=unmapped(processes))
+    known = digests_by_file(inputs, Path(input_dir))
+    digests = [[known[path] for path in batch] if all(path in known for path in batch) else None for batch in batches]
+    futures = read_workbooks.map(batches, root=unmapped(input_dir), rules=unmapped(rules), processes=unmapped(processes), digests=digests)
     sizes = {future.task_run_id: len(batch) for future, batch in zip(futures, batches, strict=True)}
     positions = {future.task_run_id: position for position, future in enumerate(futures)}
     done: set[int] = set()
