@@ -23,7 +23,7 @@ from edustat.ingest.normalize import (
     sheet_is_blank,
     unknown_sheet_row,
 )
-from edustat.ingest.read import RawSheet, read_file, relative_name
+from edustat.ingest.read import RawSheet, read_named_file, relative_name
 from schemas.issues import concat_issues, empty_issues, issue_frame
 from schemas.tables import TABLES
 
@@ -78,15 +78,16 @@ class _Batch:
         if read_issues is not None and read_issues.height:
             self.read_issues.append(read_issues)
         for sheet in sheets:
-            if sheet_is_blank(sheet.data):
-                continue
             table = recognise_table(sheet.source_sheet, sheet.file_stem, sheet.sheet_count)
             if table is None:
                 # Hidden sheets hold drop-down lists and the like; only a visible one is the clerk's data.
-                if sheet.is_visible:
+                if sheet.is_visible and not sheet_is_blank(sheet.data):
                     self.issue_rows.append(unknown_sheet_row(sheet))
                 continue
             plan = plan_sheet(sheet, table)
+            # A sheet with a header row has text; only one without needs the (costlier) look for any text at all.
+            if plan.body is None and sheet_is_blank(sheet.data):
+                continue
             self.plans.setdefault(table, []).append(plan)
             self.header_rows += plan.header_rows
             self.issue_rows += plan.issue_rows
@@ -121,10 +122,10 @@ def read_and_normalize_files(paths: Sequence[Path], root: Path, rules: Rules) ->
     Each file's sheets are dropped as soon as their layout is planned, so memory holds one raw
     workbook at a time plus the batch's raw cell text; cells are converted in one pass per table.
     """
-    ordered = sorted(paths, key=lambda path: relative_name(Path(path), Path(root)))
+    # Each name is found once: resolving paths against the root costs a few system calls.
+    named = sorted(((relative_name(Path(path), Path(root)), Path(path)) for path in paths), key=lambda pair: pair[0])
     batch = _Batch()
-    for path in ordered:
-        sheets, read_issues = read_file(Path(path), Path(root), rules.limits)
+    for source_file, path in named:
+        sheets, read_issues = read_named_file(path, source_file, rules.limits)
         batch.add(sheets, read_issues)
-    first = relative_name(Path(ordered[0]), Path(root)) if ordered else ""
-    return batch.result(first, rules)
+    return batch.result(named[0][0] if named else "", rules)

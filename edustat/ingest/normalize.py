@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, islice
 
 import polars as pl
 
 from config.models import Rules
 from edustat.ingest.read import RawSheet
-from edustat.ingest.values import FAILURE_RULES, as_written, convert_columns, failure_column
+from edustat.ingest.values import FAILURE_RULES, WORDLESS_KINDS, as_written, convert_columns, failure_column
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame, issues_from
 from schemas.messages import stage_choices
 from schemas.tables import TABLES, TableSpec, staged_dtypes
@@ -44,10 +45,14 @@ HEADER_COLUMNS: dict[str, pl.DataType] = {
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 """Where a staged row came from: file, sheet and Excel row number."""
 
+SHEET_KEY = "__sheet"
+"""Column numbering the (source_file, source_sheet) pairs of a stack: the same pair as a small integer, cheap to filter on."""
+
 _TRAILING_UNIT = re.compile(r"(\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】)$")
 _NAME_SEPARATORS = re.compile(r"[\s_\-—–.·、,()\[\]【】]+")
 
 
+@lru_cache(maxsize=8192)
 def normalize_name(text: str) -> str:
     """Comparison form of a header or sheet name: half-width, lower case, no spaces/underscores, no trailing unit or '*'."""
     name = unicodedata.normalize("NFKC", str(text)).strip().lower()
@@ -83,8 +88,21 @@ BLANK_SCAN_ROWS = 64
 """Rows checked cell by cell in Python before a sheet that looks empty is scanned whole (vectorised)."""
 
 
+FIRST_FETCH_ROWS = 4
+"""Rows converted to Python at first when a sheet is read from the top; each further fetch takes four times more."""
+
+
 def _has_text(cell: object) -> bool:
     return cell is not None and bool(str(cell).strip())
+
+
+def _rows_from_top(data: pl.DataFrame) -> Iterator[tuple]:
+    """The rows of ``data`` as tuples, from the top, fetched in growing chunks (searches mostly stop in the first few)."""
+    offset, size = 0, FIRST_FETCH_ROWS
+    while offset < data.height:
+        yield from data.slice(offset, size).rows()
+        offset += size
+        size *= 4
 
 
 def sheet_is_blank(data: pl.DataFrame) -> bool:
@@ -92,7 +110,7 @@ def sheet_is_blank(data: pl.DataFrame) -> bool:
     if data.width == 0 or data.height == 0:
         return True
     # Nearly every sheet has text in its first rows: answering from them saves a query per sheet.
-    if any(_has_text(cell) for row in data.head(BLANK_SCAN_ROWS).iter_rows() for cell in row):
+    if any(_has_text(cell) for row in islice(_rows_from_top(data), BLANK_SCAN_ROWS) for cell in row):
         return False
     return not data.select(_row_has_content(data.columns).any()).item()
 
@@ -128,18 +146,17 @@ def find_header_row(data: pl.DataFrame, spec: TableSpec) -> HeaderRow | None:
     best: HeaderRow | None = None
     best_count = 0
     searched = 0
+    letters = data.columns
     # Plain Python over a few rows: a query per sheet would cost more than the search itself.
-    for index, cells in enumerate(data.iter_rows(buffer_size=HEADER_SEARCH_ROWS * 2)):
-        if not any(_has_text(cell) for cell in cells):
+    for index, cells in enumerate(_rows_from_top(data)):
+        texts = [(letter, str(cell).strip()) for letter, cell in zip(letters, cells, strict=True) if _has_text(cell)]
+        if not texts:
             continue
         searched += 1
         columns: dict[str, tuple[str, str]] = {}
         unknown: list[tuple[str, str]] = []
         repeated: list[tuple[str, str, str]] = []
-        for letter, cell in zip(data.columns, cells, strict=True):
-            if not _has_text(cell):
-                continue
-            text = str(cell).strip()
+        for letter, text in texts:
             name = known.get(normalize_name(text))
             if name is None:
                 unknown.append((letter, text))
@@ -217,10 +234,11 @@ def _other_column(index: int) -> str:
     return f"__other_{index}"
 
 
-def _has_total_label(columns: Sequence[str]) -> pl.Expr:
-    words = TOTAL_PATTERN.split("|")
-    cells = [pl.col(name).str.contains(word, literal=True) for name in columns for word in words]
-    return pl.any_horizontal(cells).fill_null(False)
+def _has_total_label(columns: Sequence[str | pl.Expr]) -> pl.Expr:
+    """True on a row with a cell (of ``columns``: names or String expressions) containing a total label."""
+    # One search for either word per cell (the pattern holds no other regex syntax).
+    cells = [(pl.col(column) if isinstance(column, str) else column).str.contains(TOTAL_PATTERN) for column in columns]
+    return pl.any_horizontal(cells or [pl.lit(False)]).fill_null(False)
 
 
 @dataclass(frozen=True)
@@ -242,12 +260,13 @@ class SheetPlan:
 
 
 def _body(sheet: RawSheet, header: HeaderRow) -> pl.DataFrame:
-    # Series renamed and regrouped, no query: a per-sheet query would cost more than the sheet's cells.
+    # A zero-copy slice renamed in place, no query: a per-sheet query would cost more than the sheet's cells.
     names = {letter: _input_column(name) for name, (letter, _) in header.columns.items()}
-    data = sheet.data.slice(header.index + 1)
-    others = (letter for letter in data.columns if letter not in names)
-    renamed = {letter: names[letter] for letter in names} | {letter: _other_column(i) for i, letter in enumerate(others)}
-    return pl.DataFrame([data.get_column(letter).alias(renamed[letter]) for letter in data.columns])
+    body = sheet.data.slice(header.index + 1)
+    others = (letter for letter in body.columns if letter not in names)
+    renamed = names | {letter: _other_column(i) for i, letter in enumerate(others)}
+    body.columns = [renamed[letter] for letter in body.columns]
+    return body
 
 
 def plan_sheet(sheet: RawSheet, table: str) -> SheetPlan:
@@ -279,23 +298,25 @@ def _located_issues(bad: pl.DataFrame, locations: pl.DataFrame, rule: str, sever
     return issues_from(located, rule, severity, cell=_cell(), **fields)
 
 
-def _column_locations(headers: pl.DataFrame, column: str) -> pl.DataFrame:
-    return headers.filter(pl.col("column") == column).select("source_file", "source_sheet", "column_header", "column_letter")
+def _column_locations(headers: pl.DataFrame, table: str, column: str) -> pl.DataFrame:
+    """Where contract column ``column`` of ``table`` sits in each sheet that has it: header as written and letter."""
+    located = headers.filter((pl.col("table_name") == table) & (pl.col("column") == column))
+    return located.select("source_file", "source_sheet", "column_header", "column_letter")
 
 
-def _cell_issues(rows: pl.DataFrame, headers: pl.DataFrame, spec: TableSpec, rules: Rules) -> list[pl.DataFrame]:
-    """Conversion failures and empty required cells: one issue per offending cell of the data rows."""
-    failing = [pl.col(failure_column(c.name)).is_not_null() for c in spec.columns if FAILURE_RULES[c.kind]]
-    empty = [pl.col(_raw_column(c.name)).is_null() for c in spec.columns if c.required]
-    # Most rows are clean: find the few offending ones first, then name their cells column by column.
-    bad = rows.filter(pl.any_horizontal([*failing, *empty]))
-    if bad.height == 0:
+def _cell_issues(
+    converted: pl.DataFrame, offending: pl.Series, headers: pl.DataFrame, spec: TableSpec, rules: Rules
+) -> list[pl.DataFrame]:
+    """Conversion failures and empty required cells: one issue per offending cell of the rows in mask ``offending``."""
+    # Most rows are clean: the few offending ones are taken first, then their cells are named column by column.
+    if not offending.any():
         return []
+    bad = converted.filter(offending)
     frames: list[pl.DataFrame] = []
     choices = stage_choices(rules.stages)
     for column in spec.columns:
         name = column.name
-        locations = _column_locations(headers, name)
+        locations = _column_locations(headers, spec.name, name)
         fields = {"table_name": spec.name, "column": name, "column_zh": column.header_zh, "digits": column.digits or "", **choices}
         raw = pl.col(_raw_column(name)).alias("value")
         for rule in FAILURE_RULES[column.kind]:
@@ -311,28 +332,58 @@ def _sum_text(value: float, kind: str) -> str:
     return f"{value:g}" if kind == "number" else str(int(value))
 
 
-def _total_issues(totals: pl.DataFrame, rows: pl.DataFrame, headers: pl.DataFrame, spec: TableSpec) -> list[pl.DataFrame]:
-    """Each numeric cell of a total row that differs from its sheet's column sum: one warning per cell."""
+def _total_differs(column: str) -> pl.Expr:
+    """True on a total row whose cell in ``column`` differs from the sheet's column sum (``__sum_<column>``)."""
+    total_sum = pl.col(f"__sum_{column}").fill_null(0.0)
+    tolerance = TOTAL_TOLERANCE * pl.max_horizontal(pl.lit(1.0), total_sum.abs())
+    return pl.col(column).is_not_null() & ((pl.col(column).cast(pl.Float64) - total_sum).abs() > tolerance)
+
+
+@lru_cache(maxsize=len(TABLES))
+def _column_sums(table: str) -> list[pl.Expr]:
+    """The sums of the numeric columns of ``table`` as Float64, named ``__sum_<column>`` (built once per table)."""
+    numeric = [c.name for c in TABLES[table].columns if c.kind in ("integer", "number")]
+    return [pl.col(name).cast(pl.Float64).sum().alias(f"__sum_{name}") for name in numeric]
+
+
+def _any_total_differs(compared: pl.DataFrame, numeric: Sequence[str]) -> bool:
+    """True when a cell of a total row differs from its sheet's column sum, in any numeric column."""
+    # The cells and their sums stacked column after column: one comparison instead of one per column.
+    cells = compared.unpivot(on=list(numeric)).get_column("value")
+    sums = compared.unpivot(on=[f"__sum_{name}" for name in numeric]).get_column("value")
+    stacked = pl.DataFrame([cells.alias("total"), sums.alias("__sum_total")])
+    return bool(stacked.select(_total_differs("total").any()).item())
+
+
+def _total_issues(
+    converted: pl.DataFrame, data: pl.Series, total: pl.Series, headers: pl.DataFrame, spec: TableSpec
+) -> list[pl.DataFrame]:
+    """Each numeric cell of a total row (mask ``total``) that differs from its sheet's sum of data rows (mask ``data``):
+    one warning per cell."""
     numeric = [c for c in spec.columns if c.kind in ("integer", "number")]
-    if totals.height == 0 or not numeric:
+    if not numeric or not total.any():
         return []
     sheets = ["source_file", "source_sheet"]
-    sums = (
-        rows.join(totals.select(sheets).unique(), on=sheets, how="semi")
-        .group_by(sheets)
-        .agg([pl.col(c.name).cast(pl.Float64).sum().alias(f"__sum_{c.name}") for c in numeric])
-    )
+    # Only the columns compared are taken along: filtering copies every column it is given.
+    compared_columns = [*PROVENANCE, SHEET_KEY, *(c.name for c in numeric), *(_raw_column(c.name) for c in numeric)]
+    totals = converted.select(pl.col(compared_columns).filter(total))
+    # The data rows of the sheets that have a total row, in order: SHEET_KEY numbers (file, sheet) pairs one to one.
+    with_total = converted.get_column(SHEET_KEY).is_in(sorted(set(totals.get_column(SHEET_KEY).to_list())))
+    summed = converted.select(pl.col(*sheets, *(c.name for c in numeric)).filter(data & with_total))
+    sums = summed.group_by(sheets).agg(_column_sums(spec.name))
     compared = totals.join(sums, on=sheets, how="left")
+    # Totals mostly agree: one comparison answers for every column before any is looked at alone.
+    if not _any_total_differs(compared, [c.name for c in numeric]):
+        return []
     rows_out: list[dict] = []
     for column in numeric:
         name, total_sum = column.name, pl.col(f"__sum_{column.name}").fill_null(0.0)
-        tolerance = TOTAL_TOLERANCE * pl.max_horizontal(pl.lit(1.0), total_sum.abs())
-        differing = compared.filter(
-            pl.col(name).is_not_null() & ((pl.col(name).cast(pl.Float64) - total_sum).abs() > tolerance)
-        ).select(*PROVENANCE, pl.col(_raw_column(name)).alias("value"), total_sum.alias("sum"))
+        differing = compared.filter(_total_differs(name)).select(
+            *PROVENANCE, pl.col(_raw_column(name)).alias("value"), total_sum.alias("sum")
+        )
         if differing.height == 0:
             continue
-        located = differing.join(_column_locations(headers, name), on=sheets, how="inner")
+        located = differing.join(_column_locations(headers, spec.name, name), on=sheets, how="inner")
         # Disagreeing totals are rare: their messages are rendered one by one, with Python's number format.
         for row in located.iter_rows(named=True):
             rows_out.append(
@@ -346,8 +397,16 @@ def _total_issues(totals: pl.DataFrame, rows: pl.DataFrame, headers: pl.DataFram
     return [issue_frame(rows_out)] if rows_out else []
 
 
-def _typed(rows: pl.DataFrame, table: str) -> pl.DataFrame:
-    return rows.select([pl.col(name).cast(getattr(pl, dtype)()).alias(name) for name, dtype in staged_dtypes(table).items()])
+@lru_cache(maxsize=len(TABLES))
+def _staged_columns(table: str) -> list[pl.Expr]:
+    """The staged columns of ``table`` in order, cast to their staged dtypes (built once per table)."""
+    return [pl.col(name).cast(getattr(pl, dtype)()).alias(name) for name, dtype in staged_dtypes(table).items()]
+
+
+def _typed(converted: pl.DataFrame, data: pl.Series, table: str) -> pl.DataFrame:
+    """The data rows (mask ``data``) of ``converted`` in staged columns and dtypes."""
+    typed = converted.select(_staged_columns(table))
+    return typed if data.all() else typed.filter(data)
 
 
 def _header_rows(sheet: RawSheet, table: str, header: HeaderRow) -> list[dict]:
@@ -371,31 +430,80 @@ def headers_frame(rows: list[dict]) -> pl.DataFrame:
 
 
 def _stacked_bodies(table: str, plans: Sequence[SheetPlan]) -> pl.DataFrame | None:
-    """Every plan's body in one frame with provenance and ``__is_total``: one row per sheet row below a header."""
+    """Every plan's body in one frame with provenance: one row per sheet row below a header, in plan order.
+
+    Columns: source_file, source_sheet, source_row, SHEET_KEY, every ``__in_<column>`` (null where a
+    sheet lacks the column) and every ``__other_<i>`` that some sheet has.
+    """
     spec = TABLES[table]
     planned = [plan for plan in plans if plan.body is not None and plan.body.height]
     if not planned:
         return None
-    frames, deltas, files, sheets = [], [], [], []
-    offset = 0
-    for number, plan in enumerate(planned):
-        frames.append(plan.body.hstack([pl.Series("__sheet", [number], dtype=pl.UInt32).new_from_index(0, plan.body.height)]))
-        # Excel row of stacked row r is r + (first_row − the sheet's offset in the stack).
-        deltas.append(plan.first_row - offset)
-        files.append(plan.source_file)
-        sheets.append(plan.source_sheet)
-        offset += plan.body.height
-    raw = pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
-    inputs = [_input_column(c.name) for c in spec.columns]
-    others = [c for c in raw.columns if c.startswith("__other_")]
-    sheet = pl.col("__sheet")
+    ends = list(accumulate(plan.body.height for plan in planned))
+    keys: dict[tuple[str, str], int] = {}
+    sheet_keys = [keys.setdefault((plan.source_file, plan.source_sheet), len(keys)) for plan in planned]
+    # Excel row of stacked row r is r + (first_row − the sheet's offset in the stack).
+    deltas = [plan.first_row - (end - plan.body.height) for plan, end in zip(planned, ends, strict=True)]
+    # One chunk, not one per sheet: every later expression pays its overhead per chunk, and there are many.
+    raw = pl.concat([plan.body for plan in planned], how="diagonal", rechunk=True) if len(planned) > 1 else planned[0].body
+    inputs = (_input_column(c.name) for c in spec.columns)
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    # The plan of each stacked row, found once from the plans' end offsets: no per-sheet column to build and stack.
+    positions = pl.int_range(0, raw.height, dtype=pl.Int64, eager=True)
+    sheet = pl.lit(pl.Series(ends, dtype=pl.Int64).search_sorted(positions, side="right"))
     return raw.select(
-        pl.lit(pl.Series(files, dtype=pl.String)).gather(sheet).alias("source_file"),
-        pl.lit(pl.Series(sheets, dtype=pl.String)).gather(sheet).alias("source_sheet"),
-        (pl.int_range(pl.len(), dtype=pl.Int64) + pl.lit(pl.Series(deltas, dtype=pl.Int64)).gather(sheet)).alias("source_row"),
-        _has_total_label([c for c in (*inputs, *others) if c in raw.columns]).alias("__is_total"),
+        pl.lit(pl.Series([plan.source_file for plan in planned], dtype=pl.String)).gather(sheet).alias("source_file"),
+        pl.lit(pl.Series([plan.source_sheet for plan in planned], dtype=pl.String)).gather(sheet).alias("source_sheet"),
+        (row + pl.lit(pl.Series(deltas, dtype=pl.Int64)).gather(sheet)).alias("source_row"),
+        pl.lit(pl.Series(sheet_keys, dtype=pl.UInt32)).gather(sheet).alias(SHEET_KEY),
         *(pl.col(name) if name in raw.columns else pl.lit(None, dtype=pl.String).alias(name) for name in inputs),
+        *(name for name in raw.columns if name.startswith("__other_")),
     )
+
+
+@lru_cache(maxsize=64)
+def _row_flags(table: str, others: tuple[str, ...]) -> list[pl.Expr]:
+    """Flags of converted rows (built once per layout): ``content`` (something in a contract column), ``label`` (a total
+    label in a column searched on every row), ``failed`` (a failed cell of a wordless kind: the only such cell that can
+    hold a label) and ``offending`` (a failure or an empty required cell)."""
+    spec = TABLES[table]
+    searched = [_input_column(c.name) for c in spec.columns if c.kind not in WORDLESS_KINDS]
+    wordless = [c for c in spec.columns if c.kind in WORDLESS_KINDS]
+    failing = [pl.col(failure_column(c.name)).is_not_null() for c in spec.columns if FAILURE_RULES[c.kind]]
+    empty = [pl.col(_raw_column(c.name)).is_null() for c in spec.columns if c.required]
+    return [
+        pl.any_horizontal(pl.col(_raw_column(c.name)).is_not_null() for c in spec.columns).alias("content"),
+        _has_total_label([*searched, *others]).alias("label"),
+        pl.any_horizontal([pl.col(failure_column(c.name)).is_not_null() for c in wordless] or [pl.lit(False)]).alias("failed"),
+        pl.any_horizontal([*failing, *empty] or [pl.lit(False)]).alias("offending"),
+    ]
+
+
+@dataclass(frozen=True)
+class RowKinds:
+    """Masks over the converted rows of a table: data rows, total rows, and data rows with an offending cell."""
+
+    data: pl.Series
+    total: pl.Series
+    offending: pl.Series
+
+
+def _row_kinds(converted: pl.DataFrame, spec: TableSpec) -> RowKinds:
+    """Which converted rows are data rows and which are total rows; a row with nothing in any contract column is neither.
+
+    A total row has a cell containing 合计 or 总计. Cells that converted to a number or a code hold
+    no such word, so those columns are searched only on the few rows where one failed.
+    """
+    others = tuple(c for c in converted.columns if c.startswith("__other_"))
+    flags = converted.select(_row_flags(spec.name, others))
+    content, is_total, failed = flags.get_column("content"), flags.get_column("label"), flags.get_column("failed")
+    if failed.any():
+        wordless = [pl.col(_input_column(c.name)).filter(failed) for c in spec.columns if c.kind in WORDLESS_KINDS]
+        rows = pl.int_range(pl.len(), dtype=pl.get_index_type()).filter(failed).alias("row")
+        found = converted.select(rows, _has_total_label(wordless).alias("label"))
+        is_total = is_total.clone().scatter(found.get_column("row"), is_total.filter(failed) | found.get_column("label"))
+    data = content & ~is_total
+    return RowKinds(data, content & is_total, data & flags.get_column("offending"))
 
 
 def convert_plans(table: str, plans: Sequence[SheetPlan], headers: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -406,20 +514,19 @@ def convert_plans(table: str, plans: Sequence[SheetPlan], headers: pl.DataFrame,
     ``headers`` is the header map of these sheets.
     """
     spec = TABLES[table]
-    raw = _stacked_bodies(table, plans)
-    if raw is None:
+    stacked = _stacked_bodies(table, plans)
+    if stacked is None:
         return empty_table(table), []
-    inputs = [_input_column(c.name) for c in spec.columns]
-    raw = raw.filter(_row_has_content(inputs)).with_columns(
-        as_written(pl.col(_input_column(c.name))).alias(_raw_column(c.name)) for c in spec.columns
-    )
-    converted = convert_columns(raw, {_input_column(c.name): c for c in spec.columns}, rules).drop(inputs)
-    is_total = pl.col("__is_total")
-    totals = converted.filter(is_total)
-    rows = converted.filter(~is_total) if totals.height else converted
-    table_headers = headers.filter(pl.col("table_name") == table)
-    issues = [*_cell_issues(rows, table_headers, spec, rules), *_total_issues(totals, rows, table_headers, spec)]
-    return _typed(rows, table), issues
+    sources = {_input_column(c.name): c for c in spec.columns}
+    written = {_input_column(c.name): _raw_column(c.name) for c in spec.columns}
+    converted = convert_columns(stacked, sources, rules, written)
+    # Rows are picked by masks, not copied out: most of the converted columns are needed only for a few rows.
+    kinds = _row_kinds(converted, spec)
+    issues = [
+        *_cell_issues(converted, kinds.offending, headers, spec, rules),
+        *_total_issues(converted, kinds.data, kinds.total, headers, spec),
+    ]
+    return _typed(converted, kinds.data, table), issues
 
 
 def normalize_sheet(sheet: RawSheet, table: str, rules: Rules) -> SheetResult:

@@ -12,6 +12,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import fastexcel
@@ -48,9 +49,16 @@ class RawSheet:
     @property
     def file_stem(self) -> str:
         """The file name without folder and extension."""
-        return Path(self.source_file).stem
+        return _stem(self.source_file)
 
 
+@lru_cache(maxsize=256)
+def _stem(source_file: str) -> str:
+    """The stem of ``source_file``, parsed once per file (every sheet of a workbook asks)."""
+    return Path(source_file).stem
+
+
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """Excel column letters of a 0-based column index: 0 → "A", 27 → "AB"."""
     letters = ""
@@ -73,36 +81,55 @@ def _file_issue(source_file: str, rule: str, **fields: object) -> pl.DataFrame:
     return issue_frame([issue(rule, "error", source_file=source_file, **fields)])
 
 
-def _archive_refusal(data: bytes, limits: Limits) -> tuple[str, dict[str, object]] | None:
-    """Why a zip container must not be opened, judged from its central directory only; None when it may."""
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error)
+"""What zipfile raises on a damaged or hostile container."""
+
+
+def _archive_problem(data: bytes, limits: Limits) -> tuple[str, dict[str, object]] | None:
+    """Why a zip container must not be handed to the spreadsheet reader (rule and message fields); None when it may.
+
+    Its central directory is read once: first the declared sizes are judged, then every member is
+    checked against its checksum.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            declared = sum(max(info.file_size, 0) for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS:
         return "not_a_workbook", {}
+    with archive:
+        refusal = _archive_refusal(archive, len(data), limits)
+        if refusal is not None:
+            return refusal
+        damage = _archive_damage(archive)
+    if damage is not None:
+        return "unreadable_file", {"detail": f"damaged archive member {damage}"}
+    return None
+
+
+def _archive_refusal(archive: zipfile.ZipFile, size: int, limits: Limits) -> tuple[str, dict[str, object]] | None:
+    """Why a zip container of ``size`` bytes must not be opened, judged from its central directory only; None when it may."""
+    declared = sum(max(info.file_size, 0) for info in archive.infolist())
     if declared > limits.max_uncompressed_bytes:
         return "file_too_large", {
             "size_mb": f"{declared / _MIB:.1f}",
             "limit_mb": f"{limits.max_uncompressed_bytes / _MIB:.1f}",
         }
-    ratio = declared / len(data)
+    ratio = declared / size
     if ratio > limits.max_compression_ratio:
         return "compression_ratio_too_high", {"ratio": f"{ratio:.0f}", "limit": f"{limits.max_compression_ratio:g}"}
     return None
 
 
-def _archive_damage(data: bytes) -> str | None:
+def _archive_damage(archive: zipfile.ZipFile) -> str | None:
     """The first member whose content does not match its checksum, or None.
 
     Reading is bounded by the declared sizes checked before, so a member that lies about its size
     fails its checksum here instead of expanding without bound inside the spreadsheet reader.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if _member_is_damaged(archive, info):
-                    return info.filename
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error) as error:
+        for info in archive.infolist():
+            if _member_is_damaged(archive, info):
+                return info.filename
+    except _ZIP_ERRORS as error:
         return str(error) or type(error).__name__
     return None
 
@@ -144,8 +171,7 @@ def _load_sheets(data: bytes, source_file: str) -> tuple[list[RawSheet], list[di
                 raise
             problems.append(issue("unreadable_sheet", "error", source_file=source_file, source_sheet=name, detail=_short(error)))
             continue
-        frame = frame.rename(dict(zip(frame.columns, (column_letter(i) for i in absolute), strict=True)))
-        frame = frame.with_columns(pl.all().cast(pl.String))
+        frame = _as_letter_strings(frame, absolute)
         sheets.append(
             RawSheet(
                 source_file=source_file,
@@ -160,6 +186,14 @@ def _load_sheets(data: bytes, source_file: str) -> tuple[list[RawSheet], list[di
     return sheets, problems
 
 
+def _as_letter_strings(frame: pl.DataFrame, absolute: list[int]) -> pl.DataFrame:
+    """``frame`` with its columns named by their Excel letters (from their absolute indexes) and typed String."""
+    # Renamed in place and cast only where needed: a query per sheet costs more than reading most sheets.
+    frame.columns = [column_letter(i) for i in absolute]
+    others = [name for name, dtype in zip(frame.columns, frame.dtypes, strict=True) if not isinstance(dtype, pl.String)]
+    return frame.with_columns(pl.col(others).cast(pl.String)) if others else frame
+
+
 def _short(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
@@ -169,13 +203,10 @@ def _read_workbook(data: bytes, source_file: str, suffix: str, limits: Limits) -
     is_zip = data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data))
     is_ole = data.startswith(OLE_MAGIC)
     if is_zip:
-        refusal = _archive_refusal(data, limits)
-        if refusal is not None:
-            rule, fields = refusal
+        problem = _archive_problem(data, limits)
+        if problem is not None:
+            rule, fields = problem
             return [], _file_issue(source_file, rule, **fields)
-        damage = _archive_damage(data)
-        if damage is not None:
-            return [], _file_issue(source_file, "unreadable_file", detail=f"damaged archive member {damage}")
     elif suffix == ".xlsx" and not is_ole:
         return [], _file_issue(source_file, "not_a_workbook")
     try:
@@ -235,7 +266,11 @@ def read_file(path: Path, root: Path, limits: Limits) -> tuple[list[RawSheet], p
 
     A file that cannot be read safely yields no sheets and one error issue naming the file.
     """
-    source_file = relative_name(Path(path), Path(root))
+    return read_named_file(Path(path), relative_name(Path(path), Path(root)), limits)
+
+
+def read_named_file(path: Path, source_file: str, limits: Limits) -> tuple[list[RawSheet], pl.DataFrame]:
+    """read_file for a file whose name relative to the input folder (``source_file``) is known already."""
     try:
         return _read_any(Path(path), source_file, limits)
     except Exception as error:

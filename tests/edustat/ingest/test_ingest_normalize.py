@@ -3,6 +3,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from config import load_rules
+from edustat.ingest.files import normalize_sheets
 from edustat.ingest.normalize import find_header_row, normalize_name, normalize_sheet, recognise_table
 from edustat.ingest.read import RawSheet, column_letter
 from schemas.tables import TABLES
@@ -158,3 +159,28 @@ def test_staged_frame_has_contract_dtypes_and_provenance():
         "source_file": pl.String, "source_sheet": pl.String, "source_row": pl.Int64,
     }
     assert frame.select("source_file", "source_sheet").row(0) == ("x/y.xlsx", "在校生")
+
+
+@pytest.mark.parametrize(
+    "total_row",
+    [
+        ["合计", None, 1500, 110, 30, 1, 0],  # in the code column
+        [None, "总计", 1500, 110, 30, 1, 0],  # in the stage column
+        [None, None, "1500合计", 110, 30, 1, 0],  # in a number column, next to the number
+        [None, None, 1500, 110, 30, 1, 0, "全县合计"],  # in a column that maps to no contract column
+    ],
+)
+def test_a_total_label_in_any_column_makes_a_total_row(total_row: list):
+    rows = [ENROLLMENT_HEADER + ["备注"], ["2162000001", "小学", 300, 50, 10, 1, 0], total_row, ["2162000002", "小学", 1200, 60, 20, 0, 0]]
+    result = normalize_sheet(raw(rows), "enrollment", RULES)
+    assert result.frame["source_row"].to_list() == [2, 4]
+    assert "total_mismatch" not in result.issues["rule"].to_list()
+
+
+def test_totals_are_checked_against_their_own_sheet_when_sheets_are_converted_together():
+    first = raw([ENROLLMENT_HEADER, ["2162000001", "小学", 300, 50, 10, 1, 0], ["合计", None, 300, 50, 10, 1, 0]], file="a.xlsx")
+    second = raw([ENROLLMENT_HEADER, ["2162000002", "小学", 200, 40, 8, 0, 0], ["合计", None, 500, 40, 8, 0, 0]], file="b.xlsx")
+    result = normalize_sheets("a.xlsx", [first, second], RULES)
+    assert result.tables["enrollment"]["source_file"].to_list() == ["a.xlsx", "b.xlsx"]
+    # Only b's students total (500 against 200) disagrees; a's matches its own rows, not the two sheets together.
+    assert result.issues.select("source_file", "rule", "cell").rows() == [("b.xlsx", "total_mismatch", "C3")]
