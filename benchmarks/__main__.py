@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import data as bench_data
+from benchmarks.baseline_env import ROOT, baseline_python
 from benchmarks.measure import Measurement, run_process
 from benchmarks.prefect_server import prefect_api
 from benchmarks.report import print_table, targets
@@ -112,10 +113,11 @@ class Bench:
         return _checked(run_process(command, env=env), "Prefect overhead")
 
     def baseline(self, input_dir: Path, regions_file: Path) -> tuple[Measurement, int]:
-        """The naive baseline on ``input_dir``; its time and the schools it handled."""
+        """The naive baseline on ``input_dir``, in its own environment (benchmarks/baseline_env.py); its time and the schools it handled."""
         folder = self._folder("baseline")
-        command = [sys.executable, "-m", "benchmarks.baseline", str(input_dir), str(regions_file), f"sqlite:///{folder / 'baseline.db'}"]
-        measurement = _checked(run_process(command), "naive baseline")
+        python = baseline_python(self.data.root)
+        command = [str(python), "-m", "benchmarks.baseline", str(input_dir), str(regions_file), f"sqlite:///{folder / 'baseline.db'}"]
+        measurement = _checked(run_process(command, cwd=ROOT), "naive baseline")
         return measurement, json.loads(measurement.stdout.strip().splitlines()[-1])["schools"]
 
 

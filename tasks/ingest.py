@@ -19,7 +19,7 @@ from edustat.fingerprint import InputFiles, digests_by_file, file_digest, hash_i
 from edustat.ingest.batches import file_batches
 from edustat.ingest.code_version import parser_digest
 from edustat.ingest.discover import discover_files
-from edustat.ingest.files import FileResult, read_and_normalize_files
+from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
 from edustat.ingest.stage import combine_files
 from edustat.parallel import core_count, parse_processes, process_pool, warm_up
 from edustat.settings import load_settings
@@ -65,15 +65,15 @@ def batch_content_key(_: TaskRunContext, parameters: dict[str, Any]) -> str:
 
 
 @task(name="read_workbooks", cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_content_key), persist_result=True)
-def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 0, digests: list[str] | None = None) -> FileResult:
-    """A batch of input files read and normalised together: their rows per table, header map and issues.
+def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 0, digests: list[str] | None = None) -> PackedResult:
+    """A batch of input files read and normalised together (their rows per table, header map and issues), packed.
 
     With ``processes`` > 0 the work runs in this machine's pool of parse worker processes (the
     thread that runs the task only waits); otherwise in the task's own thread or Dask worker.
     """
     if processes:
-        return process_pool(processes).submit(read_and_normalize_files, paths, Path(root), rules).result()
-    return read_and_normalize_files(paths, Path(root), rules)
+        return process_pool(processes).submit(read_and_pack_files, paths, Path(root), rules).result()
+    return read_and_pack_files(paths, Path(root), rules)
 
 
 def parse_inputs(
@@ -99,18 +99,18 @@ def parse_inputs(
     futures = read_workbooks.map(batches, root=unmapped(input_dir), rules=unmapped(rules), processes=unmapped(processes), digests=digests)
     sizes = {future.task_run_id: len(batch) for future, batch in zip(futures, batches, strict=True)}
     positions = {future.task_run_id: position for position, future in enumerate(futures)}
-    done: set[int] = set()
+    results: dict[int, FileResult] = {}
     handed = 0
     progress = ParseProgress(total=len(files))
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])
-        done.add(positions[future.task_run_id])
+        results[positions[future.task_run_id]] = future.result().unpack()
         # In batch order: a batch that finishes early waits for the ones before it, so rows go in file order.
-        while on_batch is not None and handed in done:
-            on_batch(in_staged_order(futures[handed].result().tables))
+        while on_batch is not None and handed in results:
+            on_batch(in_staged_order(results[handed].tables))
             handed += 1
     progress.finish()
-    return [future.result() for future in futures]
+    return [results[position] for position in range(len(futures))]
 
 
 @task(name="validate_year", cache_policy=NO_CACHE)

@@ -330,9 +330,10 @@ class YearLoad:
         if self._is_finished:
             truncate_log(self.engine)
             return
-        if kind is None and self._conn is not None:
+        transaction = self._conn.get_transaction() if self._conn is not None else None
+        if kind is None and transaction is not None and transaction.is_active:
             # Left without finishing (a rejected year): nothing it staged may stay.
-            self._conn.get_transaction().rollback()  # type: ignore[union-attr]
+            transaction.rollback()
         self._stack.__exit__(kind, error, traceback)
 
     @property

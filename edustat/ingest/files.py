@@ -6,6 +6,7 @@ only what parsing needs.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,26 @@ def _unpacked_result(source_file: str, tables: dict[str, bytes], headers: bytes,
         headers=pl.read_ipc(headers),
         issues=pl.read_ipc(issues),
     )
+
+
+@dataclass(frozen=True)
+class PackedResult:
+    """A FileResult as bytes (its pickle: zstd-compressed Arrow IPC), made in the process that parsed the files.
+
+    A parse task returns this, so that the flow's process stores the task's result as it came
+    instead of compressing a national year's rows a second time; ``unpack`` gives the FileResult.
+    """
+
+    data: bytes
+
+    def unpack(self) -> FileResult:
+        """The FileResult these bytes hold."""
+        return pickle.loads(self.data)
+
+
+def read_and_pack_files(paths: Sequence[Path], root: Path, rules: Rules) -> PackedResult:
+    """``read_and_normalize_files``, packed where it ran (one PackedResult for the batch)."""
+    return PackedResult(pickle.dumps(read_and_normalize_files(paths, root, rules), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass
