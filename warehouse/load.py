@@ -1,8 +1,9 @@
 """Load one year into the warehouse: a new version of its values, its school tables and its issues, in ONE transaction.
 
-Versioning: every successful run inserts a complete new version of its year's indicator values
-(NULL values included) and flips the previous current rows to ``is_current = false`` in the same
-transaction; the school-level tables keep one version per year (the current one).
+Versioning: every successful run writes, in one transaction, a row for each value of its year
+that it adds, changes (NULL values included) or removes, and flips the rows they replace to
+``is_current = false``; values it does not change keep their row. The school-level tables keep one
+version per year (the current one).
 
 Locking: a year is loaded by one run at a time. PostgreSQL takes a transaction-scoped advisory
 lock keyed by (schema, year), polling ``pg_try_advisory_xact_lock`` until ``lock_timeout_s``;

@@ -38,14 +38,8 @@ SCHOOL_ATTRIBUTES = (
 )
 
 
-IS_COUNTED = "is_counted"
-"""Column ``with_school_attributes`` adds to the registry: the school has a row in a data table."""
-
-
 def counted_schools(staged: StagedTables) -> pl.LazyFrame:
     """One row per registry school with a row in any of the year's data tables ("schools" of contract §4)."""
-    if IS_COUNTED in staged.schools.columns:
-        return staged.schools.lazy().filter(pl.col(IS_COUNTED)).select(SCHOOL_ATTRIBUTES)
     codes = pl.concat([getattr(staged, name).lazy().select("school_code") for name in DATA_TABLES]).unique()
     registry = staged.schools.lazy().select(SCHOOL_ATTRIBUTES)
     return registry.join(codes, on="school_code", how="semi")
@@ -55,30 +49,10 @@ def with_school(frame: pl.LazyFrame | pl.DataFrame, staged: StagedTables) -> pl.
     """``frame`` (keyed by school_code) with the school's county, type, area code, ownership and is_inclusive.
 
     Rows of schools missing from the registry are dropped: validation rejects them before this point.
-    A frame of tables that ``with_school_attributes`` prepared has them already and is returned as
-    it is. Row order is not kept (keeping it made the join three times slower): contributions are
-    summed exactly, so their order changes no value.
+    Row order is not kept (keeping it made the join three times slower): contributions are summed
+    exactly, so their order changes no value.
     """
-    frame = frame.lazy()
-    if "county_code" in frame.collect_schema():
-        return frame
-    return frame.join(staged.schools.lazy().select(SCHOOL_ATTRIBUTES), on="school_code", how="inner")
-
-
-def with_school_attributes(staged: StagedTables) -> StagedTables:
-    """``staged`` with the registry's attributes on every data table's rows and IS_COUNTED on the registry's, joined once.
-
-    Every indicator family reads the same joins: made once for the year, they cost a fifth of
-    what making them in each family did. Rows of unregistered schools are dropped, as with_school drops them.
-    """
-    if IS_COUNTED in staged.schools.columns:
-        return staged
-    registry = staged.schools.lazy().select(SCHOOL_ATTRIBUTES)
-    joined = {name: getattr(staged, name).lazy().join(registry, on="school_code", how="inner") for name in DATA_TABLES}
-    counted = counted_schools(staged).select("school_code", pl.lit(True).alias(IS_COUNTED))
-    schools = staged.schools.lazy().join(counted, on="school_code", how="left", maintain_order="left").with_columns(pl.col(IS_COUNTED).fill_null(False))
-    frames = pl.collect_all([schools, *joined.values()])
-    return StagedTables(schools=frames[0], population=staged.population, **dict(zip(joined, frames[1:], strict=True)))
+    return frame.lazy().join(staged.schools.lazy().select(SCHOOL_ATTRIBUTES), on="school_code", how="inner")
 
 
 def per_school_stage(

@@ -11,7 +11,6 @@ from config.models import Catalogue, IndicatorKind, RegionTree, Rules
 from edustat.indicators.aggregate import AGGREGATED_KINDS, ancestry_frame, county_sums, roll_up, to_fixed_point
 from edustat.indicators.balance import balance_values
 from edustat.indicators.balance import codes as balance_codes
-from edustat.indicators.common import with_school_attributes
 from edustat.indicators.contributions import contribution_codes, contributions
 from edustat.indicators.coverage import CatalogueCoverageError, check_catalogue_coverage
 from edustat.indicators.growth import codes as growth_codes
@@ -46,7 +45,7 @@ def checked_county_sums(staged: StagedTables, rules: Rules, catalogue: Catalogue
     """
     declared = implemented_codes(rules, catalogue)
     check_catalogue_coverage(catalogue, declared)
-    rows = contributions(with_school_attributes(staged), rules)
+    rows = contributions(staged, rules)
     if counties is not None:
         rows = rows.filter(pl.col("county_code").is_in(sorted(set(counties))))
     sums = county_sums(rows).collect()
@@ -69,7 +68,6 @@ def compute_indicators(
     only its region_code, indicator_code and value are read, for the growth indicators.
     Raises CatalogueCoverageError when the catalogue and the implementation disagree.
     """
-    staged = with_school_attributes(staged)
     ancestry = ancestry_frame(regions)
     current = pl.concat(
         [
@@ -99,7 +97,6 @@ def compute_correction(
     the country byte for byte what summing every school would.
     """
     corrected = sorted(set(counties))
-    staged = with_school_attributes(staged)
     kinds = {i.code: i.kind for i in catalogue.indicators}
     others = stored_county_values.filter(~pl.col("region_code").is_in(corrected)).with_columns(
         pl.col("indicator_code").replace_strict(kinds, default=None, return_dtype=pl.String).alias("kind")

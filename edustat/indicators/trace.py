@@ -14,7 +14,7 @@ import polars as pl
 from config.models import Catalogue, Rules
 from edustat.indicators.aggregate import AGGREGATED_KINDS
 from edustat.indicators.balance import balance_school_values, weighted_cv
-from edustat.indicators.common import DECIMALS, with_school_attributes
+from edustat.indicators.common import DECIMALS
 from edustat.indicators.contributions import contributions
 from edustat.staged import StagedTables
 
@@ -47,7 +47,6 @@ def trace(staged: StagedTables, rules: Rules, catalogue: Catalogue, indicator_co
     indicator = catalogue.by_code().get(indicator_code)
     if indicator is None:
         raise NotTraceable(f"unknown indicator code {indicator_code!r} / 未知指标代码")
-    staged = with_school_attributes(staged)
     if indicator.kind in AGGREGATED_KINDS:
         rows = contributions(staged, rules).filter(pl.col("indicator_code") == indicator_code).drop("indicator_code")
         return Trace(indicator_code, indicator.kind, _ordered(rows.collect()))
