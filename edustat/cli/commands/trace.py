@@ -17,6 +17,10 @@ from edustat.indicators.trace import trace as trace_rows
 from edustat.settings import load_settings
 
 
+TABLE_ROWS = 1_000
+"""Rows the terminal table shows at most; the other formats write every row."""
+
+
 @app.command()
 def trace(
     year: YearOption,
@@ -57,7 +61,12 @@ def trace(
     except NotTraceable as error:
         raise fail(str(error), 1) from None
     names = {r.code: r.name_zh for r in configuration.regions.regions}
-    write_frame(with_names(traced.rows, staged, names), output_format, out)
+    rows = with_names(traced.rows, staged, names)
+    if output_format is OutputFormat.table and rows.height > TABLE_ROWS:
+        # A province's thousands of schools are for a file, not a terminal.
+        err_console.print(f"[yellow]note: the first {TABLE_ROWS:,} of {rows.height:,} rows are shown; --format csv --out FILE writes them all[/yellow]")
+        rows = rows.head(TABLE_ROWS)
+    write_frame(rows, output_format, out)
     _print_check(totals(traced), traced.rows.height, stored.row(0, named=True))
 
 
@@ -80,4 +89,4 @@ def _print_check(traced_totals: dict[str, float | None], rows: int, stored: dict
     elif all(stored[name] == value for name, value in traced_totals.items()):
         err_console.print(f"{line} — they add up / 合计与仓库值一致")
     else:
-        err_console.print(f"[yellow]{line} — they differ: the configuration changed since that run / 合计与仓库值不一致, 配置已变更[/yellow]")
+        err_console.print(f"[yellow]{line} — they differ: the configuration or the code changed since that run, or the warehouse was edited / 合计与仓库值不一致[/yellow]")
