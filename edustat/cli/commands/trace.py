@@ -9,7 +9,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, console, err_console, fail
+from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, err_console, fail
 from edustat.cli.output import OutputFormat, write_frame
 from edustat.configuration import Configuration, load_configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
@@ -44,6 +44,8 @@ def trace(
         raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
     settings = load_settings()
     configuration = load_configuration(settings.regions_file)
+    if indicator not in configuration.catalogue.by_code():
+        raise fail(f"unknown indicator code {indicator!r}; `edustat indicators --year {year}` lists them / 未知指标代码", 2)
     region_code = region or _top_region(configuration)
     counties = _counties_of(configuration, region_code)
     if not counties:

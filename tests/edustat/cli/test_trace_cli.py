@@ -99,3 +99,5 @@ def test_unknown_things_exit_with_a_message(warehouse: str) -> None:
     assert _invoke("--indicator", "budget_total_growth", "--region", "622901")[0] == 1  # no value stored for it here
     code, _, err = _invoke("--indicator", "guard_rate_schools", "--region", "999999")
     assert code == 2 and "999999" in err
+    code, _, err = _invoke("--indicator", "no_such_indicator")
+    assert code == 2 and "unknown indicator code" in err
