@@ -45,7 +45,7 @@ class Configuration:
         return (self.regions, self.rules, self.catalogue) == (other.regions, other.rules, other.catalogue)
 
     def __hash__(self) -> int:
-        return hash(self.digest())
+        return hash((self.regions, self.rules, self.catalogue))
 
     def __repr__(self) -> str:
         return f"Configuration({len(self.regions.regions)} regions, {len(self.catalogue.indicators)} indicators)"

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
+from schemas.tables import PROVENANCE_COLUMNS
+
 
 @dataclass(frozen=True)
 class StagedTables:
@@ -29,12 +31,9 @@ class StagedTables:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
 
-PROVENANCE = ["source_file", "source_sheet", "source_row"]
-
-
 def in_staged_order(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """A piece of the year's tables (table name → rows) in the order the year's staged tables hold them: source file, sheet, row.
 
     Pieces of consecutive files, taken in file order, thus add up to the staged tables row for row.
     """
-    return {name: frame.sort(PROVENANCE, maintain_order=True) for name, frame in tables.items()}
+    return {name: frame.sort(list(PROVENANCE_COLUMNS), maintain_order=True) for name, frame in tables.items()}

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, 
 from sqlalchemy.exc import DBAPIError
 
 from edustat.staged import StagedTables
+from schemas.tables import PROVENANCE_COLUMNS
 from warehouse.bulk import insert_frame
 from warehouse.correction import current_run_id
 from warehouse.engine import is_sqlite, truncate_log, write_transaction
@@ -248,11 +249,10 @@ def insert_year_rows(conn: Connection, run_id: int, year: int, tables: Mapping[s
     For a correction only the rows of its changed files are written; rows from other files are
     already stored.
     """
-    provenance = ("source_file", "source_sheet", "source_row")
     for name, frame in tables.items():
         if replacement.changed_files is not None:
             frame = frame.filter(pl.col("source_file").is_in(list(replacement.changed_files)))
-        insert_frame(conn, SCHOOL_TABLES[name], frame, fixed={"year": year, "run_id": run_id}, optional=provenance)
+        insert_frame(conn, SCHOOL_TABLES[name], frame, fixed={"year": year, "run_id": run_id}, optional=PROVENANCE_COLUMNS)
 
 
 def _refuse_moved_base(conn: Connection, year: int, replacement: Replacement) -> None:
@@ -444,10 +444,8 @@ def load_year(
     are recorded with the run, so that a later correction knows what this version was made from.
     Raises WarehouseBusyError when the year stays locked for ``lock_timeout_s`` seconds.
     """
-    # Refused before anything is written: a bad values frame must not cost a transaction.
-    _checked_values(values, f"load of {year}")
     with YearLoad(engine, run_id, year, lock_timeout_s, replacement) as load:
-        insert_year_rows(load.conn, run_id, year, dict(staged.items()), replacement)
+        load.stage(dict(staged.items()))
         return load.finish(values, issues, next_year_growth=next_year_growth, input_files=input_files, config_digest=config_digest)
 
 

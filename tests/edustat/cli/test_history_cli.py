@@ -11,43 +11,23 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import polars as pl
 import pytest
+from cli_builders import load_2020, prepared_warehouse
 from typer.testing import CliRunner
 
-from config import load_catalogue, load_regions
-from edustat.staged import StagedTables
-from schemas.issues import empty_issues
-from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import dispose_engines, get_engine
-from warehouse.load import load_year
-from warehouse.migrate import migrate
 from warehouse.runs import finish_run, start_run
-from warehouse.sync import sync_configuration
 
 EDUSTAT = str(Path(sys.executable).with_name("edustat"))
-VALUE_SCHEMA = {"region_code": pl.String, "indicator_code": pl.String, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64}
-
-
-def _load(url: str, reason: str, rows: list[tuple[str, str, float, float, float]]) -> int:
-    """One succeeded run of 2020 writing ``rows`` (region, indicator, value, numerator, denominator); returns its run id."""
-    engine = get_engine(url)
-    run_id = start_run(engine, 2020, "manual", reason, f"fingerprint {reason}")
-    empty = StagedTables(**{name: pl.DataFrame(schema={c: getattr(pl, t) for c, t in staged_dtypes(name).items()}) for name in TABLES})
-    values = pl.DataFrame(rows, schema=VALUE_SCHEMA, orient="row")
-    load_year(engine, run_id, 2020, values, empty, empty_issues(), 5)
-    return run_id
 
 
 @pytest.fixture
 def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Two loads of 2020: a first one, then a correction that moves 临夏市's preschool GER from 90 % to 92.5 %."""
     url = f"sqlite:///{tmp_path / 'warehouse.db'}"
-    engine = get_engine(url)
-    migrate(engine)
-    sync_configuration(engine, load_catalogue(), load_regions())
-    _load(url, "first load", [("622901", "preschool_ger", 90.0, 900.0, 1000.0), ("622921", "preschool_ger", 80.0, 800.0, 1000.0)])
-    _load(url, "临夏市 correction", [("622901", "preschool_ger", 92.5, 925.0, 1000.0), ("622921", "preschool_ger", 80.0, 800.0, 1000.0)])
+    prepared_warehouse(url)
+    load_2020(url, "first load", [("622901", "preschool_ger", 90.0, 900.0, 1000.0), ("622921", "preschool_ger", 80.0, 800.0, 1000.0)])
+    load_2020(url, "临夏市 correction", [("622901", "preschool_ger", 92.5, 925.0, 1000.0), ("622921", "preschool_ger", 80.0, 800.0, 1000.0)])
     monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)  # restored after the test, whatever the command sets
     yield url
     dispose_engines()

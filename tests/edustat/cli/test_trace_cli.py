@@ -7,53 +7,34 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_builders import load_2020, prepared_warehouse, staged_tables
 from typer.testing import CliRunner
 
-from config import load_catalogue, load_regions
 from edustat.staged import StagedTables
-from schemas.issues import empty_issues
-from schemas.tables import TABLES, staged_dtypes
-from warehouse.engine import dispose_engines, get_engine
-from warehouse.load import load_year
-from warehouse.migrate import migrate
-from warehouse.runs import start_run
-from warehouse.sync import sync_configuration
+from warehouse.engine import dispose_engines
 
-VALUE_SCHEMA = {"region_code": pl.String, "indicator_code": pl.String, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64}
 SCHOOLS = ("6229010001", "6229010002", "6229010003")
-
-
-def _table(name: str, rows: list[dict]) -> pl.DataFrame:
-    dtypes = {column: getattr(pl, dtype) for column, dtype in staged_dtypes(name).items()}
-    provenance = {"source_file": "622901.xlsx", "source_sheet": TABLES[name].sheet_zh}
-    return pl.DataFrame([{c: ({**provenance, "source_row": i + 2} | row).get(c) for c in dtypes} for i, row in enumerate(rows)], schema=dtypes)
 
 
 def _staged() -> StagedTables:
     """Three primary schools of 临夏市: 2 and 0 guards and one without a security row."""
-    frames = {name: _table(name, []) for name in TABLES}
-    frames["schools"] = _table(
-        "schools",
-        [{"school_code": code, "school_name": f"小学{n}", "county_code": "622901", "school_type_code": "211", "urban_rural_code": "111", "ownership": "public"} for n, code in enumerate(SCHOOLS)],
+    return staged_tables(
+        schools=[
+            {"school_code": code, "school_name": f"小学{n}", "county_code": "622901", "school_type_code": "211", "urban_rural_code": "111", "ownership": "public"}
+            for n, code in enumerate(SCHOOLS)
+        ],
+        enrollment=[{"school_code": code, "stage": "primary", "students": 100} for code in SCHOOLS],
+        security=[{"school_code": SCHOOLS[0], "guards": 2}, {"school_code": SCHOOLS[1], "guards": 0}],
+        population=[{"county_code": "622901", "age_3_5": 10, "age_6_11": 0, "age_12_14": 0, "age_15_17": 0}],
     )
-    frames["enrollment"] = _table("enrollment", [{"school_code": code, "stage": "primary", "students": 100} for code in SCHOOLS])
-    frames["security"] = _table("security", [{"school_code": SCHOOLS[0], "guards": 2}, {"school_code": SCHOOLS[1], "guards": 0}])
-    frames["population"] = _table("population", [{"county_code": "622901", "age_3_5": 10, "age_6_11": 0, "age_12_14": 0, "age_15_17": 0}])
-    return StagedTables(**frames)
 
 
 @pytest.fixture
 def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """2020 loaded with the three schools; 临夏市's guard rate stored as the engine would (1 of 3 schools), the prefecture's off by one."""
     url = f"sqlite:///{tmp_path / 'warehouse.db'}"
-    engine = get_engine(url)
-    migrate(engine)
-    sync_configuration(engine, load_catalogue(), load_regions())
-    run_id = start_run(engine, 2020, "manual", "first load", "fingerprint")
-    values = pl.DataFrame(
-        [("622901", "guard_rate_schools", 100 / 3, 1.0, 3.0), ("622900", "guard_rate_schools", 50.0, 2.0, 4.0)], schema=VALUE_SCHEMA, orient="row"
-    )
-    load_year(engine, run_id, 2020, values, _staged(), empty_issues(), 5)
+    prepared_warehouse(url)
+    load_2020(url, "first load", [("622901", "guard_rate_schools", 100 / 3, 1.0, 3.0), ("622900", "guard_rate_schools", 50.0, 2.0, 4.0)], _staged())
     monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
     yield url
     dispose_engines()
