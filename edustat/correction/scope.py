@@ -11,6 +11,7 @@ from config.models import RegionTree, Rules
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files
 from edustat.staged import StagedTables
+from schemas.completeness import INCOMPLETE_RULES
 from schemas.issues import concat_issues
 
 TOUCHED_SCHEMA = {"school_code": pl.String, "county_code": pl.String}
@@ -48,27 +49,33 @@ def validate_correction(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    counties: Sequence[str] | None = None,
+    allow_incomplete: bool = False,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """The changed files' results with the stored rows of the touched counties: their staged tables and every issue.
 
     ``unchanged`` holds the stored rows, from unchanged files, of every school and county the change
     touches; ``present`` the tables that unchanged files hold at all (a sheet dropped from a changed
-    file is no missing sheet while another file still has it). The same checks as a whole year run.
+    file is no missing sheet while another file still has it). The same checks as a whole year run;
+    those of completeness over ``counties`` (the touched ones) only, since the others are stored whole.
     """
     stored = FileResult(
         source_file=UNCHANGED_FILES,
         tables={name: frame for name, frame in unchanged.items() if name in present},
     )
-    return combine_files([*parsed, stored], regions, rules, previous_enrollment)
+    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete)
 
 
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
     """Whether checking the touched counties alone found what checking the whole year would.
 
-    It did when every issue lies in a changed file and no stored row that was re-checked carried a
-    warning of the run being corrected (that warning may have gone or changed). Otherwise the run
-    checks the whole year, so that every problem is reported where it is.
+    It did when every issue lies in a changed file, no stored row that was re-checked carried a
+    warning of the run being corrected (that warning may have gone or changed), and the corrected
+    run was complete (a gap it let through with --allow-incomplete may be the one this run fills).
+    Otherwise the run checks the whole year, so that every problem is reported where it is.
     """
+    if stored_warnings.height and stored_warnings.get_column("rule").is_in(list(INCOMPLETE_RULES)).any():
+        return False
     located = issues.get_column("source_file")
     if located.is_null().any() or not located.is_in(list(changed_files)).all():
         return False
@@ -113,9 +120,12 @@ def check_correction(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    allow_incomplete: bool = False,
 ) -> CheckedCorrection:
     """``validate_correction`` and ``is_conclusive`` together; the issues also carry the stored warnings that stay true."""
-    staged, issues = validate_correction(parsed, context.unchanged, context.present, regions, rules, previous_enrollment)
+    staged, issues = validate_correction(
+        parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete
+    )
     conclusive = is_conclusive(issues, changed_files, context.unchanged, context.stored_warnings)
     carried = carried_warnings(context.stored_warnings, changed_files)
     return CheckedCorrection(staged=staged, issues=concat_issues([issues, carried]), is_conclusive=conclusive)
