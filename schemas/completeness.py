@@ -274,3 +274,44 @@ def completeness_issues(
         ]
     issues = concat_issues(frames)
     return relaxed(issues) if allow_incomplete else issues
+
+
+def merged_status(stored: pl.DataFrame, touched: pl.DataFrame, counties: Iterable[str], regions: RegionTree) -> pl.DataFrame:
+    """A correction's whole-year status: ``touched`` (the recomputed ``counties``) over the ``stored`` rows of the other configured counties."""
+    recomputed = set(counties)
+    others = stored.filter(pl.col("county_code").is_in(sorted(regions.county_codes() - recomputed)))
+    order = {table: position for position, table in enumerate(TABLES)}
+    return (
+        pl.concat([others.select(list(STATUS_SCHEMA)).cast(STATUS_SCHEMA), touched.select(list(STATUS_SCHEMA))])
+        .sort("county_code", pl.col("table_name").replace_strict(order, default=len(order)))
+    )
+
+
+MISSING_SHOWN = 10
+"""How many missing counties or tables a completeness line names before it says how many more."""
+
+
+def _named(items: list[str]) -> str:
+    more = len(items) - MISSING_SHOWN
+    return ", ".join(items[:MISSING_SHOWN]) + (f" … (+{more})" if more > 0 else "")
+
+
+def completeness_line(status: pl.DataFrame, regions: RegionTree) -> str:
+    """The year's completeness in one line: "8 of 8 counties reported", or what is missing ("7 of 8 counties reported; missing: 临夏县 622921")."""
+    by_code = regions.by_code()
+    schools = status.filter(pl.col("table_name") == "schools")
+    missing = schools.filter(~pl.col("is_reported")).get_column("county_code").to_list()
+    line = f"{schools.height - len(missing)} of {schools.height} counties reported"
+    if missing:
+        line += "; missing: " + _named([f"{by_code[c].name_zh} {c}" for c in missing])
+    tables = status.filter(
+        pl.col("table_name").is_in(list(DATA_TABLES)) & ~pl.col("is_reported") & ~pl.col("county_code").is_in(missing)
+    )
+    if tables.height:
+        line += "; tables missing: " + _named(
+            [f"{by_code[row['county_code']].name_zh} {row['county_code']} {TABLES[row['table_name']].sheet_zh}" for row in tables.iter_rows(named=True)]
+        )
+    rows = int(status.filter(~pl.col("county_code").is_in(missing) & pl.col("is_reported")).get_column("schools_missing_row").sum())
+    if rows:
+        line += f"; {rows} missing school rows"
+    return line
