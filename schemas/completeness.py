@@ -315,3 +315,29 @@ def completeness_line(status: pl.DataFrame, regions: RegionTree) -> str:
     if rows:
         line += f"; {rows} missing school rows"
     return line
+
+
+def region_completeness(status: pl.DataFrame) -> pl.DataFrame:
+    """One row per region of reporting_status rows (region_code, table_name, counties_expected, counties_reported,
+    schools_missing_row, is_complete): region_code, is_complete, and for an incomplete region a note saying what is missing."""
+    sheet_zh = {t: s.sheet_zh for t, s in TABLES.items()}
+    rows = []
+    for (region_code,), group in status.sort("region_code", "table_name").group_by("region_code", maintain_order=True):
+        by_table = {row["table_name"]: row for row in group.iter_rows(named=True)}
+        schools = by_table.get("schools")
+        parts = []
+        if schools is not None and schools["counties_expected"] == 1 and schools["counties_reported"] == 0:
+            parts.append("not reported")
+        elif schools is not None and schools["counties_reported"] < schools["counties_expected"]:
+            parts.append(f"{schools['counties_reported']} of {schools['counties_expected']} counties reported")
+        reported = schools["counties_reported"] if schools is not None else 0
+        for table in DATA_TABLES:
+            row = by_table.get(table)
+            if row is not None and row["counties_reported"] < reported:
+                parts.append(f"{sheet_zh[table]} {table} missing in {reported - row['counties_reported']} county(ies)")
+        missing_rows = sum(int(row["schools_missing_row"] or 0) for row in group.iter_rows(named=True))
+        if missing_rows:
+            parts.append(f"{missing_rows} missing school rows")
+        is_complete = bool(group.get_column("is_complete").all())
+        rows.append({"region_code": region_code, "is_complete": is_complete, "completeness": None if is_complete else "; ".join(parts) or "incomplete"})
+    return pl.DataFrame(rows, schema={"region_code": pl.String, "is_complete": pl.Boolean, "completeness": pl.String})
