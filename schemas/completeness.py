@@ -313,7 +313,7 @@ def completeness_line(status: pl.DataFrame, regions: RegionTree) -> str:
         )
     rows = int(status.filter(~pl.col("county_code").is_in(missing) & pl.col("is_reported")).get_column("schools_missing_row").sum())
     if rows:
-        line += f"; {rows} missing school rows"
+        line += f"; {rows} school row(s) missing"
     return line
 
 
@@ -341,3 +341,31 @@ def region_completeness(status: pl.DataFrame) -> pl.DataFrame:
         is_complete = bool(group.get_column("is_complete").all())
         rows.append({"region_code": region_code, "is_complete": is_complete, "completeness": None if is_complete else "; ".join(parts) or "incomplete"})
     return pl.DataFrame(rows, schema={"region_code": pl.String, "is_complete": pl.Boolean, "completeness": pl.String})
+
+
+def reporting_checklist(tables: Mapping[str, pl.DataFrame], status: pl.DataFrame, regions: RegionTree) -> pl.DataFrame:
+    """The clerk's checklist before a run: one row per configured county (of ``status``), its schools, and per table the rows it sent or ✗ when none.
+
+    ``status`` is ``county_status`` of the same tables; the last column counts the schools that miss a row.
+    """
+    by_code = regions.by_code()
+    counties = status.select("county_code").unique(maintain_order=True)
+    schools = registry(tables.get("schools"), counties.get_column("county_code").to_list())
+    frame = counties.with_columns(
+        pl.col("county_code").replace_strict({c: r.name_zh for c, r in by_code.items()}, default="").alias("county 县"),
+    ).join(schools.group_by("county_code").agg(pl.len().cast(pl.Int64).alias("schools 学校")), on="county_code", how="left", maintain_order="left")
+    frame = frame.with_columns(pl.col("schools 学校").fill_null(0))
+    for table in (*DATA_TABLES, "population"):
+        rows = tables.get(table)
+        if rows is None:
+            counts = pl.DataFrame(schema={"county_code": pl.String, "__rows": pl.UInt32})
+        elif table == "population":
+            counts = rows.select("county_code").drop_nulls().group_by("county_code").agg(pl.len().alias("__rows"))
+        else:
+            counts = rows.select("school_code").join(schools.select("school_code", "county_code"), on="school_code", how="inner").group_by("county_code").agg(pl.len().alias("__rows"))
+        frame = frame.join(counts, on="county_code", how="left", maintain_order="left").with_columns(
+            pl.when(pl.col("__rows").fill_null(0) > 0).then(pl.concat_str(pl.lit("✓ "), pl.col("__rows").cast(pl.String))).otherwise(pl.lit("✗")).alias(f"{TABLES[table].sheet_zh} {table}")
+        ).drop("__rows")
+    # Rows missing from a table the county did not send at all are that table's ✗, not counted again.
+    missing = status.group_by("county_code").agg(pl.col("schools_missing_row").filter(pl.col("is_reported")).sum().alias("missing rows 缺行"))
+    return frame.join(missing, on="county_code", how="left", maintain_order="left")
