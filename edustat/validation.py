@@ -39,5 +39,5 @@ def validate_inputs(input_dir: Path, configuration: Configuration, warehouse_url
     previous = previous_enrollment_if_loaded(warehouse_url, year)
     staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous)
     tables = dict(staged.items())
-    status = county_status(tables, configuration.regions)
+    status = county_status(tables, configuration.regions, configuration.rules)
     return Validation(issues=issues, status=status, checklist=reporting_checklist(tables, status, configuration.regions))

@@ -70,11 +70,17 @@ def _students_by_stage(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     return enrollment.select("school_code", "stage", "students").drop_nulls().filter(pl.col("students") > 0).unique(["school_code", "stage"], keep="first")
 
 
-def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame) -> pl.DataFrame:
+def _allowed_stages(rules: Rules) -> pl.DataFrame:
+    pairs = [(code, stage) for code, school_type in rules.school_types.items() for stage in school_type.stages]
+    return pl.DataFrame(pairs, schema={"school_type_code": pl.String, "stage": pl.String}, orient="row")
+
+
+def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """One row per row a school of ``schools`` (a registry frame) must have and lacks: the school, table_name, stage (null for per-school tables).
 
     A counted school (with a row in any data table) needs a security and a facilities row; a school
-    with students in a stage needs that stage's staff and funding rows (a stage of 0 students needs neither).
+    with students in a stage needs that stage's staff and funding rows (a stage of 0 students needs
+    neither, nor does a stage its type may not have: that row is already stage_not_allowed).
     """
     counted = pl.concat([_schools_with_rows(tables, t) for t in DATA_TABLES]).unique()
     counted = schools.join(counted, on="school_code", how="semi")
@@ -85,6 +91,10 @@ def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame) -> p
             .with_columns(pl.lit(table).alias("table_name"), pl.lit(None, dtype=pl.String).alias("stage"))
         )
     staged = _students_by_stage(tables).join(schools, on="school_code", how="inner")
+    registry_types = tables["schools"].select("school_code", "school_type_code").unique("school_code", keep="first") if "schools" in tables else None
+    if registry_types is not None:
+        fitting = staged.join(registry_types, on="school_code", how="left").join(_allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
+        staged = staged.join(fitting.select("school_code", "stage"), on=["school_code", "stage"], how="semi")
     for table in PER_STAGE_TABLES:
         frame = tables.get(table)
         rows = frame.select("school_code", "stage").drop_nulls() if frame is not None else pl.DataFrame(schema={"school_code": pl.String, "stage": pl.String})
@@ -108,11 +118,11 @@ def _county_rows(tables: Mapping[str, pl.DataFrame], table: str, schools: pl.Dat
     return schools.join(frame.select("school_code").drop_nulls().unique(), on="school_code", how="semi").select("county_code").unique()
 
 
-def county_status(tables: Mapping[str, pl.DataFrame], regions: RegionTree, counties: Iterable[str] | None = None) -> pl.DataFrame:
+def county_status(tables: Mapping[str, pl.DataFrame], regions: RegionTree, rules: Rules, counties: Iterable[str] | None = None) -> pl.DataFrame:
     """One row per county of the scope × contract table (STATUS_SCHEMA), in county and table order."""
     scope = scope_counties(regions, counties)
     schools = registry(tables.get("schools"), scope)
-    missing = missing_rows(tables, schools).group_by("county_code", "table_name").agg(pl.col("school_code").n_unique().alias("schools_missing_row"))
+    missing = missing_rows(tables, schools, rules).group_by("county_code", "table_name").agg(pl.col("school_code").n_unique().alias("schools_missing_row"))
     frames = []
     for position, table in enumerate(TABLES):
         reported = _county_rows(tables, table, schools).with_columns(pl.lit(True).alias("is_reported"))
@@ -265,8 +275,8 @@ def completeness_issues(
     if "schools" in present:
         scope = scope_counties(regions, counties)
         schools = registry(tables.get("schools"), scope)
-        status = county_status(tables, regions, scope)
-        missing = missing_rows({t: f for t, f in tables.items() if t in present}, schools).filter(pl.col("table_name").is_in(list(present)))
+        status = county_status(tables, regions, rules, scope)
+        missing = missing_rows({t: f for t, f in tables.items() if t in present}, schools, rules).filter(pl.col("table_name").is_in(list(present)))
         frames += [
             county_not_reported_issues(status, regions),
             table_not_reported_issues(status, schools, present, regions),

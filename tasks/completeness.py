@@ -18,7 +18,7 @@ from warehouse.engine import get_engine
 @task(name="assess_completeness", cache_policy=NO_CACHE)
 def assess_completeness(staged: StagedTables, configuration: Configuration) -> pl.DataFrame:
     """Which county sent which table of the year, and how many of its schools miss a row (one row per county × table)."""
-    return county_status(dict(staged.items()), configuration.regions)
+    return county_status(dict(staged.items()), configuration.regions, configuration.rules)
 
 
 @task(name="assess_correction_completeness", cache_policy=NO_CACHE)
@@ -26,5 +26,5 @@ def assess_correction_completeness(
     settings: Settings, year: int, checked: CheckedCorrection, context: CorrectionContext, configuration: Configuration
 ) -> pl.DataFrame:
     """The whole year's completeness after a correction: its counties recomputed, the others as stored (one row per county × table)."""
-    touched = county_status(dict(checked.staged.items()), configuration.regions, context.counties)
+    touched = county_status(dict(checked.staged.items()), configuration.regions, configuration.rules, context.counties)
     return merged_status(stored_reporting(get_engine(settings.warehouse_url), year), touched, context.counties, configuration.regions)
