@@ -245,6 +245,24 @@ def no_teacher_warnings(enrollment: pl.DataFrame | None, staff: pl.DataFrame | N
     return issues_from(locate(rows, "staff", "teachers", headers), "no_teachers", "warning", table_name="staff")
 
 
+READ_FAILURES = (
+    "empty_file", "not_a_workbook", "password_protected", "file_too_large", "compression_ratio_too_high",
+    "unreadable_file", "unreadable_sheet", "undecodable_csv", "header_not_found",
+)
+"""File errors after which a file's rows are unknown: whatever seems missing may be in it."""
+
+
+def without_unread_gaps(issues: pl.DataFrame) -> pl.DataFrame:
+    """``issues`` without the gaps (INCOMPLETE_RULES) when a file or sheet could not be read.
+
+    Its rows may be the missing ones (one mistake, one issue); the read error blocks the year anyway,
+    and the gaps are checked once the file can be read.
+    """
+    if issues.height == 0 or not issues.get_column("rule").is_in(list(READ_FAILURES)).any():
+        return issues
+    return issues.filter(~pl.col("rule").is_in(list(INCOMPLETE_RULES)))
+
+
 def relaxed(issues: pl.DataFrame) -> pl.DataFrame:
     """``issues`` with the errors of INCOMPLETE_RULES stored as warnings (``--allow-incomplete``); every other issue as it was."""
     if issues.height == 0:

@@ -69,13 +69,9 @@ def validate_correction(
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
     """Whether checking the touched counties alone found what checking the whole year would.
 
-    It did when every issue lies in a changed file, no stored row that was re-checked carried a
-    warning of the run being corrected (that warning may have gone or changed), and the corrected
-    run was complete (a gap it let through with --allow-incomplete may be the one this run fills).
-    Otherwise the run checks the whole year, so that every problem is reported where it is.
+    It did when every issue lies in a changed file and no stored row that was re-checked carried a
+    warning of the run being corrected (that warning may have gone or changed). Otherwise the run checks the whole year, so that every problem is reported where it is.
     """
-    if stored_warnings.height and stored_warnings.get_column("rule").is_in(list(INCOMPLETE_RULES)).any():
-        return False
     located = issues.get_column("source_file")
     if located.is_null().any() or not located.is_in(list(changed_files)).all():
         return False
@@ -84,9 +80,20 @@ def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged:
     return rechecked.join(warned, on=PROVENANCE, how="semi").height == 0
 
 
-def carried_warnings(stored_warnings: pl.DataFrame, changed_files: Sequence[str]) -> pl.DataFrame:
-    """The warnings of the run being corrected that stay true: those outside the changed files (issue frame)."""
-    return stored_warnings.filter(pl.col("source_file").is_null() | ~pl.col("source_file").is_in(list(changed_files)))
+COUNTY_GAPS = ("county_not_reported", "table_not_reported")
+"""Completeness rules whose issue value is the county's code."""
+
+
+def carried_warnings(
+    stored_warnings: pl.DataFrame, changed_files: Sequence[str], counties: Sequence[str] = (), schools: Sequence[str] = ()
+) -> pl.DataFrame:
+    """The warnings of the run being corrected that stay true (issue frame): those outside the changed files,
+    except the gaps of the ``counties`` and ``schools`` the correction checked again (--allow-incomplete)."""
+    outside = pl.col("source_file").is_null() | ~pl.col("source_file").is_in(list(changed_files))
+    rechecked = (pl.col("rule").is_in(list(COUNTY_GAPS)) & pl.col("value").is_in(list(counties))) | (
+        (pl.col("rule") == "row_missing") & pl.col("value").is_in(list(schools))
+    )
+    return stored_warnings.filter(outside & ~rechecked.fill_null(False))
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,12 @@ def check_correction(
         parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete
     )
     conclusive = is_conclusive(issues, changed_files, context.unchanged, context.stored_warnings)
-    carried = carried_warnings(context.stored_warnings, changed_files)
+    schools = staged.schools.get_column("school_code").drop_nulls().to_list()
+    carried = carried_warnings(context.stored_warnings, changed_files, context.counties, schools)
+    # A gap of a county the correction did not touch, let through by an earlier --allow-incomplete run,
+    # blocks a strict run: only checking the whole year can reject it where it is.
+    if not allow_incomplete and carried.get_column("rule").is_in(list(INCOMPLETE_RULES)).any():
+        conclusive = False
     return CheckedCorrection(staged=staged, issues=concat_issues([issues, carried]), is_conclusive=conclusive)
 
 

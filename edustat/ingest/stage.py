@@ -18,6 +18,7 @@ from edustat.ingest.discover import discover_files
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
+from schemas.completeness import without_unread_gaps
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
 from schemas.tables import TABLES
@@ -64,12 +65,14 @@ def combine_files(
     headers = pl.concat([r.headers for r in ordered], how="vertical") if ordered else empty_headers()
     file_issues = concat_issues(r.issues for r in ordered)
     schema_issues = concat_issues(validate_table(table, tables[table], headers, rules) for table in TABLES)
-    issues = concat_issues(
-        [
-            file_issues,
-            _without_reported_cells(schema_issues, file_issues),
-            cross_table_issues(tables, headers, present, regions, rules, previous_enrollment, counties, allow_incomplete),
-        ]
+    issues = without_unread_gaps(
+        concat_issues(
+            [
+                file_issues,
+                _without_reported_cells(schema_issues, file_issues),
+                cross_table_issues(tables, headers, present, regions, rules, previous_enrollment, counties, allow_incomplete),
+            ]
+        )
     )
     return StagedTables(**tables), issues
 

@@ -244,3 +244,15 @@ def test_the_checklist_shows_each_county_s_schools_and_rows_per_table():
         ("622901", 1, "✓ 1", 0),
         ("622921", 1, "✗", 0),
     ]
+
+
+def test_gaps_are_not_reported_while_a_file_could_not_be_read():
+    from schemas.completeness import without_unread_gaps
+    from schemas.issues import issue, issue_frame
+
+    gaps = _issues({n: f.filter(pl.col("source_file") == "a.xlsx") if n != "population" else f for n, f in _year().items()})
+    assert gaps.get_column("rule").to_list() == ["county_not_reported"]
+    unread = issue_frame([issue("not_a_workbook", "error", source_file="b.xlsx")])
+    both = pl.concat([unread, gaps])
+    assert without_unread_gaps(both).get_column("rule").to_list() == ["not_a_workbook"]
+    assert_frame_equal(without_unread_gaps(gaps), gaps)
