@@ -70,7 +70,8 @@ def _students_by_stage(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     return enrollment.select("school_code", "stage", "students").drop_nulls().filter(pl.col("students") > 0).unique(["school_code", "stage"], keep="first")
 
 
-def _allowed_stages(rules: Rules) -> pl.DataFrame:
+def allowed_stages(rules: Rules) -> pl.DataFrame:
+    """One row per (school_type_code, stage) that rules.school_types allows."""
     pairs = [(code, stage) for code, school_type in rules.school_types.items() for stage in school_type.stages]
     return pl.DataFrame(pairs, schema={"school_type_code": pl.String, "stage": pl.String}, orient="row")
 
@@ -93,7 +94,7 @@ def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, rule
     staged = _students_by_stage(tables).join(schools, on="school_code", how="inner")
     registry_types = tables["schools"].select("school_code", "school_type_code").unique("school_code", keep="first") if "schools" in tables else None
     if registry_types is not None:
-        fitting = staged.join(registry_types, on="school_code", how="left").join(_allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
+        fitting = staged.join(registry_types, on="school_code", how="left").join(allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
         staged = staged.join(fitting.select("school_code", "stage"), on=["school_code", "stage"], how="semi")
     for table in PER_STAGE_TABLES:
         frame = tables.get(table)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from config.models import RegionTree, Rules
-from schemas.completeness import completeness_issues
+from schemas.completeness import allowed_stages, completeness_issues
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.tables import DATA_TABLES, TABLES
@@ -77,12 +77,6 @@ def unknown_school_issues(schools: pl.DataFrame, tables: Mapping[str, pl.DataFra
         )
         frames.append(issues_from(locate(rows, table, "school_code", headers), "unknown_school", "error", table_name=table))
     return concat_issues(frames)
-
-
-def allowed_stages(rules: Rules) -> pl.DataFrame:
-    """One row per (school_type_code, stage) that rules.school_types allows."""
-    pairs = [(code, stage) for code, school_type in rules.school_types.items() for stage in school_type.stages]
-    return pl.DataFrame(pairs, schema={"school_type_code": pl.String, "stage": pl.String}, orient="row")
 
 
 def stage_not_allowed_issues(
