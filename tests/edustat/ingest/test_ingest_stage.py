@@ -160,3 +160,17 @@ def test_missing_input_folder_is_an_issue(tmp_path: Path):
     _, issues = stage_year(tmp_path / "nope", REGIONS, RULES)
     assert has_errors(issues)
     assert "unreadable_file" in issues["rule"].to_list()
+
+
+def test_a_county_only_in_the_prefecture_wide_population_file_has_not_reported(tmp_path: Path):
+    sheets = valid_sheets()
+    population = sheets.pop("人口")
+    write_workbook(tmp_path / "622922.xlsx", sheets)
+    # The prefecture sends one population file for all its counties; 622921 sent nothing else.
+    rows = [population[0], population[1], ["622921", 4000, 1, 1, 1]]
+    (tmp_path / "人口.csv").write_text("\n".join(",".join(map(str, row)) for row in rows), encoding="utf-8")
+    two_counties = RegionTree(regions=tuple(r for r in _DEFAULT.regions if r.level != "county" or r.code in ("622921", "622922")))
+    staged, issues = stage_year(tmp_path, two_counties, RULES)
+    assert staged.population["county_code"].to_list() == ["622922", "622921"]
+    assert _errors(issues).select("rule", "value", "source_file").rows() == [("county_not_reported", "622921", None)]
+    assert "临夏县（622921）" in _errors(issues)["message_zh"][0]
