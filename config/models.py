@@ -149,6 +149,19 @@ class Warnings(_Strict):
     pupil_teacher_ratio_max: float = Field(gt=0)
 
 
+class Completeness(_Strict):
+    """Class sizes of the completeness check inconsistent_class_sizes (contract §3)."""
+
+    large_class_above: int = Field(gt=0)
+    super_large_class_above: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Completeness:
+        if self.super_large_class_above < self.large_class_above:
+            raise ValueError("super_large_class_above must be at least large_class_above")
+        return self
+
+
 class Limits(_Strict):
     """Sizes beyond which a file is refused unread."""
 
@@ -174,6 +187,7 @@ class Rules(_Strict):
     guard_standard: GuardStandard
     balance: Balance
     warnings: Warnings
+    completeness: Completeness
     limits: Limits
     targets: dict[str, dict[str, float]]
     schedule: Schedule

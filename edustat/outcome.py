@@ -24,6 +24,8 @@ class RunOutcome:
     issues: pl.DataFrame = field(default_factory=pl.DataFrame)
     error_workbook: str | None = None
     message: str | None = None
+    completeness: str | None = None
+    """The year's completeness in one line ("8 of 8 counties reported"); None when the run did not check it."""
 
     @property
     def error_count(self) -> int:

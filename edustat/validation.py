@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -9,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from edustat.configuration import Configuration
 from edustat.ingest.stage import stage_year
+from schemas.completeness import county_status, reporting_checklist
 from warehouse.engine import get_engine
 from warehouse.read import previous_enrollment
 
@@ -22,8 +24,20 @@ def previous_enrollment_if_loaded(warehouse_url: str, year: int) -> pl.DataFrame
         return None
 
 
-def validate_inputs(input_dir: Path, configuration: Configuration, warehouse_url: str, year: int) -> pl.DataFrame:
-    """Every problem of the year's input folder: one row per problem, errors and warnings."""
+@dataclass(frozen=True)
+class Validation:
+    """A year's input checked: every problem (one row per problem), the completeness per county × table
+    (``schemas.completeness.STATUS_SCHEMA``) and the clerk's checklist (one row per county)."""
+
+    issues: pl.DataFrame
+    status: pl.DataFrame
+    checklist: pl.DataFrame
+
+
+def validate_inputs(input_dir: Path, configuration: Configuration, warehouse_url: str, year: int) -> Validation:
+    """Every problem of the year's input folder, and which county sent which table."""
     previous = previous_enrollment_if_loaded(warehouse_url, year)
-    _, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous)
-    return issues
+    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous)
+    tables = dict(staged.items())
+    status = county_status(tables, configuration.regions, configuration.rules)
+    return Validation(issues=issues, status=status, checklist=reporting_checklist(tables, status, configuration.regions))

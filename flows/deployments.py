@@ -44,7 +44,8 @@ def rerun_deployment(schedule: Schedule) -> RunnerDeployment:
         name=RERUN_DEPLOYMENT,
         description=(
             f"Reruns one year, e.g. after a county's correction: parameters year and reason; "
-            f"input_dir defaults to {schedule.input_pattern}. Trigger 'manual'."
+            f"input_dir defaults to {schedule.input_pattern}; allow_incomplete=true loads a year with missing counties, "
+            f"tables or school rows (stored as warnings). Trigger 'manual'."
         ),
         tags=TAGS,
         entrypoint_type=EntrypointType.MODULE_PATH,

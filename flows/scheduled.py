@@ -70,7 +70,14 @@ def scheduled_flow() -> RunOutcome | State:
 
 
 @flow(name="edustat-rerun", flow_run_name="rerun-{year}", log_prints=False)
-def rerun_flow(year: int, reason: str, input_dir: str | None = None) -> RunOutcome | State:
-    """A manual rerun of one year (a county's correction): trigger "manual", input folder from the schedule's pattern unless given."""
+def rerun_flow(year: int, reason: str, input_dir: str | None = None, allow_incomplete: bool = False) -> RunOutcome | State:
+    """A manual rerun of one year (a county's correction): trigger "manual", input folder from the schedule's pattern unless given.
+
+    ``allow_incomplete`` loads the year despite missing counties, tables or school rows (stored as warnings).
+    """
     folder = Path(input_dir) if input_dir else input_dir_for(year, load_rules().schedule.input_pattern)
-    return final_state(configured_yearly_flow()(year=year, input_dir=require_folder(folder, year), reason=reason, trigger="manual"))
+    return final_state(
+        configured_yearly_flow()(
+            year=year, input_dir=require_folder(folder, year), reason=reason, trigger="manual", allow_incomplete=allow_incomplete
+        )
+    )

@@ -12,6 +12,7 @@ from edustat.fingerprint import InputFiles
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
+from tasks.completeness import assess_completeness, assess_correction_completeness
 from tasks.concurrency import year_slot
 from tasks.configure import configure, read_settings
 from tasks.correction import (
@@ -44,8 +45,13 @@ from tasks.warehouse import (
 
 
 @flow(name="edustat-yearly", flow_run_name="{year}-{trigger}", log_prints=False)
-def yearly_flow(year: int, input_dir: str, reason: str | None = None, trigger: Trigger = "manual") -> RunOutcome:
+def yearly_flow(
+    year: int, input_dir: str, reason: str | None = None, trigger: Trigger = "manual", allow_incomplete: bool = False
+) -> RunOutcome:
     """One statistical year, end to end: one new version of every value of the year, or a rejection.
+
+    A missing county, table or school row blocks the load unless ``allow_incomplete``, which loads
+    the year with them stored as warnings (reporting_status says what is missing either way).
 
     When the year is loaded and only some files changed since, the run reads just those and the
     stored rows they touch (a correction); its result is the one a whole-year run would give.
@@ -61,33 +67,41 @@ def yearly_flow(year: int, input_dir: str, reason: str | None = None, trigger: T
             return close_unchanged(settings, run_id, year)
         plan = plan_run(settings, year, inputs, configuration)
         if plan.is_correction:
-            outcome = correct_year(settings, configuration, run_id, year, input_dir, files, inputs, plan)
+            outcome = correct_year(settings, configuration, run_id, year, input_dir, files, inputs, plan, allow_incomplete)
             if outcome is not None:
                 return outcome
-        return load_whole_year(settings, configuration, run_id, year, input_dir, files, inputs)
+        return load_whole_year(settings, configuration, run_id, year, input_dir, files, inputs, allow_incomplete)
     except Exception as error:
         # The previous version stays current; the run's row says why it failed.
         return fail_run(settings, run_id, year, str(error))
 
 
 def load_whole_year(
-    settings: Settings, configuration: Configuration, run_id: int, year: int, input_dir: str, files: list[Path], inputs: InputFiles
+    settings: Settings,
+    configuration: Configuration,
+    run_id: int,
+    year: int,
+    input_dir: str,
+    files: list[Path],
+    inputs: InputFiles,
+    allow_incomplete: bool,
 ) -> RunOutcome:
     """Every file read and checked, every indicator computed, every row of the year replaced (tasks wired in the flow's run)."""
     previous_enrollment = read_previous_enrollment(settings, year)
     # The load is open while the files are parsed: writing the school rows overlaps parsing them.
     with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
         parsed = parse_inputs(files, input_dir, configuration.rules, inputs, on_batch=load.stage)
-        staged, issues = validate_year(parsed, configuration, previous_enrollment)
+        staged, issues = validate_year(parsed, configuration, previous_enrollment, allow_incomplete)
+        reporting = assess_completeness(staged, configuration)
         publish_issues(year, issues)
         if not has_blocking_errors(issues):
             result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
             # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
             next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
-            return finish_load(settings, load, result, issues, next_year_growth, inputs, configuration)
+            return finish_load(settings, load, result, issues, next_year_growth, inputs, configuration, reporting)
     # Rejected: the staged rows were rolled back when the load closed unfinished.
     error_workbook = write_error_workbook(settings, year, input_dir, issues)
-    return reject_year(settings, run_id, year, issues, error_workbook)
+    return reject_year(settings, run_id, year, issues, error_workbook, reporting, configuration)
 
 
 def correct_year(
@@ -99,22 +113,24 @@ def correct_year(
     files: list[Path],
     inputs: InputFiles,
     plan: CorrectionPlan,
+    allow_incomplete: bool,
 ) -> RunOutcome | None:
     """Only the changed files read, checked with the stored rows they touch, and loaded over them; None when the whole year must be checked."""
     parsed = parse_inputs(select_changed_files(files, input_dir, plan), input_dir, configuration.rules, inputs)
     context = read_correction_context(settings, year, plan, parsed)
     previous_enrollment = read_touched_enrollment(settings, year, parsed, context)
-    checked = validate_correction(parsed, context, plan, configuration, previous_enrollment)
+    checked = validate_correction(parsed, context, plan, configuration, previous_enrollment, allow_incomplete)
     if not is_conclusive(checked):
         return None
+    reporting = assess_correction_completeness(settings, year, checked, context, configuration)
     publish_issues(year, checked.issues)
     if has_blocking_errors(checked.issues):
         error_workbook = write_error_workbook(settings, year, input_dir, checked.issues)
-        return reject_year(settings, run_id, year, checked.issues, error_workbook)
+        return reject_year(settings, run_id, year, checked.issues, error_workbook, reporting, configuration)
     result = aggregate_correction(checked, context, configuration, read_county_values(settings, year), read_previous_year_values(settings, year))
     replacement = correction_replacement(plan, context)
     with year_slot(settings, year, run_id):
         next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
         return load_year(
-            settings, run_id, year, result, checked.staged, checked.issues, next_year_growth, inputs, configuration, replacement
+            settings, run_id, year, result, checked.staged, checked.issues, next_year_growth, inputs, configuration, reporting, replacement
         )

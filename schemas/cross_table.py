@@ -7,11 +7,12 @@ of ingest (used to name the cell of the offending value).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
 from config.models import RegionTree, Rules
+from schemas.completeness import allowed_stages, completeness_issues
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.tables import DATA_TABLES, TABLES
@@ -76,12 +77,6 @@ def unknown_school_issues(schools: pl.DataFrame, tables: Mapping[str, pl.DataFra
         )
         frames.append(issues_from(locate(rows, table, "school_code", headers), "unknown_school", "error", table_name=table))
     return concat_issues(frames)
-
-
-def allowed_stages(rules: Rules) -> pl.DataFrame:
-    """One row per (school_type_code, stage) that rules.school_types allows."""
-    pairs = [(code, stage) for code, school_type in rules.school_types.items() for stage in school_type.stages]
-    return pl.DataFrame(pairs, schema={"school_type_code": pl.String, "stage": pl.String}, orient="row")
 
 
 def stage_not_allowed_issues(
@@ -242,8 +237,13 @@ def cross_table_issues(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    counties: Iterable[str] | None = None,
+    allow_incomplete: bool = False,
 ) -> pl.DataFrame:
-    """Every cross-file and cross-table issue of one year (errors and warnings).
+    """Every cross-file and cross-table issue of one year (errors and warnings), completeness included.
+
+    ``counties`` limits the completeness checks to those counties (a correction's); ``allow_incomplete``
+    stores the incompleteness errors as warnings (``schemas.completeness``).
 
     Checks that would only echo a missing table (unknown schools when no schools sheet exists, a
     county without population when no population sheet exists) are left to ``missing_sheet``.
@@ -262,4 +262,5 @@ def cross_table_issues(
         frames.append(
             students_change_warnings(tables["enrollment"], previous_enrollment, rules.warnings.students_change_limit, headers)
         )
+    frames.append(completeness_issues(tables, headers, present, regions, rules, counties, allow_incomplete))
     return concat_issues(frames)

@@ -135,6 +135,27 @@ MESSAGES: dict[str, Message] = {
     "missing_population": Message(
         "{county_name_zh}（{county_code}）有学校但没有人口数据", "county {county_code} ({county_name_en}) has schools but no population row"
     ),
+    # --- completeness (contract §3 "Completeness: what is missing is not zero") ---
+    "county_not_reported": Message(
+        "{county_name_zh}（{county_code}）没有报送：输入中没有该县的任何学校",
+        "county {county_code} ({county_name_en}) has not reported: no school of it in the input",
+    ),
+    "table_not_reported": Message(
+        "{county_name_zh}（{county_code}）没有报送{table_zh}表（该县学校在：{files}）",
+        "county {county_code} ({county_name_en}) sent no row of table {table} ({table_zh}); its schools are in: {files}",
+    ),
+    "row_missing": Message(
+        "学校 {school_code}（{school_name}）缺少{table_zh}表{stage_part_zh}的数据行（学校名录：{place_zh}）",
+        "school {school_code} ({school_name}) has no row in table {table}{stage_part_en} (registry entry: {place_en})",
+    ),
+    "inconsistent_class_sizes": Message(
+        "{stage_zh}在校生 {students} 人、{classes} 个班，平均每班超过 {limit} 人，但{classes_zh}为 0",
+        "stage {stage}: {students} students in {classes} classes is more than {limit} a class, but {classes_en} is 0",
+    ),
+    "no_teachers": Message(
+        "{stage_zh}有在校生 {students} 人，但专任教师数为 0",
+        "stage {stage} has {students} students but no teacher",
+    ),
     "pupil_teacher_ratio": Message(
         "{stage_zh}生师比 {ratio}（在校生 {students} / 专任教师 {teachers}）超出 {min}–{max}",
         "pupil-teacher ratio {ratio} of stage {stage} (students {students} / teachers {teachers}) outside {min}–{max}",

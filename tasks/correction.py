@@ -64,10 +64,17 @@ def read_touched_enrollment(settings: Settings, year: int, parsed: list[FileResu
 
 @task(name="validate_correction", cache_policy=NO_CACHE)
 def validate_correction(
-    parsed: list[FileResult], context: CorrectionContext, plan: CorrectionPlan, configuration: Configuration, previous_enrollment: pl.DataFrame
+    parsed: list[FileResult],
+    context: CorrectionContext,
+    plan: CorrectionPlan,
+    configuration: Configuration,
+    previous_enrollment: pl.DataFrame,
+    allow_incomplete: bool = False,
 ) -> CheckedCorrection:
     """The changed files checked with the stored rows they touch; says whether that can stand for checking the whole year."""
-    checked = check_correction(parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous_enrollment)
+    checked = check_correction(
+        parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete
+    )
     if not checked.is_conclusive:
         get_run_logger().info("the correction's problems reach beyond its files: checking the whole year")
     return checked

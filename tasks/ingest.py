@@ -115,9 +115,14 @@ def parse_inputs(
 
 @task(name="validate_year", cache_policy=NO_CACHE)
 def validate_year(
-    parsed: list[FileResult], configuration: Configuration, previous_enrollment: pl.DataFrame
+    parsed: list[FileResult], configuration: Configuration, previous_enrollment: pl.DataFrame, allow_incomplete: bool = False
 ) -> tuple[StagedTables, pl.DataFrame]:
-    """All files combined into the year's tables, validated by Pandera and across tables: the tables and every problem."""
-    staged, issues = combine_files(parsed, configuration.regions, configuration.rules, previous_enrollment)
+    """All files combined into the year's tables, validated by Pandera, across tables and for completeness: the tables and every problem.
+
+    With ``allow_incomplete`` a missing county, table or row is a warning instead of an error.
+    """
+    staged, issues = combine_files(
+        parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete
+    )
     get_run_logger().info("%d problems found", issues.height)
     return staged, issues

@@ -15,6 +15,7 @@ from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
 from edustat.staged import StagedTables
+from schemas.completeness import completeness_line
 from warehouse import load, read, runs
 from warehouse.correction import stored_inputs
 from warehouse.engine import get_engine
@@ -62,12 +63,23 @@ def read_previous_enrollment(settings: Settings, year: int) -> pl.DataFrame:
 
 
 @task(name="reject_year", cache_policy=NO_CACHE)
-def reject_year(settings: Settings, run_id: int, year: int, issues: pl.DataFrame, error_workbook: str | None) -> RunOutcome:
-    """Store every problem and mark the run rejected; no indicator value changes."""
+def reject_year(
+    settings: Settings,
+    run_id: int,
+    year: int,
+    issues: pl.DataFrame,
+    error_workbook: str | None,
+    reporting: pl.DataFrame,
+    configuration: Configuration,
+) -> RunOutcome:
+    """Store every problem and mark the run rejected; no indicator value changes. The outcome says how complete the input was."""
     message = f"{issues.filter(pl.col('severity') == 'error').height} errors block the load"
     load.record_rejection(get_engine(settings.warehouse_url), run_id, year, issues, message)
     get_run_logger().info("run %d of year %d rejected: %s", run_id, year, message)
-    return RunOutcome(run_id=run_id, year=year, status="rejected", issues=issues, error_workbook=error_workbook, message=message)
+    return RunOutcome(
+        run_id=run_id, year=year, status="rejected", issues=issues, error_workbook=error_workbook, message=message,
+        completeness=completeness_line(reporting, configuration.regions),
+    )
 
 
 @task(name="load_year", cache_policy=NO_CACHE)
@@ -81,6 +93,7 @@ def load_year(
     next_year_growth: pl.DataFrame | None,
     inputs: InputFiles,
     configuration: Configuration,
+    reporting: pl.DataFrame,
     replacement: load.Replacement = load.WHOLE_YEAR,
 ) -> RunOutcome:
     """Load the year's new version (and the next year's refreshed growth) in one transaction; a correction replaces only its rows."""
@@ -97,11 +110,12 @@ def load_year(
         replacement=replacement,
         input_files=inputs.files,
         config_digest=configuration.digest(),
+        reporting=reporting,
     )
-    return _loaded(settings, run_id, year, counts, issues)
+    return _loaded(settings, run_id, year, counts, issues, completeness_line(reporting, configuration.regions))
 
 
-def _loaded(settings: Settings, run_id: int, year: int, counts: load.LoadCounts, issues: pl.DataFrame) -> RunOutcome:
+def _loaded(settings: Settings, run_id: int, year: int, counts: load.LoadCounts, issues: pl.DataFrame, completeness: str) -> RunOutcome:
     get_run_logger().info("run %d of year %d loaded: %s", run_id, year, counts)
     engine = get_engine(settings.warehouse_url)
     return RunOutcome(
@@ -113,6 +127,7 @@ def _loaded(settings: Settings, run_id: int, year: int, counts: load.LoadCounts,
         values_unchanged=counts.unchanged,
         issues=issues,
         message=(runs.get_run(engine, run_id) or {}).get("message"),
+        completeness=completeness,
     )
 
 
@@ -135,12 +150,18 @@ def finish_load(
     next_year_growth: pl.DataFrame | None,
     inputs: InputFiles,
     configuration: Configuration,
+    reporting: pl.DataFrame,
 ) -> RunOutcome:
     """Write the year's new version of values (and the next year's refreshed growth) over its staged school rows, and commit."""
     counts = year_load.finish(
-        result.values, issues, next_year_growth=next_year_growth, input_files=inputs.files, config_digest=configuration.digest()
+        result.values,
+        issues,
+        next_year_growth=next_year_growth,
+        input_files=inputs.files,
+        config_digest=configuration.digest(),
+        reporting=reporting,
     )
-    return _loaded(settings, year_load.run_id, year_load.year, counts, issues)
+    return _loaded(settings, year_load.run_id, year_load.year, counts, issues, completeness_line(reporting, configuration.regions))
 
 
 @task(name="fail_run", cache_policy=NO_CACHE)

@@ -12,7 +12,7 @@ from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
 from schemas.tables import DATA_TABLES, TABLES, staged_dtypes
 from warehouse.frames import fetch_frame
-from warehouse.schema import ISSUE_COLUMNS, SCHOOL_TABLES, etl_run, indicator_current, input_file, validation_issue
+from warehouse.schema import ISSUE_COLUMNS, SCHOOL_TABLES, county_reporting, etl_run, indicator_current, input_file, validation_issue
 
 CHUNK = 5_000
 """Codes per IN (...) list: far below every database's limit on bound parameters."""
@@ -50,6 +50,18 @@ def stored_warnings(engine: Engine, run_id: int) -> pl.DataFrame:
         select(*(validation_issue.c[name] for name in ISSUE_COLUMNS))
         .where(validation_issue.c.run_id == run_id, validation_issue.c.severity == "warning")
         .order_by(validation_issue.c.issue_id)
+    )
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def stored_reporting(engine: Engine, year: int) -> pl.DataFrame:
+    """The completeness of ``year``'s current version: one row per county × table (county_code, table_name, is_reported, schools_missing_row)."""
+    c = county_reporting.c
+    statement = (
+        select(c.county_code, c.table_name, c.is_reported, c.schools_missing_row)
+        .where(c.year == year)
+        .order_by(c.county_code, c.table_name)
     )
     with engine.connect() as conn:
         return fetch_frame(conn, statement)

@@ -34,6 +34,7 @@ from warehouse.frames import fetch_frame
 from warehouse.pause import pause_point
 from warehouse.runs import set_run_status
 from warehouse.schema import (
+    county_reporting,
     SCHOOL_TABLES,
     etl_run,
     indicator,
@@ -255,6 +256,12 @@ def insert_year_rows(conn: Connection, run_id: int, year: int, tables: Mapping[s
         insert_frame(conn, SCHOOL_TABLES[name], frame, fixed={"year": year, "run_id": run_id}, optional=PROVENANCE_COLUMNS)
 
 
+def replace_reporting(conn: Connection, run_id: int, year: int, reporting: pl.DataFrame) -> None:
+    """Make ``reporting`` (one row per configured county × table, whole year) the year's completeness, under ``run_id``."""
+    conn.execute(delete(county_reporting).where(county_reporting.c.year == year))
+    insert_frame(conn, county_reporting, reporting, fixed={"year": year, "run_id": run_id})
+
+
 def _refuse_moved_base(conn: Connection, year: int, replacement: Replacement) -> None:
     """Raise when a correction's base run is no longer the one behind the year's current values."""
     if replacement.base_run_id is None:
@@ -369,8 +376,9 @@ class YearLoad:
         next_year_growth: pl.DataFrame | None = None,
         input_files: pl.DataFrame | None = None,
         config_digest: str | None = None,
+        reporting: pl.DataFrame | None = None,
     ) -> LoadCounts:
-        """Make ``values`` the year's current version, record the issues, input files and status, and commit; returns how the values compare."""
+        """Make ``values`` the year's current version, record the issues, input files, completeness (``reporting``) and status, and commit; returns how the values compare."""
         if self.staging_error is not None:
             raise self.staging_error
         what = f"load of {self.year}"
@@ -397,6 +405,8 @@ class YearLoad:
                 f"{growth.changed} changed, {growth.unchanged} unchanged, {growth.added} added, {growth.removed} removed"
             )
         insert_issues(conn, self.run_id, self.year, issues)
+        if reporting is not None:
+            replace_reporting(conn, self.run_id, self.year, reporting)
         if input_files is not None:
             insert_frame(conn, input_file, input_files, fixed={"run_id": self.run_id, "year": self.year})
         errors, warnings = _issue_counts(issues)
@@ -434,6 +444,7 @@ def load_year(
     replacement: Replacement = WHOLE_YEAR,
     input_files: pl.DataFrame | None = None,
     config_digest: str | None = None,
+    reporting: pl.DataFrame | None = None,
 ) -> LoadCounts:
     """Load a validated year as ONE transaction and mark run ``run_id`` succeeded; returns how its values compare.
 
@@ -441,12 +452,15 @@ def load_year(
     ``next_year_growth`` (one row per region per growth code of year + 1) the growth indicators of
     year + 1 are refreshed in the same transaction, under that year's lock too. ``replacement`` says
     which stored rows go (see Replacement); ``input_files`` (source_file, sha256) and ``config_digest``
-    are recorded with the run, so that a later correction knows what this version was made from.
+    are recorded with the run, so that a later correction knows what this version was made from;
+    ``reporting`` (county × table completeness of the whole year) replaces the year's county_reporting rows.
     Raises WarehouseBusyError when the year stays locked for ``lock_timeout_s`` seconds.
     """
     with YearLoad(engine, run_id, year, lock_timeout_s, replacement) as load:
         load.stage(dict(staged.items()))
-        return load.finish(values, issues, next_year_growth=next_year_growth, input_files=input_files, config_digest=config_digest)
+        return load.finish(
+            values, issues, next_year_growth=next_year_growth, input_files=input_files, config_digest=config_digest, reporting=reporting
+        )
 
 
 def record_rejection(engine: Engine, run_id: int, year: int, issues: pl.DataFrame, message: str | None) -> None:

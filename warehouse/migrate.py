@@ -20,6 +20,8 @@ from warehouse.errors import WarehouseError
 from warehouse.schema import (
     INDICATOR_WIDE,
     SCHOOL_TABLES,
+    county_reporting,
+    VIEW_REQUIRES,
     VIEWS,
     indicator,
     indicator_wide_sql,
@@ -42,6 +44,8 @@ def create_views(conn: Connection) -> None:
     """(Re)create every view: the fixed ones from their plain DDL, then indicator_wide from the indicator table."""
     for name, ddl in VIEWS.items():
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+        if name in VIEW_REQUIRES and not inspect(conn).has_table(VIEW_REQUIRES[name]):
+            continue
         conn.execute(text(ddl))
     refresh_indicator_wide(conn)
 
@@ -113,6 +117,16 @@ def _drop_run_foreign_key(conn: Connection, table: Table) -> None:
     conn.exec_driver_sql(f"ALTER TABLE {rebuilt} RENAME TO {table.name}")
 
 
+def _add_reporting_status(conn: Connection) -> None:
+    """Step 6: the completeness of each year's current version (county_reporting) and its roll-up view reporting_status.
+
+    A year loaded before this step has no rows until its next successful run: reporting_status then
+    has no row for it (unknown, never "complete").
+    """
+    county_reporting.create(conn, checkfirst=True)
+    create_views(conn)
+
+
 def _version_changed_values_only(conn: Connection) -> None:
     """Step 5: runs write only the values they change; removals are marked, and each run records where its writes ended.
 
@@ -139,6 +153,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "incremental corrections: input_file, etl_run.config_digest, county and source-file indexes", _add_corrections_support),
     Migration(4, "contributions traced on demand (indicator_contribution dropped); school tables without the run_id foreign key", _lighten_school_tables),
     Migration(5, "versions hold changed values only: indicator_value.is_removed, etl_run.last_value_id", _version_changed_values_only),
+    Migration(6, "completeness: county_reporting and the view reporting_status", _add_reporting_status),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 

@@ -12,7 +12,7 @@ from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.frames import fetch_frame
-from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, validation_issue
+from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, reporting_status, validation_issue
 
 CODES_PER_QUERY = 5_000
 """School codes per IN (...) list: far below every database's limit on bound parameters."""
@@ -32,6 +32,18 @@ def current_values(engine: Engine, year: int, level: str | None = None) -> pl.Da
         statement = statement.where(indicator_current.c.region_level == level)
     with engine.connect() as conn:
         return fetch_frame(conn, statement)
+
+
+def year_reporting_status(engine: Engine, year: int) -> pl.DataFrame:
+    """The reporting_status rows of ``year``: one row per region (every level) × table; empty when the year has none."""
+    c = reporting_status.c
+    statement = (
+        select(c.region_code, c.region_level, c.table_name, c.counties_expected, c.counties_reported, c.schools_missing_row, c.is_complete)
+        .where(c.year == year)
+        .order_by(c.region_code, c.table_name)
+    )
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement).with_columns(pl.col("is_complete").cast(pl.Boolean))
 
 
 def year_values(engine: Engine, year: int) -> pl.DataFrame | None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 from sqlalchemy import Engine, select, true
 
 from warehouse.errors import WarehouseError
 from warehouse.frames import fetch_frame
-from warehouse.read import published_values
+from schemas.completeness import region_completeness
+from warehouse.correction import current_run_id
+from warehouse.read import published_values, year_reporting_status
 from warehouse.schema import etl_run, indicator, indicator_value, region
+
+
+def unknown_completeness() -> pl.DataFrame:
+    """A completeness frame with no region: nothing known, so nothing marked."""
+    return pl.DataFrame(schema={"region_code": pl.String, "is_complete": pl.Boolean, "completeness": pl.String})
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,9 @@ class ReportFrames:
 
     values / previous: one row per region per indicator (region_code, indicator_code, value, run_id)
     of the year and of the year before; regions: one row per region; indicators: one row per code
-    (names, section, unit, catalogue order); runs: one row per run behind ``values``.
+    (names, section, unit, catalogue order); runs: one row per run behind ``values``; completeness:
+    one row per region of the year's reporting_status (region_code, is_complete, completeness), empty
+    when unknown (a pinned run that is no longer current: only the current version's completeness is kept).
     """
 
     year: int
@@ -29,6 +38,7 @@ class ReportFrames:
     indicators: pl.DataFrame
     runs: pl.DataFrame
     pinned_run: int | None = None
+    completeness: pl.DataFrame = field(default_factory=lambda: unknown_completeness())
 
 
 def _values(engine: Engine, year: int, run_id: int | None) -> pl.DataFrame:
@@ -74,5 +84,9 @@ def read_report_frames(engine: Engine, year: int, run_id: int | None = None) -> 
             select(i.indicator_code, i.name_zh, i.name_en, i.section, i.section_name_zh, i.section_name_en, i.unit, i.unit_zh, i.unit_en, i.catalogue_order)
             .order_by(i.catalogue_order, i.indicator_code),
         )
+        is_current_version = run_id is None or current_run_id(conn, year) == run_id
     runs = _runs(engine, sorted(set(values.get_column("run_id").to_list())))
-    return ReportFrames(year=year, values=values, previous=previous, regions=regions, indicators=indicators, runs=runs, pinned_run=run_id)
+    completeness = region_completeness(year_reporting_status(engine, year)) if is_current_version else unknown_completeness()
+    return ReportFrames(
+        year=year, values=values, previous=previous, regions=regions, indicators=indicators, runs=runs, pinned_run=run_id, completeness=completeness
+    )

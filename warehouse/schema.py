@@ -187,6 +187,21 @@ input_file = Table(
 """Extra (schema step 3): one row per input file per loading run, with its content hash — what a correction changed."""
 
 
+county_reporting = Table(
+    "county_reporting",
+    metadata,
+    Column("year", Integer, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("table_name", Text, nullable=False),
+    Column("is_reported", Boolean, nullable=False),
+    Column("schools_missing_row", Integer, nullable=False),
+    Column("run_id", Integer, nullable=False),
+    PrimaryKeyConstraint("year", "county_code", "table_name", name="pk_county_reporting"),
+)
+"""Extra (schema step 6): one row per year × configured county × contract table of the year's current version:
+whether the county sent any row of the table and how many of its schools miss one. reporting_status rolls it up."""
+
+
 def _school_table(name: str) -> Table:
     spec = TABLES[name]
     dtypes = staged_dtypes(name)
@@ -292,11 +307,43 @@ LEFT JOIN (
 """
 """The run log with what each run wrote: one row per run, with its value rows (all, and still current) and stored issues."""
 
+REPORTING_STATUS_SQL = """
+CREATE VIEW reporting_status AS
+WITH RECURSIVE ancestry (county_code, region_code) AS (
+    SELECT region_code, region_code FROM region WHERE region_level = 'county'
+    UNION ALL
+    SELECT a.county_code, r.parent_code
+    FROM ancestry a
+    JOIN region r ON r.region_code = a.region_code
+    WHERE r.parent_code IS NOT NULL
+)
+SELECT
+    c.year,
+    a.region_code,
+    g.region_level,
+    g.name_zh AS region_name_zh,
+    g.name_en AS region_name_en,
+    c.table_name,
+    COUNT(*) AS counties_expected,
+    SUM(CASE WHEN c.is_reported THEN 1 ELSE 0 END) AS counties_reported,
+    SUM(c.schools_missing_row) AS schools_missing_row,
+    (SUM(CASE WHEN c.is_reported THEN 0 ELSE 1 END) = 0 AND SUM(c.schools_missing_row) = 0) AS is_complete
+FROM county_reporting c
+JOIN ancestry a ON a.county_code = c.county_code
+JOIN region g ON g.region_code = a.region_code
+GROUP BY c.year, a.region_code, g.region_level, g.name_zh, g.name_en, c.table_name
+"""
+"""Completeness of the current version of each year: one row per year × region (every level) × contract table."""
+
 VIEWS: dict[str, str] = {
     "indicator_current": INDICATOR_CURRENT_SQL,
     "run_history": RUN_HISTORY_SQL,
+    "reporting_status": REPORTING_STATUS_SQL,
 }
 """Every fixed view's DDL by name, created by the migrations (indicator_wide is generated: see indicator_wide_sql)."""
+
+VIEW_REQUIRES: dict[str, str] = {"reporting_status": "county_reporting"}
+"""Views over a table that a later migration step adds: created once that table exists (an old warehouse replays earlier steps first)."""
 
 INDICATOR_WIDE = "indicator_wide"
 """The view of current values with one column per indicator code, regenerated from the indicator table."""
@@ -359,3 +406,20 @@ indicator_current = Table(
     Column("run_id", Integer),
 )
 """The indicator_current view's columns, typed, for selects."""
+
+
+reporting_status = Table(
+    "reporting_status",
+    view_metadata,
+    Column("year", Integer),
+    Column("region_code", Text),
+    Column("region_level", Text),
+    Column("region_name_zh", Text),
+    Column("region_name_en", Text),
+    Column("table_name", Text),
+    Column("counties_expected", Integer),
+    Column("counties_reported", Integer),
+    Column("schools_missing_row", Integer),
+    Column("is_complete", Boolean),
+)
+"""The reporting_status view's columns, typed, for selects."""

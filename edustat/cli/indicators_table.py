@@ -28,7 +28,7 @@ def published_columns(values: pl.DataFrame, catalogue: Catalogue, year: int) -> 
 
 
 def display_frame(values: pl.DataFrame) -> pl.DataFrame:
-    """The terminal view: region, code, names, value rounded for reading, unit, published figure, match."""
+    """The terminal view: region, code, names, value rounded for reading, unit, published figure, match, and what an incomplete region misses."""
     return values.select(
         pl.col("region_name_zh").alias("region"),
         pl.col("indicator_code").alias("code"),
@@ -37,4 +37,6 @@ def display_frame(values: pl.DataFrame) -> pl.DataFrame:
         pl.col("unit_zh").alias("unit"),
         pl.col("published").alias("report"),
         pl.when(pl.col("matches")).then(pl.lit("✓")).when(pl.col("matches").not_()).then(pl.lit("✗")).alias("match"),
+        # An incomplete region's values are computed over the counties and schools that reported: never final.
+        pl.when(pl.col("is_complete").not_()).then(pl.concat_str(pl.lit("incomplete 不完整: "), pl.col("completeness"))).alias("completeness"),
     )

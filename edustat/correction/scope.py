@@ -11,6 +11,7 @@ from config.models import RegionTree, Rules
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files
 from edustat.staged import StagedTables
+from schemas.completeness import INCOMPLETE_RULES
 from schemas.issues import concat_issues
 
 TOUCHED_SCHEMA = {"school_code": pl.String, "county_code": pl.String}
@@ -48,26 +49,28 @@ def validate_correction(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    counties: Sequence[str] | None = None,
+    allow_incomplete: bool = False,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """The changed files' results with the stored rows of the touched counties: their staged tables and every issue.
 
     ``unchanged`` holds the stored rows, from unchanged files, of every school and county the change
     touches; ``present`` the tables that unchanged files hold at all (a sheet dropped from a changed
-    file is no missing sheet while another file still has it). The same checks as a whole year run.
+    file is no missing sheet while another file still has it). The same checks as a whole year run;
+    those of completeness over ``counties`` (the touched ones) only, since the others are stored whole.
     """
     stored = FileResult(
         source_file=UNCHANGED_FILES,
         tables={name: frame for name, frame in unchanged.items() if name in present},
     )
-    return combine_files([*parsed, stored], regions, rules, previous_enrollment)
+    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete)
 
 
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
     """Whether checking the touched counties alone found what checking the whole year would.
 
     It did when every issue lies in a changed file and no stored row that was re-checked carried a
-    warning of the run being corrected (that warning may have gone or changed). Otherwise the run
-    checks the whole year, so that every problem is reported where it is.
+    warning of the run being corrected (that warning may have gone or changed). Otherwise the run checks the whole year, so that every problem is reported where it is.
     """
     located = issues.get_column("source_file")
     if located.is_null().any() or not located.is_in(list(changed_files)).all():
@@ -77,9 +80,20 @@ def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged:
     return rechecked.join(warned, on=PROVENANCE, how="semi").height == 0
 
 
-def carried_warnings(stored_warnings: pl.DataFrame, changed_files: Sequence[str]) -> pl.DataFrame:
-    """The warnings of the run being corrected that stay true: those outside the changed files (issue frame)."""
-    return stored_warnings.filter(pl.col("source_file").is_null() | ~pl.col("source_file").is_in(list(changed_files)))
+COUNTY_GAPS = ("county_not_reported", "table_not_reported")
+"""Completeness rules whose issue value is the county's code."""
+
+
+def carried_warnings(
+    stored_warnings: pl.DataFrame, changed_files: Sequence[str], counties: Sequence[str] = (), schools: Sequence[str] = ()
+) -> pl.DataFrame:
+    """The warnings of the run being corrected that stay true (issue frame): those outside the changed files,
+    except the gaps of the ``counties`` and ``schools`` the correction checked again (--allow-incomplete)."""
+    outside = pl.col("source_file").is_null() | ~pl.col("source_file").is_in(list(changed_files))
+    rechecked = (pl.col("rule").is_in(list(COUNTY_GAPS)) & pl.col("value").is_in(list(counties))) | (
+        (pl.col("rule") == "row_missing") & pl.col("value").is_in(list(schools))
+    )
+    return stored_warnings.filter(outside & ~rechecked.fill_null(False))
 
 
 @dataclass(frozen=True)
@@ -113,11 +127,19 @@ def check_correction(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    allow_incomplete: bool = False,
 ) -> CheckedCorrection:
     """``validate_correction`` and ``is_conclusive`` together; the issues also carry the stored warnings that stay true."""
-    staged, issues = validate_correction(parsed, context.unchanged, context.present, regions, rules, previous_enrollment)
+    staged, issues = validate_correction(
+        parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete
+    )
     conclusive = is_conclusive(issues, changed_files, context.unchanged, context.stored_warnings)
-    carried = carried_warnings(context.stored_warnings, changed_files)
+    schools = staged.schools.get_column("school_code").drop_nulls().to_list()
+    carried = carried_warnings(context.stored_warnings, changed_files, context.counties, schools)
+    # A gap of a county the correction did not touch, let through by an earlier --allow-incomplete run,
+    # blocks a strict run: only checking the whole year can reject it where it is.
+    if not allow_incomplete and carried.get_column("rule").is_in(list(INCOMPLETE_RULES)).any():
+        conclusive = False
     return CheckedCorrection(staged=staged, issues=concat_issues([issues, carried]), is_conclusive=conclusive)
 
 

@@ -7,7 +7,7 @@ and cross-table checks) and ``stage_year`` (both, in order).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +18,7 @@ from edustat.ingest.discover import discover_files
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
+from schemas.completeness import without_unread_gaps
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
 from schemas.tables import TABLES
@@ -46,8 +47,13 @@ def combine_files(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    counties: Iterable[str] | None = None,
+    allow_incomplete: bool = False,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """All files of one year → its staged tables and every issue (pure).
+
+    ``counties`` limits the completeness checks to a correction's counties; ``allow_incomplete``
+    stores missing counties, tables and rows as warnings instead of errors.
 
     Rows of a table from all files are concatenated in file, sheet and row order; each table is
     validated by its Pandera schema; then keys, schools, stages and counties are checked across
@@ -59,12 +65,14 @@ def combine_files(
     headers = pl.concat([r.headers for r in ordered], how="vertical") if ordered else empty_headers()
     file_issues = concat_issues(r.issues for r in ordered)
     schema_issues = concat_issues(validate_table(table, tables[table], headers, rules) for table in TABLES)
-    issues = concat_issues(
-        [
-            file_issues,
-            _without_reported_cells(schema_issues, file_issues),
-            cross_table_issues(tables, headers, present, regions, rules, previous_enrollment),
-        ]
+    issues = without_unread_gaps(
+        concat_issues(
+            [
+                file_issues,
+                _without_reported_cells(schema_issues, file_issues),
+                cross_table_issues(tables, headers, present, regions, rules, previous_enrollment, counties, allow_incomplete),
+            ]
+        )
     )
     return StagedTables(**tables), issues
 
@@ -74,13 +82,14 @@ def stage_year(
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
+    allow_incomplete: bool = False,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """Every file below ``input_dir`` read, normalised, validated and combined: the year's staged tables and all issues."""
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
-        staged, issues = combine_files([], regions, rules, previous_enrollment)
+        staged, issues = combine_files([], regions, rules, previous_enrollment, allow_incomplete=allow_incomplete)
         return staged, concat_issues([missing, issues])
     batches = file_batches(discover_files(input_dir), workers=1)
     results = [read_and_normalize_files(batch, input_dir, rules) for batch in batches]
-    return combine_files(results, regions, rules, previous_enrollment)
+    return combine_files(results, regions, rules, previous_enrollment, allow_incomplete=allow_incomplete)

@@ -45,6 +45,8 @@ class ReportContext:
     indicators: dict[str, IndicatorInfo]
     phrases: Phrases
     targets: dict[str, dict[str, float]]
+    incomplete: dict[str, str]
+    """region_code → what it misses, for every incomplete region (reporting_status)."""
 
     def value(self, code: str, region_code: str | None = None) -> float | None:
         """This year's value of ``code`` for the subject (or ``region_code``); None when absent or NULL."""
@@ -135,4 +137,7 @@ def build_context(frames: ReportFrames, phrases: Phrases, targets: dict[str, dic
         indicators=indicators,
         phrases=phrases,
         targets=targets,
+        incomplete={
+            row["region_code"]: row["completeness"] or "" for row in frames.completeness.filter(~pl.col("is_complete")).iter_rows(named=True)
+        },
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from edustat.report.charts import indicator_chart
+from edustat.report.completeness import table_notice, top_notice
 from edustat.report.context import ReportContext, build_context
 from edustat.report.difficulties import difficulties
 from edustat.report.phrases import Phrases, load_phrases
@@ -34,6 +35,8 @@ class Section:
     table: CountyTable | None
     charts: tuple[Chart, ...]
     no_data: str | None = None
+    notice: str | None = None
+    """Beside the table when a region in it is incomplete: its figures are not final."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class Report:
     difficulties_title: str
     difficulties: tuple[str, ...]
     footer: str
+    notice: str | None = None
+    """At the top when the year's data are incomplete for a region the report shows."""
 
 
 def _section_titles(frames: ReportFrames, lang: str) -> dict[str, str]:
@@ -86,7 +91,8 @@ def build_section(context: ReportContext, key: str, title: str) -> Section:
     sentences = tuple(section_sentences(context, key))
     table = county_table(context, phrases.table)
     no_data = None if sentences or table or charts else context.phrases.table[f"no_data_{context.lang}"]
-    return Section(key, title, sentences, table, charts, no_data)
+    notice = table_notice(context) if table is not None else None
+    return Section(key, title, sentences, table, charts, no_data, notice)
 
 
 def _difficulties(context: ReportContext) -> tuple[str, ...]:
@@ -117,4 +123,5 @@ def build_report(
         difficulties_title=phrases.difficulties[f"title_{lang}"],
         difficulties=_difficulties(context),
         footer=footer_text(frames, lang),
+        notice=top_notice(context),
     )

@@ -22,6 +22,7 @@ table.county tr.subject td { font-weight: bold; background: #f7fafc; }
 figure.chart { margin: 1.2em 0; }
 section.difficulties p { text-indent: 2em; }
 p.no-data { color: #718096; }
+p.incomplete { background: #fffbeb; border-left: 4px solid #d69e2e; padding: .4em .8em; color: #744210; }
 footer { margin-top: 3em; border-top: 1px solid #cbd5e0; padding-top: .6em; font-size: .85em; color: #4a5568; }
 """
 
@@ -44,6 +45,8 @@ def section_html(section: Section) -> str:
     if section.no_data:
         parts.append(f'<p class="no-data">{escape(section.no_data)}</p>')
     if section.table is not None:
+        if section.notice:
+            parts.append(f'<p class="incomplete">{escape(section.notice)}</p>')
         parts.append(table_html(section.table))
     parts += [f'<figure class="chart" data-indicator="{escape(chart.code)}">\n{chart.svg}\n</figure>' for chart in section.charts]
     parts.append("</section>")
@@ -54,6 +57,7 @@ def render_html(report: Report) -> str:
     """The whole page."""
     lang = "zh-CN" if report.lang == "zh" else "en"
     body = "\n".join(section_html(section) for section in report.sections)
+    notice = f'<p class="incomplete" id="incomplete">{escape(report.notice)}</p>\n' if report.notice else ""
     difficulties = "\n".join(f"<p>{escape(text)}</p>" for text in report.difficulties)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
@@ -65,7 +69,7 @@ def render_html(report: Report) -> str:
 </head>
 <body>
 <h1>{escape(report.title)}</h1>
-{body}
+{notice}{body}
 <section class="difficulties" id="difficulties">
 <h2>{escape(report.difficulties_title)}</h2>
 {difficulties}

@@ -41,6 +41,8 @@ def table_markdown(table: CountyTable) -> str:
 def render_markdown(report: Report, assets_dir: str) -> MarkdownReport:
     """The report as Markdown; charts become ``assets_dir``/chart-CODE.svg, linked relative to the Markdown file."""
     parts = [f"# {report.title}", ""]
+    if report.notice:
+        parts += [f"> **{report.notice}**", ""]
     assets: dict[str, str] = {}
     for section in report.sections:
         parts += [f"## {section.title}", ""]
@@ -48,6 +50,8 @@ def render_markdown(report: Report, assets_dir: str) -> MarkdownReport:
         if section.no_data:
             parts += [f"*{section.no_data}*", ""]
         if section.table is not None:
+            if section.notice:
+                parts += [f"> {section.notice}", ""]
             parts += [table_markdown(section.table), ""]
         for chart in section.charts:
             path = f"{assets_dir}/chart-{chart.code}.svg"

@@ -61,7 +61,8 @@ def test_yearly_deployment_takes_cron_and_time_zone_from_the_schedule() -> None:
     assert full_name(rerun) == "edustat-rerun/rerun"
     assert rerun.schedules == []  # run by hand only
     assert rerun._parameter_openapi_schema.required == ["year", "reason"]
-    assert set(rerun._parameter_openapi_schema.properties) == {"year", "reason", "input_dir"}
+    assert set(rerun._parameter_openapi_schema.properties) == {"year", "reason", "input_dir", "allow_incomplete"}
+    assert rerun._parameter_openapi_schema.properties["allow_incomplete"]["default"] is False  # strict unless asked
     # Module entrypoints: the served flows are found whatever folder `edustat serve` started in.
     for deployment, flow in ((yearly, scheduled_flow), (rerun, rerun_flow)):
         module, _, name = deployment.entrypoint.rpartition(".")
@@ -118,6 +119,27 @@ def test_rerun_flow_is_manual_with_its_reason_and_fails_on_rejected_input(tmp_pa
     assert state.message is not None and state.message.startswith("2020: run 1 rejected")
     runs = query(url, "SELECT year, status, trigger, reason FROM etl_run")
     assert runs.rows() == [(2020, "rejected", "manual", "county resubmitted")]
+
+
+def test_rerun_with_allow_incomplete_loads_a_year_missing_a_county(sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
+    monkeypatch.setenv("EDUSTAT_ERROR_WORKBOOK_DIR", str(tmp_path / "errors"))
+    folder = tmp_path / "2020"
+    shutil.copytree(sample_dir / "2020", folder)
+    (folder / "622921_临夏县.xlsx").unlink()
+
+    strict = rerun_flow(year=2020, reason="without 临夏县", input_dir=str(folder), return_state=True)
+    assert strict.is_failed()
+    loose = rerun_flow(year=2020, reason="without 临夏县", input_dir=str(folder), allow_incomplete=True, return_state=True)
+    assert loose.is_completed()
+
+    assert query(url, "SELECT run_id, status FROM etl_run ORDER BY run_id").rows() == [(1, "rejected"), (2, "succeeded")]
+    assert query(url, "SELECT run_id, severity, value FROM validation_issue WHERE rule = 'county_not_reported' ORDER BY run_id").rows() == [
+        (1, "error", "622921"),
+        (2, "warning", "622921"),
+    ]
+    assert query(url, "SELECT counties_reported, counties_expected FROM reporting_status WHERE region_code = '622900' AND table_name = 'schools'").rows() == [(7, 8)]
 
 
 def test_missing_input_folder_is_named(tmp_path: Path) -> None:

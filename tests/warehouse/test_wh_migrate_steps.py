@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from wh_data import new_run
 
 from warehouse.engine import is_sqlite
-from warehouse.migrate import migrate
+from warehouse.migrate import LATEST_VERSION, migrate
 
 
 def _stamp(conn: sa.Connection, version: int) -> None:
@@ -30,7 +30,7 @@ def test_step_3_adds_config_digest_input_file_and_source_file_index(tmp_path) ->
     assert "input_file" in inspector.get_table_names()
     assert "ix_schools_source_file" in {i["name"] for i in inspector.get_indexes("schools")}
     with engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT max(version) FROM schema_version")) == 5
+        assert conn.scalar(sa.text("SELECT max(version) FROM schema_version")) == LATEST_VERSION
 
 
 VERSION_3_SCHOOLS = """
@@ -59,7 +59,7 @@ def test_step_4_drops_stored_contributions_and_the_run_foreign_key_keeping_rows(
         _stamp(conn, 3)
     assert [k["referred_table"] for k in sa.inspect(warehouse).get_foreign_keys("schools")] == ["etl_run"]
 
-    assert migrate(warehouse) == 5
+    assert migrate(warehouse) == LATEST_VERSION
 
     inspector = sa.inspect(warehouse)
     assert "indicator_contribution" not in inspector.get_table_names()

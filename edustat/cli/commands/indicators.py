@@ -35,16 +35,26 @@ def indicators(
         raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
     shown = display_frame(values) if output_format is OutputFormat.table else values
     write_frame(shown, output_format, out)
+    incomplete = values.filter(pl.col("is_complete").not_()).get_column("region_code").n_unique()
+    if incomplete:
+        typer.echo(
+            f"{incomplete} region(s) incomplete: their values are not final (see column completeness, or the view reporting_status)"
+            f" / {incomplete} 个地区数据不完整，其数值不是最终数", err=True,
+        )
 
 
 def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFrame:
-    """The year's current values at the levels asked, with the report's figures beside them."""
+    """The year's current values at the levels asked, each marked with its region's completeness (is_complete, completeness), with the report's figures beside them."""
     from warehouse.engine import get_engine
-    from warehouse.read import current_values
+    from schemas.completeness import region_completeness
+    from warehouse.read import current_values, year_reporting_status
 
     settings = load_settings()
     configuration = load_configuration(settings.regions_file)
-    values = current_values(get_engine(settings.warehouse_url), year)
+    engine = get_engine(settings.warehouse_url)
+    values = current_values(engine, year)
     if levels:
         values = values.filter(pl.col("region_level").is_in(levels))
+    # A region without reporting_status rows (a year loaded before completeness was recorded) has is_complete NULL: unknown.
+    values = values.join(region_completeness(year_reporting_status(engine, year)), on="region_code", how="left", maintain_order="left")
     return published_columns(values, configuration.catalogue, year)

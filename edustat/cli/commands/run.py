@@ -24,20 +24,29 @@ def run(
     reason: Annotated[str | None, typer.Option("--reason", help="Why this run (e.g. a county's correction); kept with every value it writes.")] = None,
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Load the year although counties, tables or school rows are missing (stored as warnings; reporting_status says what is missing).",
+        ),
+    ] = False,
 ) -> None:
     """The yearly flow: ingest, validate, aggregate and load one year (exit 0 loaded/unchanged, 1 rejected)."""
     apply_overrides(warehouse, regions)
-    outcome = execute_run(year, str(input), reason)
+    outcome = execute_run(year, str(input), reason, allow_incomplete)
     print_outcome(outcome)
     raise typer.Exit(EXIT_CODES[outcome.status])
 
 
-def execute_run(year: int, input_dir: str, reason: str | None) -> RunOutcome:
+def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete: bool = False) -> RunOutcome:
     """Run the yearly flow in this process; configuration errors end the command with a message, not a traceback."""
     from flows.runners import configured_yearly_flow
 
     try:
-        return configured_yearly_flow()(year=year, input_dir=input_dir, reason=reason, trigger="manual")
+        return configured_yearly_flow()(
+            year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete
+        )
     except ConfigError as error:
         raise fail(f"configuration error / 配置错误: {error}") from None
 
@@ -58,4 +67,7 @@ def print_outcome(outcome: RunOutcome) -> None:
         console.print(f"[red]{head}[/red] — {escape(outcome.message or '')}; the previous version stays current")
     else:
         console.print(f"[red]{head}[/red] — {outcome.error_count} errors, {outcome.warning_count} warnings; nothing loaded")
+    if outcome.completeness:
+        style = "green" if "missing" not in outcome.completeness else "yellow"
+        console.print(f"  completeness / 完整性: [{style}]{escape(outcome.completeness)}[/{style}]")
     print_problems(outcome.issues, outcome.error_workbook, by_file=outcome.status == "rejected")

@@ -9,6 +9,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
+from edustat.cli.output import render_table
 from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console
 from edustat.cli.problems import print_problems
 from edustat.settings import load_settings
@@ -27,10 +28,14 @@ def validate(
     from edustat.configuration import load_configuration
     from edustat.errorbook import write_error_workbook
     from edustat.validation import validate_inputs
+    from schemas.completeness import completeness_line
 
     apply_overrides(warehouse, regions)
     settings = load_settings()
-    issues = validate_inputs(input, load_configuration(settings.regions_file), settings.warehouse_url, year)
+    configuration = load_configuration(settings.regions_file)
+    checked = validate_inputs(input, configuration, settings.warehouse_url, year)
+    issues = checked.issues
+    print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors = issues.filter(pl.col("severity") == "error").height
     if issues.is_empty():
         console.print(f"[green]{year}: no problems found / 未发现问题[/green]")
@@ -40,3 +45,9 @@ def validate(
     console.print(f"[{colour}]{year}: {errors} errors, {issues.height - errors} warnings / {errors} 个错误, {issues.height - errors} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))
     raise typer.Exit(1 if errors else 0)
+
+
+def print_checklist(checklist: pl.DataFrame, line: str) -> None:
+    """Which county sent which table (rows, or ✗), how many schools, and what is missing: the checklist before the deadline."""
+    console.print(f"Completeness / 完整性: {line}", markup=False)
+    console.print(render_table(checklist.drop("county_code").insert_column(0, checklist.get_column("county_code").alias("code"))), markup=False, end="")

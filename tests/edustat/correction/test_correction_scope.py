@@ -63,3 +63,18 @@ def test_carried_warnings_are_those_outside_the_changed_files() -> None:
     stored = pl.concat([_warning("changed.xlsx"), _warning("other.xlsx"), _warning(None)])
     carried = carried_warnings(stored, ["changed.xlsx"])
     assert carried["source_file"].to_list() == ["other.xlsx", None]
+
+
+def test_carried_gaps_of_rechecked_counties_and_schools_are_dropped() -> None:
+    def gap(rule: str, value: str, file: str | None) -> pl.DataFrame:
+        return _warning(file).with_columns(pl.lit(rule).alias("rule"), pl.lit(value).alias("value"))
+
+    stored = pl.concat([
+        gap("county_not_reported", "622921", None),      # the correction sent 622921's workbook: checked again
+        gap("county_not_reported", "622922", None),      # untouched county: still missing
+        gap("table_not_reported", "622921", None),
+        gap("row_missing", "S1", "other.xlsx"),          # a school of a touched county: checked again
+        gap("row_missing", "S2", "other.xlsx"),          # a school elsewhere: stays
+    ])
+    carried = carried_warnings(stored, ["changed.xlsx"], ["622921"], ["S1"])
+    assert carried.select("rule", "value").rows() == [("county_not_reported", "622922"), ("row_missing", "S2")]

@@ -3,12 +3,15 @@ from pathlib import Path
 import polars as pl
 
 from config import load_regions, load_rules
+from config.models import RegionTree
 from edustat.ingest.stage import combine_files, read_and_normalize_file, stage_year
 from ingest_builders import HEADERS, VALID_ROWS, valid_sheets, write_workbook
 from schemas.issues import ISSUE_COLUMNS, has_errors
 
 RULES = load_rules()
-REGIONS = load_regions()
+# The builders' workbooks are one county's (622922): a configuration of that county alone is complete with them.
+_DEFAULT = load_regions()
+REGIONS = RegionTree(regions=tuple(r for r in _DEFAULT.regions if r.level != "county" or r.code == "622922"))
 
 
 def _errors(issues: pl.DataFrame) -> pl.DataFrame:
@@ -109,9 +112,12 @@ def test_missing_tables_and_population_are_errors(tmp_path: Path):
     del sheets["安保"]
     sheets["人口"] = [HEADERS["人口"], ["622921", 1, 1, 1, 1]]
     write_workbook(tmp_path / "a.xlsx", sheets)
-    _, issues = stage_year(tmp_path, REGIONS, RULES)
+    two_counties = RegionTree(regions=tuple(r for r in _DEFAULT.regions if r.level != "county" or r.code in ("622921", "622922")))
+    _, issues = stage_year(tmp_path, two_counties, RULES)
+    # 622921 is there through its population row only: not reported (a population row alone does not count).
     assert sorted(_errors(issues).select("table_name", "rule", "value").rows(), key=str) == [
         ("population", "missing_population", "622922"),
+        ("schools", "county_not_reported", "622921"),
         ("security", "missing_sheet", None),
     ]
 
@@ -154,3 +160,17 @@ def test_missing_input_folder_is_an_issue(tmp_path: Path):
     _, issues = stage_year(tmp_path / "nope", REGIONS, RULES)
     assert has_errors(issues)
     assert "unreadable_file" in issues["rule"].to_list()
+
+
+def test_a_county_only_in_the_prefecture_wide_population_file_has_not_reported(tmp_path: Path):
+    sheets = valid_sheets()
+    population = sheets.pop("人口")
+    write_workbook(tmp_path / "622922.xlsx", sheets)
+    # The prefecture sends one population file for all its counties; 622921 sent nothing else.
+    rows = [population[0], population[1], ["622921", 4000, 1, 1, 1]]
+    (tmp_path / "人口.csv").write_text("\n".join(",".join(map(str, row)) for row in rows), encoding="utf-8")
+    two_counties = RegionTree(regions=tuple(r for r in _DEFAULT.regions if r.level != "county" or r.code in ("622921", "622922")))
+    staged, issues = stage_year(tmp_path, two_counties, RULES)
+    assert staged.population["county_code"].to_list() == ["622922", "622921"]
+    assert _errors(issues).select("rule", "value", "source_file").rows() == [("county_not_reported", "622921", None)]
+    assert "临夏县（622921）" in _errors(issues)["message_zh"][0]

@@ -1,0 +1,30 @@
+"""Tasks that assess a year's completeness: one row per configured county × table, for reporting_status and the run summary."""
+
+from __future__ import annotations
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from edustat.configuration import Configuration
+from edustat.correction import CheckedCorrection, CorrectionContext
+from edustat.settings import Settings
+from edustat.staged import StagedTables
+from schemas.completeness import county_status, merged_status
+from warehouse.correction import stored_reporting
+from warehouse.engine import get_engine
+
+
+@task(name="assess_completeness", cache_policy=NO_CACHE)
+def assess_completeness(staged: StagedTables, configuration: Configuration) -> pl.DataFrame:
+    """Which county sent which table of the year, and how many of its schools miss a row (one row per county × table)."""
+    return county_status(dict(staged.items()), configuration.regions, configuration.rules)
+
+
+@task(name="assess_correction_completeness", cache_policy=NO_CACHE)
+def assess_correction_completeness(
+    settings: Settings, year: int, checked: CheckedCorrection, context: CorrectionContext, configuration: Configuration
+) -> pl.DataFrame:
+    """The whole year's completeness after a correction: its counties recomputed, the others as stored (one row per county × table)."""
+    touched = county_status(dict(checked.staged.items()), configuration.regions, configuration.rules, context.counties)
+    return merged_status(stored_reporting(get_engine(settings.warehouse_url), year), touched, context.counties, configuration.regions)

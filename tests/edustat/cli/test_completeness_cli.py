@@ -1,0 +1,190 @@
+"""Completeness through the command line, on SQLite and PostgreSQL: each gap rejects the run and changes no value;
+--allow-incomplete loads it, reporting_status and the report say what is missing; a correction that sends the
+missing part makes the year complete again, and reporting_status follows it.
+
+One warehouse per dialect holds the sample's 2020 (seed 2021). Each gap is made in 临夏县's workbook, whose
+学校名录 row 8 is school 2162002005 (a primary school; 在校生 row 8: 461 pupils), header on row 3.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
+from tests.edustat.cli.test_cli import edustat
+
+YEAR = "2020"
+LINXIA = "622921_临夏县.xlsx"
+SCHOOL = "2162002005"
+
+
+def _values(url: str) -> list[tuple]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(
+                "SELECT region_code, indicator_code, value FROM indicator_current WHERE year = 2020 ORDER BY region_code, indicator_code"
+            )).all()
+    finally:
+        engine.dispose()
+
+
+def _query(url: str, sql: str) -> list[tuple]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).all()
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Loaded:
+    """A warehouse with the complete 2020 loaded, its values then, and the complete folder."""
+
+    url: str
+    env: dict[str, str]
+    complete: Path
+    values: list[tuple]
+    cwd: Path
+
+
+@pytest.fixture(scope="module", params=WAREHOUSE_PARAMS)
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[Loaded]:
+    from edustat.sample import write_sample
+
+    root = tmp_path_factory.mktemp("completeness")
+    write_sample(root / "sample", [int(YEAR)], seed=2021)
+    with fresh_warehouse(request.param, root) as url:
+        env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "errors")}
+        first = edustat("run", "--year", YEAR, "--input", str(root / "sample" / YEAR), cwd=root, env=env)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "8 of 8 counties reported" in first.stdout
+        yield Loaded(url, env, root / "sample" / YEAR, _values(url), root)
+
+
+def _workbook_edit(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        path = folder / LINXIA
+        workbook = openpyxl.load_workbook(path)
+        edit(workbook)
+        workbook.save(path)
+
+    return apply
+
+
+def _column(sheet, header: str) -> int:  # noqa: ANN001 - an openpyxl worksheet
+    return next(cell.column for cell in sheet[3] if cell.value == header)
+
+
+def _drop_security_row(workbook: openpyxl.Workbook) -> None:
+    sheet = workbook["安保"]
+    row = next(cell.row for cell in sheet["A"] if str(cell.value) == SCHOOL)
+    sheet.delete_rows(row)
+
+
+def _schools_with_pupils(path: Path) -> int:
+    """Schools with pupils in some stage, read from the workbook's 在校生 sheet (rows below the header on row 3)."""
+    sheet = openpyxl.load_workbook(path, read_only=False)["在校生"]
+    students = _column(sheet, "在校生数")
+    return len({str(row[0].value) for row in sheet.iter_rows(min_row=4) if isinstance(row[students - 1].value, int | float) and row[students - 1].value > 0})
+
+
+def _crowd_classes(workbook: openpyxl.Workbook) -> None:
+    sheet = workbook["在校生"]
+    assert str(sheet.cell(8, 1).value) == SCHOOL and sheet.cell(8, _column(sheet, "在校生数")).value == 461
+    sheet.cell(8, _column(sheet, "班数")).value = 5  # 461 pupils in 5 classes: more than 65 a class
+    sheet.cell(8, _column(sheet, "56-65人班数")).value = 0
+    sheet.cell(8, _column(sheet, "66人及以上班数")).value = 0
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A gap made in the complete folder, what the error must say, and what reporting_status then shows for 临夏县 (table, reported, schools missing a row)."""
+
+    make: Callable[[Path], None]
+    rule: str
+    names: tuple[str, ...]
+    status: tuple[str, int, int | None] | None
+    """None schools missing a row: every school of 临夏县 with pupils (counted from the workbook itself)."""
+    is_relaxed: bool = True
+
+
+GAPS = {
+    "county_not_reported": Gap(lambda folder: (folder / LINXIA).unlink(), "county_not_reported", ("临夏县", "622921"), ("schools", 0, 0)),
+    "table_not_reported": Gap(_workbook_edit(lambda wb: wb.remove(wb["经费"])), "table_not_reported", ("临夏县", "经费", LINXIA), ("funding", 0, None)),
+    "row_missing": Gap(_workbook_edit(_drop_security_row), "row_missing", (SCHOOL, "security", "学校名录", "row 8"), ("security", 1, 1)),
+    "inconsistent_class_sizes": Gap(_workbook_edit(_crowd_classes), "inconsistent_class_sizes", ("461", "65"), None, is_relaxed=False),
+}
+
+
+@pytest.mark.parametrize("kind", list(GAPS))
+def test_a_gap_rejects_allow_incomplete_loads_and_a_correction_completes(kind: str, loaded: Loaded, tmp_path: Path) -> None:
+    gap = GAPS[kind]
+    folder = tmp_path / YEAR
+    shutil.copytree(loaded.complete, folder)
+    gap.make(folder)
+
+    strict = edustat("run", "--year", YEAR, "--input", str(folder), cwd=tmp_path, env=loaded.env)
+    output = strict.stdout + strict.stderr
+    assert strict.returncode == 1, output
+    assert "rejected" in strict.stdout and "Traceback" not in output
+    assert _values(loaded.url) == loaded.values
+    run_id = _query(loaded.url, "SELECT max(run_id) FROM etl_run")[0][0]
+    assert _query(loaded.url, f"SELECT status FROM etl_run WHERE run_id = {run_id}") == [("rejected",)]
+    stored = _query(loaded.url, f"SELECT severity, message_zh, message_en FROM validation_issue WHERE run_id = {run_id} AND rule = '{gap.rule}'")
+    assert [severity for severity, _, _ in stored] == ["error"]
+    assert all(any(name in text for text in stored[0][1:]) for name in gap.names), stored
+
+    loose = edustat("run", "--year", YEAR, "--input", str(folder), "--allow-incomplete", cwd=tmp_path, env=loaded.env)
+    if not gap.is_relaxed:
+        assert loose.returncode == 1, loose.stdout + loose.stderr
+        assert _values(loaded.url) == loaded.values
+        return
+    assert loose.returncode == 0, loose.stdout + loose.stderr
+    assert _values(loaded.url) != loaded.values
+    table, reported, missing = gap.status
+    if missing is None:
+        missing = _schools_with_pupils(loaded.complete / LINXIA)
+    assert _query(
+        loaded.url,
+        f"SELECT counties_expected, counties_reported, schools_missing_row, is_complete FROM reporting_status "
+        f"WHERE year = 2020 AND region_code = '622921' AND table_name = '{table}'",
+    ) == [(1, reported, missing, False)]
+    prefecture = _query(loaded.url, "SELECT counties_expected, is_complete FROM reporting_status WHERE year = 2020 AND region_code = '622900' AND table_name = 'schools'")
+    # The prefecture's schools table is complete unless a county sent no school at all.
+    assert prefecture[0][0] == 8 and bool(prefecture[0][1]) == (kind != "county_not_reported")
+    report = edustat("report", "--year", YEAR, "--out", str(tmp_path / "report.md"), cwd=tmp_path, env=loaded.env)
+    assert report.returncode == 0, report.stderr
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert text.count("数据不完整") >= 2  # at the top and beside the tables
+    listed = edustat("indicators", "--year", YEAR, "--level", "prefecture", "--format", "csv", cwd=tmp_path, env=loaded.env)
+    assert "incomplete" in listed.stderr and "false" in listed.stdout
+
+    # The county sends the missing part: a correction of its file makes the year complete again.
+    corrected = edustat("run", "--year", YEAR, "--input", str(loaded.complete), cwd=tmp_path, env=loaded.env)
+    assert corrected.returncode == 0, corrected.stdout + corrected.stderr
+    assert "8 of 8 counties reported" in corrected.stdout
+    assert "correction of run" in corrected.stdout
+    assert _values(loaded.url) == loaded.values
+    assert _query(loaded.url, "SELECT count(*) FROM reporting_status WHERE year = 2020 AND NOT is_complete") == [(0,)]
+    again = edustat("report", "--year", YEAR, "--out", str(tmp_path / "again.md"), cwd=tmp_path, env=loaded.env)
+    assert again.returncode == 0 and "数据不完整" not in (tmp_path / "again.md").read_text(encoding="utf-8")
+
+
+def test_validate_prints_the_checklist_of_what_each_county_sent(loaded: Loaded, tmp_path: Path) -> None:
+    folder = tmp_path / YEAR
+    shutil.copytree(loaded.complete, folder)
+    (folder / LINXIA).unlink()
+    result = edustat("validate", "--year", YEAR, "--input", str(folder), "--out", str(tmp_path / "e.xlsx"), cwd=tmp_path, env=loaded.env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "7 of 8 counties reported; missing: 临夏县 622921" in result.stdout
+    line = next(line for line in result.stdout.splitlines() if line.strip().startswith("622921"))
+    assert line.count("✗") == 6  # every table, population included, not sent
