@@ -101,8 +101,8 @@ def lock_year(conn: Connection, year: int, timeout_s: float) -> None:
         return
     statement = text("SELECT year FROM load_lock WHERE year = :year FOR UPDATE SKIP LOCKED")
     if not conn.scalar(text("SELECT count(*) FROM load_lock WHERE year = :year"), {"year": year}):
-        # A caller that did not ensure_lock_rows: the row made here is this transaction's, locked until it ends.
-        conn.execute(text("INSERT INTO load_lock (year) VALUES (:year) ON CONFLICT (year) DO NOTHING"), {"year": year})
+        # Not inserted here: a second run's insert of the same row would wait for this whole load, with no time limit.
+        raise WarehouseError(f"load_lock has no row for {year}; call ensure_lock_rows before the load's transaction")
     deadline = time.monotonic() + timeout_s
     while conn.scalar(statement, {"year": year}) is None:
         if time.monotonic() >= deadline:

@@ -1,4 +1,4 @@
-"""Schema steps 3 and 4 on warehouses shipped at versions 2 and 3: what corrections need, then the lighter school tables."""
+"""Schema steps 3, 4 and 6 on warehouses shipped at versions 2 and 3: what corrections need, then the lighter school tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from wh_data import new_run
 
 from warehouse.engine import is_sqlite
-from warehouse.migrate import migrate
+from warehouse.migrate import LATEST_VERSION, migrate
+from warehouse.reader import READER_ROLE
 
 
 def _stamp(conn: sa.Connection, version: int) -> None:
@@ -30,7 +31,7 @@ def test_step_3_adds_config_digest_input_file_and_source_file_index(tmp_path) ->
     assert "input_file" in inspector.get_table_names()
     assert "ix_schools_source_file" in {i["name"] for i in inspector.get_indexes("schools")}
     with engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT max(version) FROM schema_version")) == 5
+        assert conn.scalar(sa.text("SELECT max(version) FROM schema_version")) == LATEST_VERSION == 6
 
 
 VERSION_3_SCHOOLS = """
@@ -59,7 +60,7 @@ def test_step_4_drops_stored_contributions_and_the_run_foreign_key_keeping_rows(
         _stamp(conn, 3)
     assert [k["referred_table"] for k in sa.inspect(warehouse).get_foreign_keys("schools")] == ["etl_run"]
 
-    assert migrate(warehouse) == 5
+    assert migrate(warehouse) == LATEST_VERSION
 
     inspector = sa.inspect(warehouse)
     assert "indicator_contribution" not in inspector.get_table_names()
@@ -72,3 +73,25 @@ def test_step_4_drops_stored_contributions_and_the_run_foreign_key_keeping_rows(
     if is_sqlite(warehouse):
         with warehouse.connect() as conn:
             assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+
+
+def test_step_6_adds_load_lock_and_grants_the_reader(warehouse_url: str) -> None:
+    engine = sa.create_engine(warehouse_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE load_lock"))
+        _stamp(conn, 5)
+        if not is_sqlite(conn):
+            schema = conn.scalar(sa.text("SELECT current_schema()"))
+            conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {READER_ROLE}')
+            conn.exec_driver_sql(f'REVOKE USAGE ON SCHEMA "{schema}" FROM {READER_ROLE}')
+    assert migrate(engine) == 6
+    assert "load_lock" in sa.inspect(engine).get_table_names()
+    if not is_sqlite(engine):
+        with engine.connect() as conn:
+            granted = conn.scalar(sa.text(f"SELECT has_table_privilege('{READER_ROLE}', 'indicator_value', 'SELECT')"))
+            writes = conn.scalar(sa.text(f"SELECT has_table_privilege('{READER_ROLE}', 'load_lock', 'UPDATE, INSERT, DELETE, TRUNCATE')"))
+            assert (granted, writes) == (True, False)
+            # Migrating again (another schema, another run) is a no-op that does not fail on the existing role.
+            assert migrate(engine) == 6
+    engine.dispose()
