@@ -63,10 +63,22 @@ HASH_THREADS = 4
 """Files hashed at once: hashlib lets go of the GIL while it hashes, so threads use every core."""
 
 
+UNREADABLE_DIGEST = "unreadable"
+"""The sha256 recorded for a file the process may not read: the run goes on, and reading the file reports unreadable_file."""
+
+
+def readable_digest(path: Path) -> str:
+    """``file_digest`` of ``path``, or UNREADABLE_DIGEST when it cannot be read (no permission, gone, a device error)."""
+    try:
+        return file_digest(path)
+    except OSError:
+        return UNREADABLE_DIGEST
+
+
 def input_files(root: Path, files: list[Path]) -> pl.DataFrame:
-    """One row per file (source_file relative to ``root``, sha256), sorted by source_file."""
+    """One row per file (source_file relative to ``root``, sha256 or UNREADABLE_DIGEST), sorted by source_file."""
     with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-        digests = list(pool.map(file_digest, files))
+        digests = list(pool.map(readable_digest, files))
     rows = [(path.relative_to(root).as_posix(), digest) for path, digest in zip(files, digests, strict=True)]
     return pl.DataFrame(rows, schema=INPUT_FILE_SCHEMA, orient="row").sort("source_file")
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     # Worker processes that parse workbooks with the thread runner; None: one per core for large inputs, 0: none.
     parse_processes: int | None = Field(default=None, ge=0)
+    # `edustat query` connects here when set: a login in role edustat_reader (PostgreSQL). May hold a password: no default.
+    query_url: str | None = None
+    query_timeout_s: float = Field(default=300.0, gt=0)
 
 
 def load_settings() -> Settings:

@@ -65,6 +65,10 @@ MESSAGES: dict[str, Message] = {
         "required column {column} ({column_zh}) is missing (header row {header_row})",
     ),
     "missing_value": Message("{column_zh}为空（必填）", "{column} is empty (required)"),
+    "invalid_character": Message(
+        "{column_zh}“{value}”含有不可见的 NUL 字符（显示为 ␀），请删除后重新提交",
+        "{column} '{value}' holds an invisible NUL character (shown as ␀); delete it and resubmit",
+    ),
     "not_a_number": Message("{column_zh}“{value}”不是数字", "{column} '{value}' is not a number"),
     "not_integer": Message("{column_zh}“{value}”不是整数", "{column} '{value}' is not a whole number"),
     "bad_code": Message("{column_zh}“{value}”应为 {digits} 位数字", "{column} '{value}' must be {digits} digits"),

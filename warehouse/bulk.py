@@ -73,12 +73,24 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame, fixed: Map
     """Insert every row of ``frame`` (conformed by ``conform``) into ``table`` inside ``conn``'s transaction; returns the row count."""
     if frame.height == 0:
         return 0
-    rows = conform(table, frame, fixed, optional)
+    rows = _without_nul(conform(table, frame, fixed, optional))
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         _copy(conn, table, rows)
     else:
         _executemany(conn, table, rows, _integer_literals(rows, fixed))
     return rows.height
+
+
+def _without_nul(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with every NUL in text shown as ␀: PostgreSQL cannot store NUL in text, and no text may fail a load for it.
+
+    Ingest reports NUL in a cell as invalid_character and removes it; this keeps a header, sheet name
+    or message that still holds one from turning a rejection into a failed COPY.
+    """
+    text = [name for name, dtype in rows.schema.items() if dtype == pl.String and rows.get_column(name).str.contains("\x00", literal=True).any()]
+    if not text:
+        return rows
+    return rows.with_columns(pl.col(text).str.replace_all("\x00", "\u2400", literal=True))
 
 
 def _integer_literals(rows: pl.DataFrame, fixed: Mapping[str, Any] | None) -> dict[str, int]:

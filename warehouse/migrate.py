@@ -17,6 +17,7 @@ from sqlalchemy.schema import CreateTable
 from warehouse.coltypes import utc_now
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseError
+from warehouse.reader import READER_ROLE, ensure_reader_role, grant_reader, has_reader_role
 from warehouse.schema import (
     INDICATOR_WIDE,
     SCHOOL_TABLES,
@@ -26,6 +27,7 @@ from warehouse.schema import (
     indicator,
     indicator_wide_sql,
     input_file,
+    load_lock,
     metadata,
     schema_version,
 )
@@ -64,6 +66,9 @@ def refresh_indicator_wide(conn: Connection) -> list[str]:
     conn.exec_driver_sql(f"DROP VIEW IF EXISTS {INDICATOR_WIDE}")
     # exec_driver_sql: the DDL holds quoted literals that text() would scan for bind parameters.
     conn.exec_driver_sql(ddl)
+    if has_reader_role(conn) and not conn.scalar(text(f"SELECT has_table_privilege('{READER_ROLE}', '{INDICATOR_WIDE}', 'SELECT')")):
+        # Default privileges cover a view this login re-creates; one made by another login needs the grant again.
+        grant_reader(conn, (INDICATOR_WIDE,))
     return codes
 
 
@@ -147,6 +152,12 @@ def _version_changed_values_only(conn: Connection) -> None:
     )
 
 
+def _add_reader_and_load_lock(conn: Connection) -> None:
+    """Step 6: the load_lock table (a year's load lock a reader cannot take) and, on PostgreSQL, the reader role and its grants."""
+    load_lock.create(conn, checkfirst=True)
+    ensure_reader_role(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create every table, index and view", _create_all),
     Migration(2, "analyst views: indicator_wide, indicator_contribution_detail, run_history", create_views),
@@ -154,6 +165,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "contributions traced on demand (indicator_contribution dropped); school tables without the run_id foreign key", _lighten_school_tables),
     Migration(5, "versions hold changed values only: indicator_value.is_removed, etl_run.last_value_id", _version_changed_values_only),
     Migration(6, "completeness: county_reporting and the view reporting_status", _add_reporting_status),
+    Migration(7, "load_lock rows instead of advisory locks; the reader role edustat_reader with SELECT on the warehouse", _add_reader_and_load_lock),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 
@@ -180,13 +192,21 @@ def migrate(engine: Engine) -> int:
             )
         if current == 0:
             _create_all(conn)
+            ensure_reader_role(conn)
             _stamp(conn, LATEST_VERSION, f"created at version {LATEST_VERSION}")
             return LATEST_VERSION
         for step in MIGRATIONS:
             if step.version > current:
                 step.apply(conn)
                 _stamp(conn, step.version, step.description)
+        if current == LATEST_VERSION and has_reader_role(conn) and not _is_reader_granted(conn):
+            # The role was created after this schema was migrated (by an administrator): grant it now.
+            grant_reader(conn)
         return LATEST_VERSION
+
+
+def _is_reader_granted(conn: Connection) -> bool:
+    return bool(conn.scalar(text(f"SELECT has_schema_privilege('{READER_ROLE}', current_schema(), 'USAGE')")))
 
 
 def _stamp(conn: Connection, version: int, description: str) -> None:

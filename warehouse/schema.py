@@ -243,6 +243,17 @@ schema_version = Table(
 )
 """One row per migration step applied."""
 
+load_lock = Table(
+    "load_lock",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+)
+"""One row per year ever loaded: a PostgreSQL run locks its year's row (SELECT … FOR UPDATE) for the length of its load.
+
+A row lock needs UPDATE rights on the table, which the reader role (and a query's guard) never
+has, so no query can take or hold a year's load lock (schema step 7).
+"""
+
 INDICATOR_CURRENT_SQL = """
 CREATE VIEW indicator_current AS
 SELECT
@@ -347,6 +358,9 @@ VIEW_REQUIRES: dict[str, str] = {"reporting_status": "county_reporting"}
 
 INDICATOR_WIDE = "indicator_wide"
 """The view of current values with one column per indicator code, regenerated from the indicator table."""
+
+QUERYABLE_RELATIONS = frozenset({*metadata.tables, *VIEWS, INDICATOR_WIDE})
+"""Every table and view of the warehouse: what `edustat query` may read, and what the reader role may SELECT."""
 
 WIDE_KEY_COLUMNS = ("year", "region_code", "region_level", "region_name_zh", "region_name_en")
 """The leading columns of indicator_wide; no indicator code may take one of these names."""

@@ -506,6 +506,35 @@ def _row_kinds(converted: pl.DataFrame, spec: TableSpec) -> RowKinds:
     return RowKinds(data, content & is_total, data & flags.get_column("offending"))
 
 
+NUL = "\x00"
+SHOWN_NUL = "\u2400"
+"""How a NUL is shown in an issue's value (␀): the database refuses NUL in text, a clerk sees where it was."""
+
+
+def _invalid_characters(stacked: pl.DataFrame, headers: pl.DataFrame, spec: TableSpec) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """The stacked cells with NUL characters removed, and one invalid_character error per cell that held one.
+
+    A NUL is no character a clerk can type or see; PostgreSQL cannot store it in text. The cell is
+    reported (its value with ␀ where the NUL was) and converted without it; the error rejects the run.
+    """
+    inputs = [_input_column(c.name) for c in spec.columns]
+    has_nul = [name for name in inputs if stacked.get_column(name).str.contains(NUL, literal=True).any()]
+    if not has_nul:
+        return stacked, []
+    issues = []
+    for column in spec.columns:
+        name = _input_column(column.name)
+        if name not in has_nul:
+            continue
+        bad = stacked.filter(pl.col(name).str.contains(NUL, literal=True)).select(
+            *PROVENANCE, pl.col(name).str.replace_all(NUL, SHOWN_NUL, literal=True).alias("value")
+        )
+        fields = {"table_name": spec.name, "column": column.name, "column_zh": column.header_zh}
+        issues.append(_located_issues(bad, _column_locations(headers, spec.name, column.name), "invalid_character", "error", **fields))
+    cleaned = stacked.with_columns(pl.col(name).str.replace_all(NUL, "", literal=True) for name in has_nul)
+    return cleaned, [frame for frame in issues if frame.height]
+
+
 def convert_plans(table: str, plans: Sequence[SheetPlan], headers: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """The sheets of ``table`` in ``plans`` converted together: their typed rows (staged dtypes) and cell and total issues.
 
@@ -517,12 +546,14 @@ def convert_plans(table: str, plans: Sequence[SheetPlan], headers: pl.DataFrame,
     stacked = _stacked_bodies(table, plans)
     if stacked is None:
         return empty_table(table), []
+    stacked, invalid = _invalid_characters(stacked, headers, spec)
     sources = {_input_column(c.name): c for c in spec.columns}
     written = {_input_column(c.name): _raw_column(c.name) for c in spec.columns}
     converted = convert_columns(stacked, sources, rules, written)
     # Rows are picked by masks, not copied out: most of the converted columns are needed only for a few rows.
     kinds = _row_kinds(converted, spec)
     issues = [
+        *invalid,
         *_cell_issues(converted, kinds.offending, headers, spec, rules),
         *_total_issues(converted, kinds.data, kinds.total, headers, spec),
     ]

@@ -41,6 +41,7 @@ from tests.flows.bad_files import damage_member, encrypted_xlsx, zip_bomb
 
 LINXIA = "622921_临夏县.xlsx"
 DONGXIANG_ENROLLMENT = "622926_东乡族自治县/在校生.csv"
+DONGXIANG_SCHOOLS = "622926_东乡族自治县/学校名录.csv"
 ENROLLMENT, SCHOOLS, STAFF = "在校生", "学校名录", "教职工"
 
 Located = tuple[str, str | None, int | None, str | None, str | None, str]
@@ -217,6 +218,18 @@ FAULTS: dict[str, Fault] = {
         frozenset({(DONGXIANG_ENROLLMENT, ENROLLMENT, 2, "在校生数", "C2", "not_a_number")}),
         ("students '六十九' is not a number",),
     ),
+    "nul_in_number_cell_of_a_csv": Fault(
+        # PostgreSQL cannot store a NUL: it must be a cell error, not a failed COPY of the issues.
+        _csv_replace(DONGXIANG_ENROLLMENT, "2162007001,小学,69,", "2162007001,小学,6\x009,"),
+        frozenset({(DONGXIANG_ENROLLMENT, ENROLLMENT, 2, "在校生数", "C2", "invalid_character")}),
+        ("students '6␀9' holds an invisible NUL character", "含有不可见的 NUL 字符"),
+    ),
+    "nul_in_school_name": Fault(
+        # A NUL inside an otherwise valid name: the schools rows are staged while parsing, so it must not reach their COPY either.
+        _csv_replace(DONGXIANG_SCHOOLS, "2162007001,东乡族自治县水庄镇小塬教学点,", "2162007001,东乡族自治县水庄镇\x00小塬教学点,"),
+        frozenset({(DONGXIANG_SCHOOLS, SCHOOLS, 2, "学校名称", "B2", "invalid_character")}),
+        ("'东乡族自治县水庄镇␀小塬教学点' holds an invisible NUL character",),
+    ),
     "empty_cell": Fault(
         _set_cell(ENROLLMENT, "C8", 461, None),
         frozenset({(LINXIA, ENROLLMENT, 8, "在校生数", "C8", "missing_value")}),
@@ -295,8 +308,9 @@ def test_each_fault_is_located_rejected_stored_and_changes_nothing(
     _reject_and_check(sqlite_loaded, sample_dir, tmp_path, FAULTS[kind], monkeypatch)
 
 
-def test_postgres_rejects_the_same_way(postgres_loaded: str, sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _reject_and_check(postgres_loaded, sample_dir, tmp_path, FAULTS["text_in_number_cell"], monkeypatch)
+@pytest.mark.parametrize("kind", ["text_in_number_cell", "nul_in_number_cell_of_a_csv", "nul_in_school_name"])
+def test_postgres_rejects_the_same_way(kind: str, postgres_loaded: str, sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _reject_and_check(postgres_loaded, sample_dir, tmp_path, FAULTS[kind], monkeypatch)
 
 
 # --- files that are no readable workbook ---------------------------------------------------------

@@ -12,7 +12,7 @@ from wh_data import new_run, staged_tables, values_frame
 from schemas.issues import empty_issues
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseBusyError
-from warehouse.load import load_year, lock_year
+from warehouse.load import ensure_lock_rows, load_year, lock_year
 from warehouse.read import current_values
 from warehouse.runs import get_run
 
@@ -26,6 +26,7 @@ def _load(engine: sa.Engine, run_id: int, year: int, timeout_s: float) -> None:
 
 def _hold_year_lock(engine: sa.Engine, year: int, held: threading.Event, release: threading.Event) -> None:
     """Another run in the middle of loading ``year``: the lock held until ``release``."""
+    ensure_lock_rows(engine, (year,))
     with write_transaction(engine) as conn:
         lock_year(conn, year, 5)
         held.set()

@@ -10,7 +10,7 @@ from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.errors import WarehouseError
-from warehouse.load import LoadCounts, YearLoad, load_year, lock_year, record_rejection, refresh_growth
+from warehouse.load import LoadCounts, YearLoad, ensure_lock_rows, load_year, lock_year, record_rejection, refresh_growth
 from warehouse.read import current_values
 from warehouse.runs import get_run
 from warehouse.schema import SCHOOL_TABLES, indicator_value, validation_issue
@@ -242,6 +242,7 @@ def test_refresh_growth_replaces_only_growth_rows(warehouse: sa.Engine) -> None:
     run_2021, _ = _load(warehouse, 2021, values_2021)
     rerun_2020 = new_run(warehouse, 2020)
     refreshed = values_frame([("622901", "sum_b_growth", 25.0, 12.5, 10.0), ("622900", "sum_b_growth", None, None, None)])
+    ensure_lock_rows(warehouse, (2021,))
     with warehouse.begin() as conn:
         lock_year(conn, 2021, 5)
         counts = refresh_growth(conn, rerun_2020, 2021, refreshed)

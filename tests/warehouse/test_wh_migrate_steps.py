@@ -1,4 +1,4 @@
-"""Schema steps 3 and 4 on warehouses shipped at versions 2 and 3: what corrections need, then the lighter school tables."""
+"""Schema steps 3, 4 and 6 on warehouses shipped at versions 2 and 3: what corrections need, then the lighter school tables."""
 
 from __future__ import annotations
 
@@ -72,3 +72,25 @@ def test_step_4_drops_stored_contributions_and_the_run_foreign_key_keeping_rows(
     if is_sqlite(warehouse):
         with warehouse.connect() as conn:
             assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+
+
+def test_step_7_adds_load_lock_and_grants_the_reader(warehouse_url: str) -> None:
+    engine = sa.create_engine(warehouse_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE load_lock"))
+        _stamp(conn, 6)
+        if not is_sqlite(conn):
+            schema = conn.scalar(sa.text("SELECT current_schema()"))
+            conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {READER_ROLE}')
+            conn.exec_driver_sql(f'REVOKE USAGE ON SCHEMA "{schema}" FROM {READER_ROLE}')
+    assert migrate(engine) == 7
+    assert "load_lock" in sa.inspect(engine).get_table_names()
+    if not is_sqlite(engine):
+        with engine.connect() as conn:
+            granted = conn.scalar(sa.text(f"SELECT has_table_privilege('{READER_ROLE}', 'indicator_value', 'SELECT')"))
+            writes = conn.scalar(sa.text(f"SELECT has_table_privilege('{READER_ROLE}', 'load_lock', 'UPDATE, INSERT, DELETE, TRUNCATE')"))
+            assert (granted, writes) == (True, False)
+            # Migrating again (another schema, another run) is a no-op that does not fail on the existing role.
+            assert migrate(engine) == 7
+    engine.dispose()

@@ -110,10 +110,10 @@ def test_a_version_1_warehouse_gets_the_views_by_migration(engine: sa.Engine) ->
         # Today's sync also builds indicator_wide; version 1's did not.
         conn.execute(sa.text("DROP VIEW indicator_wide"))
     assert not ANALYST_VIEWS & set(sa.inspect(engine).get_view_names())
-    assert migrate(engine) == LATEST_VERSION == 6
+    assert migrate(engine) == LATEST_VERSION == 7
     assert ANALYST_VIEWS <= set(sa.inspect(engine).get_view_names())
     with engine.connect() as conn:
-        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6]
+        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7]
     columns = [c["name"] for c in sa.inspect(engine).get_columns("indicator_wide")]
     assert columns[5:] == ["ratio_a", "sum_b", "sum_b_growth"]
 

@@ -11,8 +11,11 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.common import WarehouseOption, apply_overrides, err_console, fail
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.query import DEFAULT_ROW_LIMIT, QUERY_ROLE_ENV, QueryError, RefusedQuery, run_query
+from edustat.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
 from edustat.settings import load_settings
+
+RETIRED_ROLE_ENV = "EDUSTAT_QUERY_ROLE"
+"""The retired SET ROLE guard: refused when set, so that nobody believes it still protects them."""
 
 
 @app.command()
@@ -21,18 +24,33 @@ def query(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, json or xlsx.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Show at most this many rows; a note says when more exist.", min=1)] = DEFAULT_ROW_LIMIT,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Stop the query after S seconds (default: EDUSTAT_QUERY_TIMEOUT_S or 300).", min=0.001)
+    ] = None,
+    allow_superuser: Annotated[
+        bool, typer.Option("--allow-superuser", help="Run even when the PostgreSQL login is a superuser or can write to the warehouse.")
+    ] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """A read-only query against the warehouse: the file opened read-only (SQLite) or a READ ONLY transaction (PostgreSQL).
+    """A read-only query against the warehouse, checked by a parsing guard (allowed tables, views and functions only).
 
     Views for analysts: indicator_current, indicator_wide, run_history; `edustat trace` lists the schools behind a value.
-    On PostgreSQL, EDUSTAT_QUERY_ROLE names a role without write rights to run as (SET ROLE).
+    Connects to --warehouse, else EDUSTAT_QUERY_URL (on PostgreSQL a login in role edustat_reader), else EDUSTAT_WAREHOUSE_URL.
     """
+    if os.environ.get(RETIRED_ROLE_ENV):
+        raise fail(
+            f"{RETIRED_ROLE_ENV} is no longer used: set EDUSTAT_QUERY_URL to a login in role edustat_reader (see the README) and unset it "
+            f"/ {RETIRED_ROLE_ENV} 已停用，请改用 EDUSTAT_QUERY_URL",
+            2,
+        )
+    settings = load_settings()
+    url = warehouse or settings.query_url or settings.warehouse_url
     apply_overrides(warehouse)
     if output_format is OutputFormat.xlsx and out is None:
         raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+    limits = QueryLimits(rows=limit, timeout_s=timeout or settings.query_timeout_s, is_superuser_allowed=allow_superuser)
     try:
-        result = run_query(load_settings().warehouse_url, sql, limit, os.environ.get(QUERY_ROLE_ENV) or None)
+        result = run_query(url, sql, limits)
     except (RefusedQuery, QueryError) as error:
         raise fail(str(error), 1) from None
     write_frame(result.frame, output_format, out)

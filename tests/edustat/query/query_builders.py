@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import polars as pl
 import sqlalchemy as sa
 
@@ -13,6 +17,7 @@ from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import make_engine
 from warehouse.load import load_year
 from warehouse.migrate import migrate
+from warehouse.reader import READER_ROLE
 from warehouse.runs import start_run
 from warehouse.sync import sync_catalogue, sync_regions
 
@@ -64,3 +69,20 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
     tables = ("region", "indicator_value", "schools", "enrollment", "etl_run")
     with engine.connect() as conn:
         return {t: sorted(tuple(map(str, row)) for row in conn.execute(sa.text(f"SELECT * FROM {t}"))) for t in tables}
+
+
+@contextmanager
+def reader_login(url: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL login in role edustat_reader (made by the migration), for the warehouse at ``url``; dropped afterwards."""
+    engine = sa.create_engine(url)
+    login = f"analyst_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN IN ROLE {READER_ROLE}")
+    try:
+        yield sa.make_url(url).set(username=login, password=None).render_as_string(hide_password=False)
+    finally:
+        with engine.begin() as conn:
+            # Its sessions first: a query left running by a killed client must not keep the role alive.
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{login}'")
+            conn.exec_driver_sql(f"DROP ROLE {login}")
+        engine.dispose()

@@ -4,29 +4,35 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from query_builders import FORMULA_NAME, build_warehouse, snapshot
+from query_builders import FORMULA_NAME, build_warehouse, reader_login, snapshot
 from typer.testing import CliRunner, Result
 
 
 @pytest.fixture
-def warehouse(warehouse_url: str) -> Iterator[tuple[str, sa.Engine]]:
-    """(url, engine) of a warehouse with 2020 loaded."""
+def warehouse(warehouse_url: str) -> Iterator[tuple[dict[str, str], sa.Engine]]:
+    """(environment of `edustat query`, engine) of a warehouse with 2020 loaded; on PostgreSQL the query URL is a reader login."""
     engine = build_warehouse(warehouse_url)
-    yield warehouse_url, engine
+    env = {"EDUSTAT_WAREHOUSE_URL": warehouse_url, "EDUSTAT_QUERY_ROLE": "", "EDUSTAT_QUERY_URL": ""}
+    with ExitStack() as stack:
+        if engine.dialect.name == "postgresql":
+            env["EDUSTAT_QUERY_URL"] = stack.enter_context(reader_login(warehouse_url))
+        yield env, engine
     engine.dispose()
 
 
-def _query(url: str, *args: str) -> Result:
+def _query(env: dict[str, str], *args: str) -> Result:
     from edustat.cli import commands  # noqa: F401  (registers the commands)
     from edustat.cli.app import app
 
-    return CliRunner().invoke(app, ["query", *args], env={"EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_QUERY_ROLE": ""})
+    return CliRunner().invoke(app, ["query", *args], env=env)
 
 
 REFUSED = ["DELETE FROM schools", "DROP TABLE region", "UPDATE region SET name_zh = 'x'", "ATTACH DATABASE 'x.db' AS x", "PRAGMA user_version = 1", "SELECT 1; DELETE FROM region"]
@@ -45,9 +51,9 @@ def test_refused_statements_exit_1_and_change_nothing(warehouse: tuple[str, sa.E
 
 def test_a_failing_query_exits_1_with_the_database_message(warehouse: tuple[str, sa.Engine]) -> None:
     url, _ = warehouse
-    result = _query(url, "SELECT * FROM no_such_table")
+    result = _query(url, "SELECT no_such_column FROM region")
     assert result.exit_code == 1
-    assert "the query failed" in result.output and "no_such_table" in result.output
+    assert "the query failed" in result.output and "no_such_column" in result.output
 
 
 def test_csv_export_opens_a_formula_name_as_text(warehouse: tuple[str, sa.Engine]) -> None:
@@ -87,3 +93,42 @@ def test_table_format_to_the_terminal(warehouse: tuple[str, sa.Engine]) -> None:
     result = _query(url, "SELECT indicator_code, value FROM indicator_current WHERE region_code = '622900'")
     assert result.exit_code == 0, result.output
     assert "senior_ger" in result.stdout and "81.2" in result.stdout
+
+
+def test_a_query_out_of_time_exits_1_with_a_sentence(warehouse: tuple[dict[str, str], sa.Engine]) -> None:
+    env, engine = warehouse
+    endless = (
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r"
+        if engine.dialect.name == "sqlite"
+        else "SELECT count(*) FROM generate_series(1, 100000000000)"
+    )
+    started = time.monotonic()
+    result = _query({**env, "EDUSTAT_QUERY_TIMEOUT_S": "30"}, endless, "--timeout", "1")
+    assert time.monotonic() - started < 2.5  # the option wins over the environment
+    assert result.exit_code == 1
+    assert "the query ran longer than 1 s and was stopped" in result.output and "查询超过 1 秒" in result.output
+    assert "Traceback" not in result.output
+    started = time.monotonic()
+    assert _query({**env, "EDUSTAT_QUERY_TIMEOUT_S": "1"}, endless).exit_code == 1
+    assert time.monotonic() - started < 2.5
+
+
+def test_postgres_superuser_url_needs_allow_superuser(warehouse: tuple[dict[str, str], sa.Engine]) -> None:
+    env, engine = warehouse
+    if engine.dialect.name != "postgresql":
+        pytest.skip("roles are a PostgreSQL feature")
+    superuser = {**env, "EDUSTAT_QUERY_URL": ""}
+    refused = _query(superuser, "SELECT count(*) AS n FROM region", "--format", "csv")
+    assert refused.exit_code == 1
+    assert "a superuser" in refused.output and "EDUSTAT_QUERY_URL" in refused.output and "--allow-superuser" in refused.output
+    allowed = _query(superuser, "SELECT count(*) AS n FROM region", "--format", "csv", "--allow-superuser")
+    assert allowed.exit_code == 0 and allowed.stdout.splitlines() == ["n", "2"]
+    # The reader login of EDUSTAT_QUERY_URL needs no flag.
+    assert _query(env, "SELECT count(*) AS n FROM region", "--format", "csv").stdout.splitlines() == ["n", "2"]
+
+
+def test_the_retired_query_role_variable_is_refused(warehouse: tuple[dict[str, str], sa.Engine]) -> None:
+    env, _ = warehouse
+    result = _query({**env, "EDUSTAT_QUERY_ROLE": "someone"}, "SELECT 1")
+    assert result.exit_code == 2
+    assert "EDUSTAT_QUERY_ROLE is no longer used" in result.output
