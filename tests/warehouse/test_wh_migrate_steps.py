@@ -1,4 +1,4 @@
-"""Schema steps 3, 4 and 6 on warehouses shipped at versions 2 and 3: what corrections need, then the lighter school tables."""
+"""Schema steps 3, 4 and 7 on warehouses shipped at versions 2 and 3: what corrections need, then the lighter school tables."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from wh_data import new_run
 
 from warehouse.engine import is_sqlite
 from warehouse.migrate import LATEST_VERSION, migrate
+from warehouse.reader import READER_ROLE
 
 
 def _stamp(conn: sa.Connection, version: int) -> None:
