@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,20 @@ import pytest
 from edustat.quiet import quiet_prefect
 
 quiet_prefect()
+
+# A run's subprocess that is given no PREFECT_API_URL starts a background Prefect server under the Prefect
+# home (edustat.local_server): the suite's home is a temporary folder, never the user's ~/.prefect.
+_SUITE_PREFECT_HOME = tempfile.mkdtemp(prefix="edustat-tests-prefect-")
+os.environ["PREFECT_HOME"] = _SUITE_PREFECT_HOME
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_background_server_left() -> Iterator[None]:
+    """Stop any background server a test started under the suite's Prefect home."""
+    yield
+    from edustat.local_server import stop_server
+
+    stop_server(Path(_SUITE_PREFECT_HOME))
 
 POSTGRES_ENV = "EDUSTAT_TEST_POSTGRES_URL"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 import polars as pl
 from sqlalchemy import Connection, Engine, and_, desc, or_, select
 
-from edustat.correction import StoredInputs
+from edustat.correction.plan import StoredInputs
 from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
 from schemas.tables import DATA_TABLES, TABLES, staged_dtypes

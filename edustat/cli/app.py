@@ -2,20 +2,83 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
+import click
 import typer
+from typer.core import TyperGroup
+from typer.main import get_command_from_info
 
 from edustat.quiet import quiet_prefect
 
+COMMANDS: dict[str, str] = {
+    "run": "The yearly flow: ingest, validate, aggregate and load one year (exit 0 loaded/unchanged, 1 rejected).",
+    "validate": "Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors).",
+    "sample": "Write realistic sample spreadsheets for every year asked: the default region, or a synthetic province or country.",
+    "template": "A blank county workbook: every sheet, Chinese headers with units, drop-down lists, number checks.",
+    "indicators": "The current values of a year, with Chinese and English names, units, and the report's figures.",
+    "history": "Every version of each value of a year, with the run, its trigger and reason, and the change from the version before.",
+    "query": "A read-only query against the warehouse, checked by a parsing guard (allowed tables, views and functions only).",
+    "report": "Write the report's indicator section: sentences, county tables, bar charts and 存在的困难问题, from the warehouse alone.",
+    "trace": "Each school's numerator and denominator behind a region's stored value, and a check that they add up to it.",
+    "demo": "Generate the sample, load 2019 and 2020, print the prefecture's 2020 values beside the report's figures.",
+    "serve": "Serve the yearly deployment (cron and time zone from the schedule table of config/rules.toml) and the manual rerun until stopped (Ctrl-C).",
+    "server": "The background Prefect server of this Prefect home (started by the first `run`, `demo` or `serve`); exit 1 when none runs.",
+}
+"""Every command, in help order, with its one-line help: the module edustat.cli.commands.NAME is imported only when
+NAME runs (or shows its own --help), so that `edustat --help` and read-only commands do not pay for the others'
+imports. A test checks that each line is the first line of its command's docstring."""
+
+
+class LazyGroup(TyperGroup):
+    """The edustat group: lists commands from COMMANDS and imports a command's module only when it is used."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Command names in help order."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The real command (imported on first use), or a placeholder carrying its help line while the group's help is shown."""
+        if cmd_name not in COMMANDS:
+            return None
+        if self._listing:
+            return click.Command(cmd_name, help=COMMANDS[cmd_name], short_help=COMMANDS[cmd_name])
+        if cmd_name not in self.commands:
+            importlib.import_module(f"edustat.cli.commands.{cmd_name}")
+            info = next(i for i in app.registered_commands if (i.name or i.callback.__name__) == cmd_name)  # type: ignore[union-attr]
+            self.commands[cmd_name] = get_command_from_info(
+                info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+            )
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The group's help, built from COMMANDS without importing any command."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     name="edustat",
     help="County school statistics in, education-duty indicators out (履行教育职责自评报告).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+@app.callback()
+def group() -> None:
+    """The edustat command group (its help is the app's): a callback, so that Typer builds a group before any command is imported."""
+
 
 VARIADIC_OPTIONS = frozenset({"--years", "--level"})
 """Options the contract writes with several values after one flag (`--years 2019 2020`)."""
@@ -43,8 +106,6 @@ DEBUG_ENV = "EDUSTAT_DEBUG"
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: usage errors exit 2, anything unexpected exits 3 with a message, never a traceback."""
     quiet_prefect()
-    from edustat.cli import commands  # noqa: F401  (registers the commands)
-
     try:
         app(args=expand_variadic(sys.argv[1:] if argv is None else argv), prog_name="edustat")
     except Exception as error:  # the last line of defence: users get a sentence, not a stack

@@ -1,30 +1,35 @@
-"""Corrections: rerun a loaded year from the files that changed, with the same result as a full run (pure)."""
+"""Corrections: rerun a loaded year from the files that changed, with the same result as a full run (pure).
 
-from edustat.correction.plan import CorrectionPlan, StoredInputs, changed_paths, plan_correction
-from edustat.correction.scope import (
-    CheckedCorrection,
-    CorrectionContext,
-    carried_warnings,
-    check_correction,
-    is_conclusive,
-    touched_by,
-    touched_rows,
-    touched_schools,
-    validate_correction,
-)
+The names are loaded on first use (PEP 562): the warehouse reads ``plan`` for every command, while
+``scope`` brings the validation schemas (Pandera) that only a run needs.
+"""
 
-__all__ = [
-    "CheckedCorrection",
-    "CorrectionContext",
-    "check_correction",
-    "touched_schools",
-    "CorrectionPlan",
-    "StoredInputs",
-    "changed_paths",
-    "carried_warnings",
-    "is_conclusive",
-    "plan_correction",
-    "touched_by",
-    "touched_rows",
-    "validate_correction",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_MODULE_OF = {
+    "CorrectionPlan": "plan",
+    "StoredInputs": "plan",
+    "changed_paths": "plan",
+    "plan_correction": "plan",
+    "CheckedCorrection": "scope",
+    "CorrectionContext": "scope",
+    "carried_warnings": "scope",
+    "check_correction": "scope",
+    "is_conclusive": "scope",
+    "touched_by": "scope",
+    "touched_rows": "scope",
+    "touched_schools": "scope",
+    "validate_correction": "scope",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines ``name`` when it is first asked for."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULE_OF[name]}"), name)

@@ -1,3 +1,1 @@
-"""Importing this package registers every command on the app."""
-
-from edustat.cli.commands import demo, history, indicators, query, report, run, sample, serve, template, trace, validate  # noqa: F401
+"""One module per command; edustat.cli.app.LazyGroup imports a module only when its command is used."""

@@ -41,6 +41,12 @@ def run(
 
 def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete: bool = False) -> RunOutcome:
     """Run the yearly flow in this process; configuration errors end the command with a message, not a traceback."""
+    from edustat.local_server import ServerError, use_local_server
+
+    try:
+        use_local_server()
+    except ServerError as error:
+        raise fail(f"Prefect: {error}") from None
     from flows.runners import configured_yearly_flow
 
     try:
