@@ -36,3 +36,9 @@ class RunOutcome:
     def warning_count(self) -> int:
         """Number of non-blocking problems."""
         return 0 if self.issues.is_empty() else self.issues.filter(pl.col("severity") == "warning").height
+
+
+def describe_failure(error: BaseException) -> str:
+    """A failed run's message: the exception's type and its text on one line ("KeyError: 'county_code'")."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

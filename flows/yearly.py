@@ -73,7 +73,7 @@ def yearly_flow(
         return load_whole_year(settings, configuration, run_id, year, input_dir, files, inputs, allow_incomplete)
     except Exception as error:
         # The previous version stays current; the run's row says why it failed.
-        return fail_run(settings, run_id, year, str(error))
+        return fail_run(settings, run_id, year, error)
 
 
 def load_whole_year(

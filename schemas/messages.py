@@ -41,6 +41,10 @@ MESSAGES: dict[str, Message] = {
         "the file's compression ratio {ratio} exceeds the limit of {limit}; not read",
     ),
     "unreadable_file": Message("无法读取文件：{detail}", "the file cannot be read: {detail}"),
+    "internal_error": Message(
+        "edustat 读取此文件时发生内部错误（不是文件本身的问题），请将此信息报告给维护者：{detail}",
+        "edustat failed internally while reading this file (not a fault of the file); please report this to its maintainers: {detail}",
+    ),
     "unreadable_sheet": Message("无法读取工作表：{detail}", "the sheet cannot be read: {detail}"),
     "undecodable_csv": Message(
         "CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码",

@@ -105,12 +105,19 @@ def parse_inputs(
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])
         results[positions[future.task_run_id]] = future.result().unpack()
+        log_internal_errors(results[positions[future.task_run_id]].issues)
         # In batch order: a batch that finishes early waits for the ones before it, so rows go in file order.
         while on_batch is not None and handed in results:
             on_batch(in_staged_order(results[handed].tables))
             handed += 1
     progress.finish()
     return [results[position] for position in range(len(futures))]
+
+
+def log_internal_errors(issues: pl.DataFrame) -> None:
+    """Put edustat's own failures while reading a file into the flow run's log, where a maintainer looks."""
+    for row in issues.filter(pl.col("rule") == "internal_error").iter_rows(named=True):
+        get_run_logger().error("internal error while reading %s: %s", row["source_file"], row["message_en"])
 
 
 @task(name="validate_year", cache_policy=NO_CACHE)

@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from edustat.configuration import Configuration
 from edustat.fingerprint import InputFiles
 from edustat.indicators import IndicatorResult
-from edustat.outcome import RunOutcome, Trigger
+from edustat.outcome import RunOutcome, Trigger, describe_failure
 from edustat.settings import Settings
 from edustat.staged import StagedTables
 from schemas.completeness import completeness_line
@@ -165,8 +165,14 @@ def finish_load(
 
 
 @task(name="fail_run", cache_policy=NO_CACHE)
-def fail_run(settings: Settings, run_id: int, year: int, message: str) -> RunOutcome:
-    """Mark the run failed (an unexpected error or a busy warehouse); the previous version stays current."""
+def fail_run(settings: Settings, run_id: int, year: int, error: BaseException) -> RunOutcome:
+    """Mark the run failed (an unexpected error or a busy warehouse); the previous version stays current.
+
+    The run's message keeps the exception's type, and the Prefect run's log its traceback, so that a
+    maintainer can find where it came from.
+    """
+    message = describe_failure(error)
+    get_run_logger().error("run %s of %s failed: %s", run_id, year, message, exc_info=error)
     runs.finish_run(get_engine(settings.warehouse_url), run_id, status="failed", message=message)
     return RunOutcome(run_id=run_id, year=year, status="failed", message=message)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,17 @@ RegionsOption = Annotated[
     Path | None,
     typer.Option("--regions", help="Region file (default: EDUSTAT_REGIONS_FILE or config/regions.toml).", exists=True, dir_okay=False),
 ]
+
+
+
+class Language(str, Enum):
+    """The languages of what edustat writes for readers: the report, the terminal's tables of names."""
+
+    zh = "zh"
+    en = "en"
+
+
+LanguageOption = Annotated[Language, typer.Option("--lang", help="zh (default) or en.")]
 
 
 def apply_overrides(warehouse: str | None = None, regions: Path | None = None) -> None:

@@ -27,14 +27,14 @@ def published_columns(values: pl.DataFrame, catalogue: Catalogue, year: int) -> 
     )
 
 
-def display_frame(values: pl.DataFrame) -> pl.DataFrame:
-    """The terminal view: region, code, names, value rounded for reading, unit, published figure, match, and what an incomplete region misses."""
+def display_frame(values: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """The terminal view, one row per region × indicator: region, code, name and unit in ``lang`` (zh or en), value rounded for reading, published figure, match, and what an incomplete region misses."""
     return values.select(
-        pl.col("region_name_zh").alias("region"),
+        pl.col(f"region_name_{lang}").alias("region"),
         pl.col("indicator_code").alias("code"),
-        pl.col("indicator_name_zh").alias("名称"),
+        pl.col(f"indicator_name_{lang}").alias("名称" if lang == "zh" else "name"),
         pl.col("value").round(DISPLAY_DECIMALS),
-        pl.col("unit_zh").alias("unit"),
+        pl.col(f"unit_{lang}").alias("unit"),
         pl.col("published").alias("report"),
         pl.when(pl.col("matches")).then(pl.lit("✓")).when(pl.col("matches").not_()).then(pl.lit("✗")).alias("match"),
         # An incomplete region's values are computed over the counties and schools that reported: never final.

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import struct
+import traceback
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ import polars as pl
 
 from config.models import Limits
 from schemas.issues import empty_issues, issue, issue_frame
+
+_log = logging.getLogger(__name__)
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 """First bytes of an OLE compound file: an old .xls, or an encrypted (password-protected) .xlsx."""
@@ -275,8 +279,18 @@ def read_named_file(path: Path, source_file: str, limits: Limits) -> tuple[list[
         return _read_any(Path(path), source_file, limits)
     except Exception as error:
         # Last line of defence of the contract's "no input ends in a traceback": the narrower handlers
-        # above name the known failures; anything else still becomes an issue on this file.
-        return [], _file_issue(source_file, "unreadable_file", detail=f"{type(error).__name__}: {_short(error)}")
+        # above name every failure a file can cause, so what reaches here is edustat's own bug. It is
+        # not blamed on the clerk's file: an internal error naming where it happened, its traceback logged.
+        _log.error("internal error while reading %s", source_file, exc_info=error)
+        return [], _file_issue(source_file, "internal_error", detail=f"{type(error).__name__}: {_short(error)} ({_innermost_frame(error)})")
+
+
+def _innermost_frame(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "no traceback"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno} in {last.name}"
 
 
 def _read_any(path: Path, source_file: str, limits: Limits) -> tuple[list[RawSheet], pl.DataFrame]:

@@ -156,3 +156,29 @@ def test_two_runs_of_one_year_wait_or_fail_cleanly(warehouse_url: str, sample_di
     assert query(warehouse_url, DUPLICATES_SQL).is_empty()
     versions = query(warehouse_url, "SELECT COUNT(DISTINCT run_id) AS runs FROM indicator_value")
     assert versions["runs"][0] == 1  # one version: the first run's
+
+
+def test_an_unexpected_error_in_the_flow_keeps_its_type_and_logs_its_traceback(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import sqlalchemy as sa
+    from prefect import task
+
+    import flows.yearly as yearly
+
+    @task
+    def broken_plan(*_: object, **__: object) -> None:
+        raise KeyError("county_code")
+
+    monkeypatch.setattr(yearly, "plan_run", broken_plan)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
+    with caplog.at_level(logging.ERROR):
+        outcome = yearly.yearly_flow(year=2020, input_dir=str(sample_dir / "2020"))
+    assert (outcome.status, outcome.message) == ("failed", "KeyError: 'county_code'")
+    with sa.create_engine(url).connect() as conn:
+        assert conn.execute(sa.text("SELECT status, message FROM etl_run")).one() == ("failed", "KeyError: 'county_code'")
+    logged = [r for r in caplog.records if r.exc_info and "failed: KeyError" in r.getMessage()]
+    assert logged and "broken_plan" in "".join(__import__("traceback").format_exception(*logged[0].exc_info))

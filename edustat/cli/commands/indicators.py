@@ -9,7 +9,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, fail
+from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, fail
 from edustat.cli.indicators_table import display_frame, published_columns
 from edustat.cli.output import OutputFormat, write_frame
 from edustat.configuration import load_configuration
@@ -24,6 +24,7 @@ def indicators(
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    lang: LanguageOption = Language.zh,
     warehouse: WarehouseOption = None,
 ) -> None:
     """The current values of a year, with Chinese and English names, units, and the report's figures."""
@@ -33,7 +34,7 @@ def indicators(
         raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first", 1)
     if output_format is OutputFormat.xlsx and out is None:
         raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
-    shown = display_frame(values) if output_format is OutputFormat.table else values
+    shown = display_frame(values, lang.value) if output_format is OutputFormat.table else values
     write_frame(shown, output_format, out)
     incomplete = values.filter(pl.col("is_complete").not_()).get_column("region_code").n_unique()
     if incomplete:

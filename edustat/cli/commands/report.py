@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,22 +9,15 @@ import typer
 
 from config import ConfigError, load_rules
 from edustat.cli.app import app
-from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, console, fail
+from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.settings import load_settings
-
-
-class Language(str, Enum):
-    """The report's languages."""
-
-    zh = "zh"
-    en = "en"
 
 
 @app.command()
 def report(
     year: YearOption,
     out: Annotated[Path, typer.Option("--out", help="The page to write: .html (self-contained) or .md (charts as SVG files beside it).", dir_okay=False)],
-    lang: Annotated[Language, typer.Option("--lang", help="zh (default) or en.")] = Language.zh,
+    lang: LanguageOption = Language.zh,
     run: Annotated[int | None, typer.Option("--run", help="Show the values as published by this run (see `edustat history`).", min=1)] = None,
     region: Annotated[str | None, typer.Option("--region", help="Region code to report on (default: the region above the counties, e.g. the prefecture).")] = None,
     warehouse: WarehouseOption = None,

@@ -9,7 +9,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import WarehouseOption, YearOption, apply_overrides, err_console, fail
+from edustat.cli.common import RegionsOption, WarehouseOption, YearOption, apply_overrides, err_console, fail
 from edustat.cli.output import OutputFormat, write_frame
 from edustat.configuration import Configuration, load_configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
@@ -29,6 +29,7 @@ def trace(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
     warehouse: WarehouseOption = None,
+    regions: RegionsOption = None,
 ) -> None:
     """Each school's numerator and denominator behind a region's stored value, and a check that they add up to it.
 
@@ -39,7 +40,7 @@ def trace(
     from warehouse.engine import get_engine
     from warehouse.read import county_tables, current_values
 
-    apply_overrides(warehouse)
+    apply_overrides(warehouse, regions)
     if output_format is OutputFormat.xlsx and out is None:
         raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
     settings = load_settings()

@@ -82,3 +82,17 @@ def test_unknown_things_exit_with_a_message(warehouse: str) -> None:
     assert code == 2 and "999999" in err
     code, _, err = _invoke("--indicator", "no_such_indicator")
     assert code == 2 and "unknown indicator code" in err
+
+
+def test_regions_option_picks_the_region_file(warehouse: str, tmp_path: Path) -> None:
+    # A region file without 临夏市: the same call that succeeds with the default file must now refuse the region.
+    other = tmp_path / "regions.toml"
+    other.write_text(
+        '[[region]]\ncode = "620000"\nname_zh = "甘肃省"\nname_en = "Gansu"\nlevel = "province"\n\n'
+        '[[region]]\ncode = "622900"\nname_zh = "临夏州"\nname_en = "Linxia"\nlevel = "prefecture"\nparent_code = "620000"\n\n'
+        '[[region]]\ncode = "622921"\nname_zh = "临夏县"\nname_en = "Linxia County"\nlevel = "county"\nparent_code = "622900"\n',
+        encoding="utf-8",
+    )
+    assert _invoke("--indicator", "guard_rate_schools", "--region", "622901")[0] == 0
+    code, _, err = _invoke("--indicator", "guard_rate_schools", "--region", "622901", "--regions", str(other))
+    assert code == 2 and "622901 is not in the region file" in err

@@ -221,3 +221,19 @@ def test_broken_deflate_data_names_the_damaged_member(tmp_path: Path):
     sheets, issues = read_file(path, tmp_path, LIMITS)
     assert sheets == [] and _rules_of(issues) == ["unreadable_file"]
     assert "damaged archive member xl/worksheets/sheet1.xml" in issues["message_en"][0]
+
+
+def test_edustats_own_bug_while_reading_is_an_internal_error_not_the_files_fault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import edustat.ingest.read as read_module
+
+    def broken(*_: object) -> None:
+        raise KeyError("county_code")
+
+    monkeypatch.setattr(read_module, "_read_csv", broken)
+    path = tmp_path / "schools.csv"
+    path.write_text("学校标识码\n6229010001\n", encoding="utf-8")
+    sheets, issues = read_file(path, tmp_path, load_rules().limits)
+    assert sheets == []
+    assert _rules_of(issues) == ["internal_error"]
+    message = issues.item(0, "message_en")
+    assert "KeyError: 'county_code'" in message and "in broken" in message and "not a fault of the file" in message
