@@ -69,10 +69,11 @@ def validate_correction(
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
     """Whether checking the touched counties alone found what checking the whole year would.
 
-    It did when every issue lies in a changed file and no stored row that was re-checked carried a
+    It did when every issue lies in a changed file (or is a gap of a touched county) and no stored row that was re-checked carried a
     warning of the run being corrected (that warning may have gone or changed). Otherwise the run checks the whole year, so that every problem is reported where it is.
     """
-    located = issues.get_column("source_file")
+    # A county's gaps are found over all of its rows, which a correction holds for every county it touches.
+    located = issues.filter(~pl.col("rule").is_in(list(COUNTY_GAPS))).get_column("source_file")
     if located.is_null().any() or not located.is_in(list(changed_files)).all():
         return False
     rechecked = pl.concat([frame.select(PROVENANCE) for _, frame in unchanged.items()])

@@ -28,9 +28,35 @@ def filled_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield year
 
 
+ONE_COUNTY = """
+[[region]]
+code = "620000"
+name_zh = "甘肃省"
+name_en = "Gansu Province"
+level = "province"
+
+[[region]]
+code = "622900"
+name_zh = "临夏回族自治州"
+name_en = "Linxia Hui Autonomous Prefecture"
+level = "prefecture"
+parent_code = "620000"
+
+[[region]]
+code = "622921"
+name_zh = "临夏县"
+name_en = "Linxia County"
+level = "county"
+parent_code = "622900"
+"""
+"""The clerk's own county alone: against the prefecture's eight, the other seven would be county_not_reported."""
+
+
 def _env(tmp_path: Path) -> dict[str, str]:
     # A warehouse that does not exist yet: validate must not need one (no previous year, no year-on-year warnings).
-    return {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+    regions = tmp_path / "one_county.toml"
+    regions.write_text(ONE_COUNTY, encoding="utf-8")
+    return {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}", "EDUSTAT_REGIONS_FILE": str(regions)}
 
 
 def test_a_filled_template_validates_clean(filled_year: Path, tmp_path: Path) -> None:

@@ -78,3 +78,10 @@ def test_carried_gaps_of_rechecked_counties_and_schools_are_dropped() -> None:
     ])
     carried = carried_warnings(stored, ["changed.xlsx"], ["622921"], ["S1"])
     assert carried.select("rule", "value").rows() == [("county_not_reported", "622922"), ("row_missing", "S2")]
+
+
+def test_a_touched_county_s_gap_is_conclusive_though_it_names_no_file() -> None:
+    gone = _warning(None).with_columns(pl.lit("county_not_reported").alias("rule"), pl.lit("622927").alias("value"))
+    assert is_conclusive(gone, ["changed.xlsx"], _staged(), empty_issues())
+    elsewhere = _warning(None)  # any other issue without a file: the whole year is checked
+    assert not is_conclusive(elsewhere, ["changed.xlsx"], _staged(), empty_issues())
