@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import quote
 
 from edustat.report.document import Report
@@ -17,8 +19,24 @@ class MarkdownReport:
     assets: dict[str, str]
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+
+
+def markdown_inline(text: str) -> str:
+    """``text`` as inert inline Markdown (a table cell): HTML escaped as the HTML report does (``<script>`` stays
+    text), the characters of emphasis, code, links, images and table cells backslash-escaped, line breaks as spaces."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", escape(" ".join(text.splitlines()), quote=False))
+
+
+def markdown_text(text: str) -> str:
+    """``text`` (a region name, a run's reason, any sentence) as an inert Markdown paragraph: shown as written, never
+    markup, and unable to open a heading, quote or list at its start."""
+    return _LINE_START.sub(r"\1\\\2", markdown_inline(text))
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_inline(text)
 
 
 def table_markdown(table: CountyTable) -> str:
@@ -40,24 +58,24 @@ def table_markdown(table: CountyTable) -> str:
 
 def render_markdown(report: Report, assets_dir: str) -> MarkdownReport:
     """The report as Markdown; charts become ``assets_dir``/chart-CODE.svg, linked relative to the Markdown file."""
-    parts = [f"# {report.title}", ""]
+    parts = [f"# {markdown_text(report.title)}", ""]
     if report.notice:
-        parts += [f"> **{report.notice}**", ""]
+        parts += [f"> **{markdown_text(report.notice)}**", ""]
     assets: dict[str, str] = {}
     for section in report.sections:
-        parts += [f"## {section.title}", ""]
-        parts += [f"{text}\n" for text in section.sentences]
+        parts += [f"## {markdown_text(section.title)}", ""]
+        parts += [f"{markdown_text(text)}\n" for text in section.sentences]
         if section.no_data:
-            parts += [f"*{section.no_data}*", ""]
+            parts += [f"*{markdown_text(section.no_data)}*", ""]
         if section.table is not None:
             if section.notice:
-                parts += [f"> {section.notice}", ""]
+                parts += [f"> {markdown_text(section.notice)}", ""]
             parts += [table_markdown(section.table), ""]
         for chart in section.charts:
             path = f"{assets_dir}/chart-{chart.code}.svg"
             assets[path] = chart.svg
-            parts += [f"![{chart.title}]({quote(path)})", ""]
-    parts += [f"## {report.difficulties_title}", ""]
-    parts += [f"{text}\n" for text in report.difficulties]
-    parts += ["---", "", f"*{report.footer}*", ""]
+            parts += [f"![{markdown_text(chart.title)}]({quote(path)})", ""]
+    parts += [f"## {markdown_text(report.difficulties_title)}", ""]
+    parts += [f"{markdown_text(text)}\n" for text in report.difficulties]
+    parts += ["---", "", f"*{markdown_text(report.footer)}*", ""]
     return MarkdownReport(text="\n".join(parts), assets=assets)

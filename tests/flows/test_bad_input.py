@@ -433,3 +433,46 @@ def test_zip_bomb_is_refused_in_under_a_second_with_flat_memory(tmp_path: Path) 
     assert peak_bytes < 50 * 1024 * 1024
     # ru_maxrss is the process's high-water mark in KiB: inflating the archive would raise it by about 1 GiB.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before_kib < 200 * 1024
+
+
+# --- a file the process may not read -------------------------------------------------------------
+
+
+def test_a_file_the_process_may_not_read_is_a_file_error_of_a_rejected_run(
+    sqlite_loaded: str, postgres_url_or_none: str | None, sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PermissionError on opening one input file, as for a file without read permission.
+
+    The tests run as root, whom chmod 000 does not stop; the error is raised where the process opens
+    files (builtins.open / io.open, used by the fingerprint and by the reader), for that path only.
+    """
+    import builtins
+    import io
+
+    folder = tmp_path / "2020"
+    shutil.copytree(sample_dir / "2020", folder)
+    locked = (folder / LINXIA).resolve()
+    real_open = io.open
+
+    def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(file, (str, os.PathLike)) and Path(file).resolve() == locked:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(io, "open", guarded_open)
+    for url in filter(None, (sqlite_loaded, postgres_url_or_none)):
+        monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
+        rejection = _run_on(url, folder)
+        _assert_rejected_and_unchanged(rejection)
+        issues = rejection.outcome.issues.filter(pl.col("severity") == "error")
+        assert _located_errors(issues) == {(LINXIA, None, None, None, None, "unreadable_file")}
+        _assert_names(issues, ("Permission denied",))
+
+
+@pytest.fixture
+def postgres_url_or_none(request: pytest.FixtureRequest) -> str | None:
+    """The PostgreSQL warehouse of this module when the test server is configured, else None (SQLite alone then)."""
+    if os.environ.get(POSTGRES_ENV) is None:
+        return None
+    return request.getfixturevalue("postgres_loaded")
