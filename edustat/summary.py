@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import polars as pl
 
 FIRST_PROBLEMS = 20
@@ -27,8 +29,22 @@ def first_problems(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.Data
     ).head(limit)
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: object) -> str:
+    """``text`` for one terminal line: control characters (newline, escape, NUL, …) shown escaped, so that a file
+    name or cell value can neither break a line nor forge one, nor drive the terminal."""
+    return "".join(
+        _ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d"
+        else ch
+        for ch in str(text)
+    )
+
+
 def location(row: dict) -> str:
-    """Where a problem is, as a clerk reads it: file › sheet › row › column (cell)."""
+    """Where a problem is, as a clerk reads it: file › sheet › row › column (cell), control characters escaped."""
     parts = [row.get("source_file") or "?"]
     if row.get("source_sheet"):
         parts.append(f"sheet {row['source_sheet']}")
@@ -37,7 +53,7 @@ def location(row: dict) -> str:
     if row.get("column_header"):
         cell = f" ({row['cell']})" if row.get("cell") else ""
         parts.append(f"column {row['column_header']}{cell}")
-    return " › ".join(parts)
+    return printable(" › ".join(str(part) for part in parts))
 
 
 def summary_markdown(year: int, issues: pl.DataFrame) -> str:

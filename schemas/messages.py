@@ -41,6 +41,10 @@ MESSAGES: dict[str, Message] = {
         "the file's compression ratio {ratio} exceeds the limit of {limit}; not read",
     ),
     "unreadable_file": Message("无法读取文件：{detail}", "the file cannot be read: {detail}"),
+    "skipped_file": Message(
+        "隐藏文件（名称以 . 开头）或 Office 锁定文件（~$），未读取；如是数据请重命名",
+        "not read: a hidden file (its name starts with '.') or an Office lock file (~$); rename it if it holds data",
+    ),
     "internal_error": Message(
         "edustat 读取此文件时发生内部错误（不是文件本身的问题），请将此信息报告给维护者：{detail}",
         "edustat failed internally while reading this file (not a fault of the file); please report this to its maintainers: {detail}",

@@ -18,7 +18,7 @@ from edustat.configuration import Configuration
 from edustat.fingerprint import InputFiles, digests_by_file, file_digest, hash_inputs
 from edustat.ingest.batches import file_batches
 from edustat.ingest.code_version import parser_digest
-from edustat.ingest.discover import discover_files
+from edustat.ingest.discover import discover_files, skipped_file_issues
 from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
 from edustat.ingest.stage import combine_files
 from edustat.parallel import core_count, parse_processes, process_pool, warm_up
@@ -111,7 +111,9 @@ def parse_inputs(
             on_batch(in_staged_order(results[handed].tables))
             handed += 1
     progress.finish()
-    return [results[position] for position in range(len(futures))]
+    # The files left unread (dot-files, Office lock files) are named, as warnings, not skipped in silence.
+    skipped = FileResult(source_file=input_dir, issues=skipped_file_issues(Path(input_dir)))
+    return [*(results[position] for position in range(len(futures))), skipped]
 
 
 def log_internal_errors(issues: pl.DataFrame) -> None:

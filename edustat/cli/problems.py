@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from edustat.cli.common import console
-from edustat.summary import counts_by, first_problems, location
+from edustat.summary import counts_by, first_problems, location, printable
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:
@@ -16,10 +16,10 @@ def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file:
         for title, column in (("Problems by file / 按文件:", "source_file"), ("Problems by rule / 按规则:", "rule")):
             console.print(f"\n{title}")
             for row in counts_by(issues, column).iter_rows(named=True):
-                console.print(f"  {row[column] or '(all files)'}: {row['errors']} errors, {row['warnings']} warnings", markup=False)
+                console.print(f"  {printable(row[column] or '(all files)')}: {row['errors']} errors, {row['warnings']} warnings", markup=False)
     shown = first_problems(issues)
     console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {issues.height}):")
     for row in shown.iter_rows(named=True):
-        console.print(f"  [{row['severity']}] {location(row)}\n      {row['message_zh']}\n      {row['message_en']}", markup=False)
+        console.print(f"  [{row['severity']}] {location(row)}\n      {printable(row['message_zh'])}\n      {printable(row['message_en'])}", markup=False)
     if error_workbook:
-        console.print(f"\nError workbook / 错误标注工作簿: {error_workbook}", markup=False)
+        console.print(f"\nError workbook / 错误标注工作簿: {printable(error_workbook)}", markup=False)

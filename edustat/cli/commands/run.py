@@ -12,6 +12,7 @@ from edustat.cli.app import app
 from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
+from edustat.summary import printable
 
 EXIT_CODES = {"succeeded": 0, "unchanged": 0, "rejected": 1, "failed": 3}
 """Contract §6: 0 loaded or unchanged, 1 rejected, 2 wrong usage (Typer's own); 3 when the run failed."""
@@ -66,11 +67,11 @@ def print_outcome(outcome: RunOutcome) -> None:
             f"{outcome.values_unchanged} unchanged; {outcome.warning_count} warnings"
         )
         if outcome.message:
-            console.print(f"  {escape(outcome.message)}")
+            console.print(f"  {escape(printable(outcome.message))}")
     elif outcome.status == "unchanged":
         console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written")
     elif outcome.status == "failed":
-        console.print(f"[red]{head}[/red] — {escape(outcome.message or '')}; the previous version stays current")
+        console.print(f"[red]{head}[/red] — {escape(printable(outcome.message or ''))}; the previous version stays current")
     else:
         console.print(f"[red]{head}[/red] — {outcome.error_count} errors, {outcome.warning_count} warnings; nothing loaded")
     if outcome.completeness:

@@ -91,3 +91,19 @@ def test_a_broken_workbook_gets_a_clear_answer(filled_year: Path, tmp_path: Path
     assert str(marked.name) in output
     cell = openpyxl.load_workbook(marked)[f"{Path(COUNTY_FILE).stem}-在校生"]["C3"]
     assert cell.value == "三百" and cell.comment is not None and "not a number" in cell.comment.text
+
+
+def test_dot_files_are_listed_as_skipped_and_control_characters_are_escaped(filled_year: Path, tmp_path: Path) -> None:
+    year = tmp_path / "2020"
+    shutil.copytree(filled_year, year)
+    shutil.copy(year / COUNTY_FILE, year / ".备份.xlsx")  # a hidden copy: not read (its keys would all be duplicates), but named
+    (year / "forged\n  [error] x.csv").write_bytes(b"\xff\xfe\x00garbage")  # a name that tries to print a line of its own
+
+    result = edustat("validate", "--year", "2020", "--input", str(year), "--out", "marked.xlsx", cwd=tmp_path, env=_env(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert ".备份.xlsx" in output and "hidden file" in output
+    assert "duplicate" not in output  # the hidden copy was not read
+    assert "forged\\n  [error] x.csv" in output
+    assert not any(line.lstrip().startswith("[error] x.csv") for line in output.splitlines())

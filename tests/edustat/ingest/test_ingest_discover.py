@@ -13,3 +13,20 @@ def test_discover_finds_spreadsheets_recursively_sorted_and_skips_lock_and_hidde
 
 def test_discover_on_an_empty_folder_finds_nothing(tmp_path: Path):
     assert discover_files(tmp_path) == []
+
+
+def test_skipped_spreadsheets_are_named_as_warnings(tmp_path: Path):
+    from edustat.ingest.discover import skipped_file_issues, skipped_files
+
+    for name in ["a.xlsx", ".hidden.csv", "~$a.xlsx", ".git/x.xlsx", "notes.txt", ".profile"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    # Only spreadsheet-named files count: .profile and notes.txt would never have been read.
+    assert skipped_files(tmp_path) == [".git/x.xlsx", ".hidden.csv", "~$a.xlsx"]
+    issues = skipped_file_issues(tmp_path)
+    assert issues.select("source_file", "rule", "severity").rows() == [
+        (".git/x.xlsx", "skipped_file", "warning"),
+        (".hidden.csv", "skipped_file", "warning"),
+        ("~$a.xlsx", "skipped_file", "warning"),
+    ]
+    assert "hidden file" in issues.item(0, "message_en")
