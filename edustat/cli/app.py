@@ -117,9 +117,40 @@ def main(argv: list[str] | None = None) -> None:
 
 def describe_error(error: Exception) -> str:
     """One sentence about an unexpected error, without connection secrets."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+    if isinstance(error, OperationalError) and _is_connection_failure(error):
+        return (
+            f"cannot reach the warehouse {_safe_url()} / 无法连接数据仓库: {_first_line(error)}. "
+            "Check that the database server runs and that --warehouse / EDUSTAT_WAREHOUSE_URL is right"
+        )
+    if isinstance(error, OperationalError) and "readonly database" in str(error.orig):
+        return (
+            f"the warehouse {_safe_url()} cannot be written / 数据仓库不可写: {_first_line(error)}. "
+            "Check the permissions of the file and of its folder (SQLite writes a journal beside it)"
+        )
     if isinstance(error, SQLAlchemyError):
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
         return f"warehouse error / 数据仓库错误: {detail}. Has `edustat run` loaded this warehouse?"
     return f"{type(error).__name__}: {error}"
+
+
+def _first_line(error: Exception) -> str:
+    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [""])[0]
+
+
+def _is_connection_failure(error: Exception) -> bool:
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(sign in text for sign in ("connection failed", "connection refused", "could not connect", "could not translate host", "unable to open database file"))
+
+
+def _safe_url() -> str:
+    """The warehouse URL in use, its password masked."""
+    from sqlalchemy import make_url
+
+    from edustat.settings import load_settings
+
+    try:
+        return make_url(load_settings().warehouse_url).render_as_string(hide_password=True)
+    except Exception:  # the URL itself may be what is wrong; the sentence must still be printed
+        return "(the configured URL)"

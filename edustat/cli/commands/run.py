@@ -48,8 +48,10 @@ def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete:
         use_local_server()
     except ServerError as error:
         raise fail(f"Prefect: {error}") from None
+    from edustat.quiet import keep_failures_off_the_terminal
     from flows.runners import configured_yearly_flow
 
+    keep_failures_off_the_terminal()
     try:
         return configured_yearly_flow()(
             year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete

@@ -19,9 +19,12 @@ def serve(warehouse: WarehouseOption = None, regions: RegionsOption = None) -> N
         raise fail(f"Prefect: {error}") from None
     from prefect import serve as prefect_serve
 
+    from edustat.quiet import keep_failures_off_the_terminal
+
     from config import load_rules
     from flows.deployments import build_deployments, full_name
 
+    keep_failures_off_the_terminal()
     err_console.print(f"Prefect API: {api_url} (other shells: export PREFECT_API_URL={api_url})")
     schedule = load_rules().schedule
     deployments = build_deployments(schedule)
