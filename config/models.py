@@ -163,10 +163,12 @@ class Completeness(_Strict):
 
 
 class Limits(_Strict):
-    """Sizes beyond which a file is refused unread."""
+    """Sizes beyond which a file (or one of its sheets) is refused unread."""
 
     max_uncompressed_bytes: int = Field(gt=0)
     max_compression_ratio: float = Field(gt=1)
+    max_sheet_rows: int = Field(gt=0, le=1_048_576)
+    max_sheet_columns: int = Field(gt=0, le=16_384)
 
 
 class Schedule(_Strict):

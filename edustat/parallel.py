@@ -53,6 +53,17 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
         return pool
 
 
+def discard_pool(workers: int, pool: ProcessPoolExecutor) -> None:
+    """Forget ``pool`` (broken: one of its workers died) so that the next ``process_pool`` call spawns a fresh one.
+
+    Only that pool is forgotten: another thread may already have replaced it.
+    """
+    with _lock:
+        if _pools.get(workers) is pool:
+            del _pools[workers]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _ready(modules: tuple[str, ...]) -> int:
     for module in modules:
         importlib.import_module(module)

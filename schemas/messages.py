@@ -40,6 +40,14 @@ MESSAGES: dict[str, Message] = {
         "文件压缩比 {ratio} 超过上限 {limit}，未读取",
         "the file's compression ratio {ratio} exceeds the limit of {limit}; not read",
     ),
+    "sheet_too_large": Message(
+        "工作表声明或使用到第 {rows} 行、第 {columns} 列，超过上限（{max_rows} 行、{max_columns} 列），未读取；请删除远处的空白单元格或格式后另存",
+        "the sheet declares or uses up to row {rows} and column {columns}, beyond the limit of {max_rows} rows and {max_columns} columns; not read (delete far-away cells or formatting and save again)",
+    ),
+    "reader_crashed": Message(
+        "读取文件时读取进程意外终止（{detail}），未读取",
+        "the process reading the file died ({detail}); not read",
+    ),
     "unreadable_file": Message("无法读取文件：{detail}", "the file cannot be read: {detail}"),
     "skipped_file": Message(
         "隐藏文件（名称以 . 开头）或 Office 锁定文件（~$），未读取；如是数据请重命名",

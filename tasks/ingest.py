@@ -21,7 +21,8 @@ from edustat.ingest.code_version import parser_digest
 from edustat.ingest.discover import discover_files, skipped_file_issues
 from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
 from edustat.ingest.stage import combine_files
-from edustat.parallel import core_count, parse_processes, process_pool, warm_up
+from edustat.ingest.pooled import read_in_pool
+from edustat.parallel import core_count, parse_processes, warm_up
 from edustat.settings import load_settings
 from edustat.staged import StagedTables, in_staged_order
 from tasks.progress import ParseProgress
@@ -69,10 +70,11 @@ def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 
     """A batch of input files read and normalised together (their rows per table, header map and issues), packed.
 
     With ``processes`` > 0 the work runs in this machine's pool of parse worker processes (the
-    thread that runs the task only waits); otherwise in the task's own thread or Dask worker.
+    thread that runs the task only waits; a file whose worker dies is that file's error); otherwise
+    in the task's own thread or Dask worker.
     """
     if processes:
-        return process_pool(processes).submit(read_and_pack_files, paths, Path(root), rules).result()
+        return read_in_pool(processes, paths, Path(root), rules)
     return read_and_pack_files(paths, Path(root), rules)
 
 

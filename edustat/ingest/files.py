@@ -80,9 +80,30 @@ class PackedResult:
         return pickle.loads(self.data)
 
 
+def pack_result(result: FileResult) -> PackedResult:
+    """``result`` as the bytes a parse task returns."""
+    return PackedResult(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def read_and_pack_files(paths: Sequence[Path], root: Path, rules: Rules) -> PackedResult:
     """``read_and_normalize_files``, packed where it ran (one PackedResult for the batch)."""
-    return PackedResult(pickle.dumps(read_and_normalize_files(paths, root, rules), protocol=pickle.HIGHEST_PROTOCOL))
+    return pack_result(read_and_normalize_files(paths, root, rules))
+
+
+def merge_results(results: Sequence[FileResult]) -> FileResult:
+    """Several FileResults (in file order) as one, as if their files had been read together: rows, headers and issues concatenated."""
+    tables: dict[str, pl.DataFrame] = {}
+    for table in TABLES:
+        frames = [result.tables[table] for result in results if table in result.tables]
+        if frames:
+            tables[table] = pl.concat(frames, how="vertical")
+    headers = pl.concat([result.headers for result in results], how="vertical") if results else empty_headers()
+    return FileResult(
+        source_file=results[0].source_file if results else "",
+        tables=tables,
+        headers=headers,
+        issues=concat_issues(result.issues for result in results),
+    )
 
 
 @dataclass

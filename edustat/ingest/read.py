@@ -21,6 +21,7 @@ import fastexcel
 import polars as pl
 
 from config.models import Limits
+from edustat.ingest.extent import SheetExtent, worksheet_names
 from schemas.issues import empty_issues, issue, issue_frame
 
 _log = logging.getLogger(__name__)
@@ -89,24 +90,21 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, O
 """What zipfile raises on a damaged or hostile container."""
 
 
-def _archive_problem(data: bytes, limits: Limits) -> tuple[str, dict[str, object]] | None:
-    """Why a zip container must not be handed to the spreadsheet reader (rule and message fields); None when it may.
+def _archive_problems(data: bytes, limits: Limits) -> list[tuple[str, dict[str, object]]]:
+    """Why a zip container must not be handed to the spreadsheet reader (rule and message fields per problem); empty when it may.
 
     Its central directory is read once: first the declared sizes are judged, then every member is
-    checked against its checksum.
+    inflated once, checked against its checksum and, for a worksheet, measured (edustat.ingest.extent).
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS:
-        return "not_a_workbook", {}
+        return [("not_a_workbook", {})]
     with archive:
         refusal = _archive_refusal(archive, len(data), limits)
         if refusal is not None:
-            return refusal
-        damage = _archive_damage(archive)
-    if damage is not None:
-        return "unreadable_file", {"detail": f"damaged archive member {damage}"}
-    return None
+            return [refusal]
+        return _member_problems(archive, limits)
 
 
 def _archive_refusal(archive: zipfile.ZipFile, size: int, limits: Limits) -> tuple[str, dict[str, object]] | None:
@@ -123,31 +121,50 @@ def _archive_refusal(archive: zipfile.ZipFile, size: int, limits: Limits) -> tup
     return None
 
 
-def _archive_damage(archive: zipfile.ZipFile) -> str | None:
-    """The first member whose content does not match its checksum, or None.
+def _member_problems(archive: zipfile.ZipFile, limits: Limits) -> list[tuple[str, dict[str, object]]]:
+    """The first damaged member, else every worksheet that reaches beyond the sheet limits (named by its sheet).
 
     Reading is bounded by the declared sizes checked before, so a member that lies about its size
     fails its checksum here instead of expanding without bound inside the spreadsheet reader.
     """
     try:
+        sheets = _worksheet_names(archive)
+        problems: list[tuple[str, dict[str, object]]] = []
         for info in archive.infolist():
-            if _member_is_damaged(archive, info):
-                return info.filename
+            is_sheet = info.filename in sheets or (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
+            extent = SheetExtent(limits) if is_sheet else None
+            if _member_is_damaged(archive, info, extent):
+                return [("unreadable_file", {"detail": f"damaged archive member {info.filename}"})]
+            refusal = extent.refusal() if extent is not None else None
+            if refusal is not None:
+                problems.append(("sheet_too_large", {"source_sheet": sheets.get(info.filename, info.filename), **refusal}))
     except _ZIP_ERRORS as error:
-        return str(error) or type(error).__name__
-    return None
+        return [("unreadable_file", {"detail": f"damaged archive member {str(error) or type(error).__name__}"})]
+    return problems
 
 
-def _member_is_damaged(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """True when one member fails to inflate or to match its checksum, read in bounded chunks."""
+def _worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Member → sheet name of every worksheet xl/workbook.xml lists; empty when the workbook part is missing or damaged."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        return {}
+    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    return worksheet_names(archive.read("xl/workbook.xml"), rels)
+
+
+def _member_is_damaged(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | None = None) -> bool:
+    """True when one member fails to inflate or to match its checksum, read in bounded chunks (each fed to ``extent``)."""
     # ZipFile.testzip catches only BadZipFile: damaged deflate data raises zlib.error, which
     # would otherwise surface as a bare "Error -3 while decompressing data" instead of the member.
     try:
         with archive.open(info) as member:
-            while member.read(_MIB):
-                pass
+            while chunk := member.read(_MIB):
+                if extent is not None:
+                    extent.feed(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         return True
+    if extent is not None:
+        extent.close()
     return False
 
 
@@ -207,10 +224,9 @@ def _read_workbook(data: bytes, source_file: str, suffix: str, limits: Limits) -
     is_zip = data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data))
     is_ole = data.startswith(OLE_MAGIC)
     if is_zip:
-        problem = _archive_problem(data, limits)
-        if problem is not None:
-            rule, fields = problem
-            return [], _file_issue(source_file, rule, **fields)
+        problems = _archive_problems(data, limits)
+        if problems:
+            return [], issue_frame([issue(rule, "error", source_file=source_file, **fields) for rule, fields in problems])
     elif suffix == ".xlsx" and not is_ole:
         return [], _file_issue(source_file, "not_a_workbook")
     try:
