@@ -237,3 +237,46 @@ def test_edustats_own_bug_while_reading_is_an_internal_error_not_the_files_fault
     assert _rules_of(issues) == ["internal_error"]
     message = issues.item(0, "message_en")
     assert "KeyError: 'county_code'" in message and "in broken" in message and "not a fault of the file" in message
+
+
+def _far_corner_workbook(path: Path, row: int, column: int) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("在校生")
+    sheet.write_row(0, 0, ["学校标识码", "学段", "在校生数"])
+    sheet.write(row, column, "x")
+    book.close()
+
+
+def test_a_sparse_workbook_with_a_cell_at_the_far_corner_is_refused_before_reading(tmp_path: Path) -> None:
+    # XFD1048576: the reader would build a 1,048,576 × 16,384 range (hundreds of GB) for one cell.
+    path = tmp_path / "bomb.xlsx"
+    _far_corner_workbook(path, 1_048_575, 16_383)
+    started = time.perf_counter()
+    sheets, issues = read_file(path, tmp_path, load_rules().limits)
+    elapsed = time.perf_counter() - started
+    assert sheets == []
+    assert _rules_of(issues) == ["sheet_too_large"]
+    assert issues.item(0, "source_file") == "bomb.xlsx" and issues.item(0, "source_sheet") == "在校生"
+    assert "1,048,576" in issues.item(0, "message_en") and "16,384" in issues.item(0, "message_en")
+    assert elapsed < 30  # generous: a crash or a multi-GB allocation is what this guards against, not speed
+
+
+def test_a_declared_dimension_beyond_the_limit_is_refused(tmp_path: Path) -> None:
+    small = tmp_path / "small.xlsx"
+    _far_corner_workbook(small, 2, 2)
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:C3"/>', b'<dimension ref="A1:XFD1048576"/>')
+                assert b"XFD1048576" in data
+            target.writestr(item, data)
+    assert _rules_of(read_file(forged, tmp_path, load_rules().limits)[1]) == ["sheet_too_large"]
+
+
+def test_a_sheet_within_the_limits_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xlsx"
+    _far_corner_workbook(path, 2, 2)
+    sheets, issues = read_file(path, tmp_path, load_rules().limits)
+    assert [s.source_sheet for s in sheets] == ["在校生"] and issues.is_empty()
