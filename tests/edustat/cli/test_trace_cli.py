@@ -84,7 +84,9 @@ def test_unknown_things_exit_with_a_message(warehouse: str) -> None:
     assert code == 2 and "unknown indicator code" in err
 
 
-def test_regions_option_picks_the_region_file(warehouse: str, tmp_path: Path) -> None:
+def test_regions_option_picks_the_region_file(warehouse: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --regions is passed on through the environment (apply_overrides): undone after the test, for the tests after it.
+    monkeypatch.setenv("EDUSTAT_REGIONS_FILE", str(Path(__file__).resolve().parents[3] / "config" / "regions.toml"))
     # A region file without 临夏市: the same call that succeeds with the default file must now refuse the region.
     other = tmp_path / "regions.toml"
     other.write_text(
