@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from edustat.processes import is_process_alive
+
 API_URL_ENV = "PREFECT_API_URL"
 STARTUP_TIMEOUT_ENV = "EDUSTAT_SERVER_STARTUP_TIMEOUT_S"
 DEFAULT_STARTUP_TIMEOUT_S = 300.0
@@ -64,21 +66,6 @@ def read_record(home: Path | None = None) -> ServerRecord | None:
         return ServerRecord(**json.loads(record_path(home).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
-
-
-def is_process_alive(pid: int) -> bool:
-    """True when a process with this pid exists on this host (and is not a zombie)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"
 
 
 def is_answering(api_url: str, timeout_s: float = 2.0) -> bool:
