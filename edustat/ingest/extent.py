@@ -75,7 +75,8 @@ def _beyond_pattern(max_rows: int, max_columns: int) -> str:
     """A reference (``r="…"``) whose row exceeds ``max_rows`` or whose column exceeds ``max_columns``."""
     rows = _greater_than(str(max_rows), _DIGITS)
     columns = _greater_than(column_letters(max_columns), _LETTERS)
-    return f'(?i)r="(?:[A-Z]*0*(?:{rows})|(?:{columns})[0-9]*)"'
+    # The attribute must be ``r`` itself: ``operator="equal"`` (a data validation) ends in r="…" too.
+    return f'(?i)\\sr="((?:[A-Z]*0*(?:{rows})|(?:{columns})[0-9]*))"'
 
 
 _UNPLACED = r"<(?:\w+:)?(?:row|c)(?:\s*/?>|\s+[^r\s])"
@@ -149,7 +150,7 @@ class SheetExtent:
         beyond, unplaced = (int(text.str.count_matches(pattern).item() or 0) for pattern in (self._pattern, _UNPLACED))
         if beyond:
             for match in re.finditer(self._pattern.encode(), data):
-                row, column = _place(match.group(0)[3:-1])
+                row, column = _place(match.group(1))
                 self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, column)
         if unplaced:
             self._place_unplaced(data)

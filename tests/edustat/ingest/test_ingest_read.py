@@ -280,3 +280,18 @@ def test_a_sheet_within_the_limits_is_read(tmp_path: Path) -> None:
     _far_corner_workbook(path, 2, 2)
     sheets, issues = read_file(path, tmp_path, load_rules().limits)
     assert [s.source_sheet for s in sheets] == ["在校生"] and issues.is_empty()
+
+
+def test_attributes_that_merely_end_in_r_are_not_cell_references(tmp_path: Path) -> None:
+    # openpyxl writes data validations as operator="equal": not a reference to column EQUAL.
+    path = tmp_path / "validated.xlsx"
+    _far_corner_workbook(path, 2, 2)
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'</sheetData><dataValidations count="1"><dataValidation type="textLength" operator="equal" sqref="A2:A9"/></dataValidations>')
+            target.writestr(item, data)
+    sheets, issues = read_file(patched, tmp_path, load_rules().limits)
+    assert [s.source_sheet for s in sheets] == ["在校生"] and issues.is_empty()
