@@ -74,7 +74,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def group() -> None:
     """The edustat command group (its help is the app's): a callback, so that Typer builds a group before any command is imported."""
@@ -132,7 +131,9 @@ def describe_error(error: Exception) -> str:
     if isinstance(error, SQLAlchemyError):
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
         return f"warehouse error / 数据仓库错误: {detail}. Has `edustat run` loaded this warehouse?"
-    return f"{type(error).__name__}: {error}"
+    from edustat.outcome import describe_failure
+
+    return describe_failure(error)
 
 
 def _first_line(error: Exception) -> str:

@@ -51,3 +51,14 @@ def fail(message: str, code: int = 3) -> typer.Exit:
     """Print a message for the user (no traceback) and give the exit code to raise."""
     err_console.print(f"[red]{message}[/red]")
     return typer.Exit(code)
+
+
+def connect_prefect() -> str:
+    """Point this process at a Prefect API (the user's PREFECT_API_URL, else the background server), before Prefect is
+    imported; a server that cannot be started ends the command with its sentence."""
+    from edustat.local_server import ServerError, use_local_server
+
+    try:
+        return use_local_server()
+    except ServerError as error:
+        raise fail(f"Prefect: {error}") from None

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from config import ConfigError
 from edustat.cli.app import app
-from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console, fail
+from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, connect_prefect, console, fail
 from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
 from edustat.summary import printable
@@ -42,15 +42,11 @@ def run(
 
 def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete: bool = False) -> RunOutcome:
     """Run the yearly flow in this process; configuration errors end the command with a message, not a traceback."""
-    from edustat.local_server import ServerError, use_local_server
-
-    try:
-        use_local_server()
-    except ServerError as error:
-        raise fail(f"Prefect: {error}") from None
+    connect_prefect()
     from edustat.quiet import keep_failures_off_the_terminal
     from flows.runners import configured_yearly_flow
 
+    # After the flows' import: Prefect sets up its console handler as it is imported.
     keep_failures_off_the_terminal()
     try:
         return configured_yearly_flow()(

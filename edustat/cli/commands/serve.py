@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 from edustat.cli.app import app
-from edustat.cli.common import RegionsOption, WarehouseOption, apply_overrides, console, err_console, fail
-
+from edustat.cli.common import RegionsOption, WarehouseOption, apply_overrides, connect_prefect, console, err_console
 
 
 @app.command()
 def serve(warehouse: WarehouseOption = None, regions: RegionsOption = None) -> None:
     """Serve the yearly deployment (cron and time zone from the schedule table of config/rules.toml) and the manual rerun until stopped (Ctrl-C)."""
-    from edustat.local_server import ServerError, use_local_server
-
     apply_overrides(warehouse, regions)
-    try:
-        api_url = use_local_server()
-    except ServerError as error:
-        raise fail(f"Prefect: {error}") from None
+    api_url = connect_prefect()
     from prefect import serve as prefect_serve
 
-    from edustat.quiet import keep_failures_off_the_terminal
-
     from config import load_rules
+    from edustat.quiet import keep_failures_off_the_terminal
     from flows.deployments import build_deployments, full_name
 
     keep_failures_off_the_terminal()

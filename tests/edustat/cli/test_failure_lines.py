@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from edustat.local_server import free_port
 from tests.edustat.cli.test_cli import edustat
 
 
 def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens once the probe is closed
+    return free_port()  # nothing listens on it once the probe is closed
 
 
 @pytest.fixture(scope="module")

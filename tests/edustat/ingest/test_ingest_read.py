@@ -247,6 +247,17 @@ def _far_corner_workbook(path: Path, row: int, column: int) -> None:
     book.close()
 
 
+def _edit_first_sheet(source_path: Path, target_path: Path, old: bytes, new: bytes) -> None:
+    """A copy of the workbook whose first sheet's XML has ``old`` replaced by ``new`` (which must be there)."""
+    with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(item, data)
+
+
 def test_a_sparse_workbook_with_a_cell_at_the_far_corner_is_refused_before_reading(tmp_path: Path) -> None:
     # XFD1048576: the reader would build a 1,048,576 × 16,384 range (hundreds of GB) for one cell.
     path = tmp_path / "bomb.xlsx"
@@ -265,13 +276,7 @@ def test_a_declared_dimension_beyond_the_limit_is_refused(tmp_path: Path) -> Non
     small = tmp_path / "small.xlsx"
     _far_corner_workbook(small, 2, 2)
     forged = tmp_path / "forged.xlsx"
-    with zipfile.ZipFile(small) as source, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:C3"/>', b'<dimension ref="A1:XFD1048576"/>')
-                assert b"XFD1048576" in data
-            target.writestr(item, data)
+    _edit_first_sheet(small, forged, b'<dimension ref="A1:C3"/>', b'<dimension ref="A1:XFD1048576"/>')
     assert _rules_of(read_file(forged, tmp_path, load_rules().limits)[1]) == ["sheet_too_large"]
 
 
@@ -287,11 +292,7 @@ def test_attributes_that_merely_end_in_r_are_not_cell_references(tmp_path: Path)
     path = tmp_path / "validated.xlsx"
     _far_corner_workbook(path, 2, 2)
     patched = tmp_path / "patched.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'</sheetData><dataValidations count="1"><dataValidation type="textLength" operator="equal" sqref="A2:A9"/></dataValidations>')
-            target.writestr(item, data)
+    validation = b'<dataValidations count="1"><dataValidation type="textLength" operator="equal" sqref="A2:A9"/></dataValidations>'
+    _edit_first_sheet(path, patched, b"</sheetData>", b"</sheetData>" + validation)
     sheets, issues = read_file(patched, tmp_path, load_rules().limits)
     assert [s.source_sheet for s in sheets] == ["在校生"] and issues.is_empty()
