@@ -45,7 +45,7 @@ def printable(text: object) -> str:
 
 def location(row: dict) -> str:
     """Where a problem is, as a clerk reads it: file › sheet › row › column (cell), control characters escaped."""
-    parts = [row.get("source_file") or "?"]
+    parts = [row.get("source_file") or "(all files)"]  # a county's or table's gap lies in no one file
     if row.get("source_sheet"):
         parts.append(f"sheet {row['source_sheet']}")
     if row.get("source_row") is not None:

@@ -17,3 +17,7 @@ def test_a_file_name_with_a_newline_cannot_forge_an_error_line() -> None:
     shown = location(row)
     assert "\n" not in shown and "\x07" not in shown
     assert shown == "x.csv\\n  [error] forged › sheet 在校生\\x07 › row 3"
+
+
+def test_a_problem_of_no_one_file_is_placed_in_all_files() -> None:
+    assert location({"source_file": None, "source_sheet": None, "source_row": None, "column_header": None}) == "(all files)"
