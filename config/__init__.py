@@ -5,11 +5,12 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-from config.models import STAGES, Catalogue, Indicator, Region, RegionTree, Rules
+    from config.models import Catalogue, RegionTree, Rules
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_REGIONS_FILE = CONFIG_DIR / "regions.toml"
@@ -47,6 +48,12 @@ def _fail(path: Path, error: ValidationError) -> ConfigError:
 @lru_cache(maxsize=8)
 def load_regions(path: Path = DEFAULT_REGIONS_FILE) -> RegionTree:
     """The region hierarchy of ``path``: one entry per province, prefecture and county."""
+    # The models (pydantic) are imported on first load, not with the package: `edustat query` and
+    # `--help` reach config through the settings' default paths and never load a file.
+    from pydantic import ValidationError
+
+    from config.models import Region, RegionTree
+
     data = _read_toml(Path(path))
     try:
         return RegionTree(regions=tuple(Region(**r) for r in data.get("region", [])))
@@ -59,6 +66,10 @@ def load_regions(path: Path = DEFAULT_REGIONS_FILE) -> RegionTree:
 @lru_cache(maxsize=2)
 def load_rules(path: Path = RULES_FILE) -> Rules:
     """Thresholds, weights, standards, targets and the schedule."""
+    from pydantic import ValidationError
+
+    from config.models import Rules
+
     try:
         return Rules(**_read_toml(Path(path)))
     except ValidationError as error:
@@ -94,6 +105,10 @@ def _expand(entry: dict[str, Any], data: dict[str, Any], rules: Rules) -> list[d
 @lru_cache(maxsize=2)
 def load_catalogue(path: Path = INDICATORS_FILE) -> Catalogue:
     """The indicator catalogue with every stage and measure template expanded: one entry per indicator code."""
+    from pydantic import ValidationError
+
+    from config.models import Catalogue, Indicator
+
     data = _read_toml(Path(path))
     rules = load_rules()
     try:

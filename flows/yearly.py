@@ -12,7 +12,7 @@ from edustat.fingerprint import InputFiles
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
-from tasks.completeness import assess_completeness, assess_correction_completeness
+from tasks.completeness import assess_correction_completeness
 from tasks.concurrency import year_slot
 from tasks.configure import configure, read_settings
 from tasks.correction import (
@@ -91,8 +91,8 @@ def load_whole_year(
     # The load is open while the files are parsed: writing the school rows overlaps parsing them.
     with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
         parsed = parse_inputs(files, input_dir, configuration.rules, inputs, on_batch=load.stage)
-        staged, issues = validate_year(parsed, configuration, previous_enrollment, allow_incomplete)
-        reporting = assess_completeness(staged, configuration)
+        combined = validate_year(parsed, configuration, previous_enrollment, allow_incomplete)
+        staged, issues, reporting = combined.staged, combined.issues, combined.completeness.status
         publish_issues(year, issues)
         if not has_blocking_errors(issues):
             result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))

@@ -13,6 +13,7 @@ correction holds the rows of the counties it touches only, and the others are no
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -55,11 +56,14 @@ def registry(schools: pl.DataFrame | None, counties: list[str]) -> pl.DataFrame:
     )
 
 
-def _schools_with_rows(tables: Mapping[str, pl.DataFrame], table: str) -> pl.DataFrame:
-    frame = tables.get(table)
-    if frame is None:
-        return pl.DataFrame(schema={"school_code": pl.String})
-    return frame.select("school_code").drop_nulls().unique()
+def _presence(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame) -> pl.DataFrame:
+    """One row per registry school: school_code, county_code and, per data table, whether the school has a row of it (a column named after the table)."""
+    # Membership tests rather than joins: at national scale (half a million schools, seven tables) a
+    # hash set per table costs a fraction of a join, and a run pays this once.
+    return schools.select("school_code", "county_code").with_columns(
+        (pl.col("school_code").is_in(tables[table].get_column("school_code").drop_nulls().implode()) if table in tables else pl.lit(False)).alias(table)
+        for table in DATA_TABLES
+    )
 
 
 def _students_by_stage(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -76,6 +80,39 @@ def allowed_stages(rules: Rules) -> pl.DataFrame:
     return pl.DataFrame(pairs, schema={"school_type_code": pl.String, "stage": pl.String}, orient="row")
 
 
+def _missing_stage_rows(tables: Mapping[str, pl.DataFrame], presence: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """(school_code, table_name, stage) of every stage with students whose staff or funding row is missing, for registry schools whose type allows the stage."""
+    if "enrollment" not in tables:
+        return pl.DataFrame(schema={"school_code": pl.String, "table_name": pl.String, "stage": pl.String})
+    taught = tables["enrollment"].filter(pl.col("students") > 0).select("school_code", "stage").drop_nulls().unique()
+    frames = []
+    for table in PER_STAGE_TABLES:
+        frame = tables.get(table)
+        lacking = taught if frame is None else taught.join(frame.select("school_code", "stage").drop_nulls(), on=["school_code", "stage"], how="anti")
+        frames.append(lacking.with_columns(pl.lit(table).alias("table_name")))
+    # Filtered after the anti-joins, on the few rows that lack one: the same rows, at a fraction of the cost.
+    lacking = pl.concat(frames).join(presence.select("school_code"), on="school_code", how="semi")
+    if "schools" in tables:
+        types = tables["schools"].select("school_code", "school_type_code").unique("school_code", keep="first")
+        lacking = lacking.join(types, on="school_code", how="left").join(allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
+    return lacking.select("school_code", "table_name", "stage")
+
+
+def _missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, presence: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """``missing_rows`` given ``presence`` (``_presence`` of the same tables and registry)."""
+    counted = presence.filter(pl.any_horizontal(list(DATA_TABLES)))
+    per_school = [
+        counted.filter(~pl.col(table)).select("school_code", pl.lit(table).alias("table_name"), pl.lit(None, dtype=pl.String).alias("stage"))
+        for table in PER_SCHOOL_TABLES
+    ]
+    keys = pl.concat([*per_school, _missing_stage_rows(tables, presence, rules)])
+    return (
+        schools.join(keys, on="school_code", how="inner")
+        .select(*schools.columns, "table_name", "stage")
+        .sort(["county_code", "table_name", "school_code", "stage"], nulls_last=False)
+    )
+
+
 def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """One row per row a school of ``schools`` (a registry frame) must have and lacks: the school, table_name, stage (null for per-school tables).
 
@@ -83,61 +120,51 @@ def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, rule
     with students in a stage needs that stage's staff and funding rows (a stage of 0 students needs
     neither, nor does a stage its type may not have: that row is already stage_not_allowed).
     """
-    counted = pl.concat([_schools_with_rows(tables, t) for t in DATA_TABLES]).unique()
-    counted = schools.join(counted, on="school_code", how="semi")
-    frames = []
-    for table in PER_SCHOOL_TABLES:
-        frames.append(
-            counted.join(_schools_with_rows(tables, table), on="school_code", how="anti")
-            .with_columns(pl.lit(table).alias("table_name"), pl.lit(None, dtype=pl.String).alias("stage"))
-        )
-    staged = _students_by_stage(tables).join(schools, on="school_code", how="inner")
-    registry_types = tables["schools"].select("school_code", "school_type_code").unique("school_code", keep="first") if "schools" in tables else None
-    if registry_types is not None:
-        fitting = staged.join(registry_types, on="school_code", how="left").join(allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
-        staged = staged.join(fitting.select("school_code", "stage"), on=["school_code", "stage"], how="semi")
-    for table in PER_STAGE_TABLES:
-        frame = tables.get(table)
-        rows = frame.select("school_code", "stage").drop_nulls() if frame is not None else pl.DataFrame(schema={"school_code": pl.String, "stage": pl.String})
-        frames.append(
-            staged.join(rows, on=["school_code", "stage"], how="anti")
-            .select(*counted.columns, pl.lit(table).alias("table_name"), "stage")
-        )
-    columns = [*counted.columns, "table_name", "stage"]
-    return pl.concat([f.select(columns) for f in frames]).sort(["county_code", "table_name", "school_code", "stage"], nulls_last=False)
+    return _missing_rows(tables, schools, _presence(tables, schools), rules)
 
 
-def _county_rows(tables: Mapping[str, pl.DataFrame], table: str, schools: pl.DataFrame) -> pl.DataFrame:
-    """The counties (county_code) with at least one row of ``table``."""
-    frame = tables.get(table)
-    if frame is None:
-        return pl.DataFrame(schema={"county_code": pl.String})
-    if table == "population":
-        return frame.select("county_code").drop_nulls().unique()
-    if table == "schools":
-        return schools.select("county_code").unique()
-    return schools.join(frame.select("school_code").drop_nulls().unique(), on="school_code", how="semi").select("county_code").unique()
+def _status(tables: Mapping[str, pl.DataFrame], scope: list[str], presence: pl.DataFrame, missing: pl.DataFrame) -> pl.DataFrame:
+    """STATUS_SCHEMA rows of ``scope`` from the presence and the missing rows of the same tables and registry."""
+    by_county = presence.group_by("county_code").agg(pl.lit(True).alias("schools"), *(pl.col(table).any() for table in DATA_TABLES))
+    reported = by_county.unpivot(index="county_code", variable_name="table_name", value_name="is_reported").filter(pl.col("is_reported"))
+    if "population" in tables:
+        populated = tables["population"].select("county_code").drop_nulls().unique()
+        reported = pl.concat([reported, populated.with_columns(pl.lit("population").alias("table_name"), pl.lit(True).alias("is_reported"))])
+    order = pl.DataFrame({"table_name": list(TABLES), "__order": list(range(len(TABLES)))}, schema={"table_name": pl.String, "__order": pl.Int64})
+    counts = missing.group_by("county_code", "table_name").agg(pl.col("school_code").n_unique().alias("schools_missing_row"))
+    return (
+        pl.DataFrame({"county_code": scope}, schema={"county_code": pl.String}).join(order, how="cross")
+        .join(reported, on=["county_code", "table_name"], how="left")
+        .join(counts, on=["county_code", "table_name"], how="left")
+        .with_columns(pl.col("is_reported").fill_null(False), pl.col("schools_missing_row").fill_null(0).cast(pl.Int64))
+        .sort("county_code", "__order")
+        .select(list(STATUS_SCHEMA))
+    )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What a year's input (or a correction's counties) lacks, worked out once: ``schools`` (the scope's registry, one row
+    per school), ``missing`` (``missing_rows``, one row per lacking row) and ``status`` (STATUS_SCHEMA, one row per county × table)."""
+
+    scope: list[str]
+    schools: pl.DataFrame
+    missing: pl.DataFrame
+    status: pl.DataFrame
+
+
+def assess_completeness(tables: Mapping[str, pl.DataFrame], regions: RegionTree, rules: Rules, counties: Iterable[str] | None = None) -> Completeness:
+    """The completeness of ``tables`` over the configured counties (or those of ``counties``): registry, missing rows and status."""
+    scope = scope_counties(regions, counties)
+    schools = registry(tables.get("schools"), scope)
+    presence = _presence(tables, schools)
+    missing = _missing_rows(tables, schools, presence, rules)
+    return Completeness(scope=scope, schools=schools, missing=missing, status=_status(tables, scope, presence, missing))
 
 
 def county_status(tables: Mapping[str, pl.DataFrame], regions: RegionTree, rules: Rules, counties: Iterable[str] | None = None) -> pl.DataFrame:
     """One row per county of the scope × contract table (STATUS_SCHEMA), in county and table order."""
-    scope = scope_counties(regions, counties)
-    schools = registry(tables.get("schools"), scope)
-    missing = missing_rows(tables, schools, rules).group_by("county_code", "table_name").agg(pl.col("school_code").n_unique().alias("schools_missing_row"))
-    frames = []
-    for position, table in enumerate(TABLES):
-        reported = _county_rows(tables, table, schools).with_columns(pl.lit(True).alias("is_reported"))
-        frames.append(
-            pl.DataFrame({"county_code": scope}, schema={"county_code": pl.String})
-            .join(reported, on="county_code", how="left")
-            .with_columns(pl.col("is_reported").fill_null(False), pl.lit(table).alias("table_name"), pl.lit(position).alias("__order"))
-        )
-    status = pl.concat(frames).join(missing, on=["county_code", "table_name"], how="left")
-    return (
-        status.with_columns(pl.col("schools_missing_row").fill_null(0).cast(pl.Int64))
-        .sort("county_code", "__order")
-        .select(list(STATUS_SCHEMA))
-    )
+    return assess_completeness(tables, regions, rules, counties).status
 
 
 def _with_county_names(frame: pl.DataFrame, regions: RegionTree) -> pl.DataFrame:
@@ -277,14 +304,15 @@ def completeness_issues(
     tables: Mapping[str, pl.DataFrame],
     headers: pl.DataFrame,
     present: Iterable[str],
+    completeness: Completeness,
     regions: RegionTree,
     rules: Rules,
-    counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
 ) -> pl.DataFrame:
-    """Every completeness issue of a year (or of the counties ``counties`` of a correction), relaxed when ``allow_incomplete``.
+    """Every completeness issue of a year (or of a correction's counties, ``completeness``'s scope), relaxed when ``allow_incomplete``.
 
-    Without a schools sheet anywhere only the class-size and teacher checks run: the rest would echo ``missing_sheet``.
+    ``completeness`` is ``assess_completeness`` of the same tables. Without a schools sheet anywhere only the
+    class-size and teacher checks run: the rest would echo ``missing_sheet``.
     """
     frames = [
         inconsistent_class_size_issues(tables.get("enrollment"), headers, rules),
@@ -292,13 +320,12 @@ def completeness_issues(
     ]
     present = set(present)
     if "schools" in present:
-        scope = scope_counties(regions, counties)
-        schools = registry(tables.get("schools"), scope)
-        status = county_status(tables, regions, rules, scope)
-        missing = missing_rows({t: f for t, f in tables.items() if t in present}, schools, rules).filter(pl.col("table_name").is_in(list(present)))
+        status = completeness.status
+        # A table no file holds is missing_sheet, not a missing row of every school.
+        missing = completeness.missing.filter(pl.col("table_name").is_in(list(present)))
         frames += [
             county_not_reported_issues(status, regions),
-            table_not_reported_issues(status, schools, present, regions),
+            table_not_reported_issues(status, completeness.schools, present, regions),
             row_missing_issues(missing, status, headers, rules),
         ]
     issues = concat_issues(frames)

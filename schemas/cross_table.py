@@ -7,12 +7,12 @@ of ingest (used to name the cell of the offending value).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import polars as pl
 
 from config.models import RegionTree, Rules
-from schemas.completeness import allowed_stages, completeness_issues
+from schemas.completeness import Completeness, allowed_stages, completeness_issues
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.tables import DATA_TABLES, TABLES
@@ -236,14 +236,14 @@ def cross_table_issues(
     present: set[str] | frozenset[str],
     regions: RegionTree,
     rules: Rules,
+    completeness: Completeness,
     previous_enrollment: pl.DataFrame | None = None,
-    counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
 ) -> pl.DataFrame:
     """Every cross-file and cross-table issue of one year (errors and warnings), completeness included.
 
-    ``counties`` limits the completeness checks to those counties (a correction's); ``allow_incomplete``
-    stores the incompleteness errors as warnings (``schemas.completeness``).
+    ``completeness`` is ``assess_completeness`` of the same tables (over a correction's counties, for a
+    correction); ``allow_incomplete`` stores the incompleteness errors as warnings (``schemas.completeness``).
 
     Checks that would only echo a missing table (unknown schools when no schools sheet exists, a
     county without population when no population sheet exists) are left to ``missing_sheet``.
@@ -262,5 +262,5 @@ def cross_table_issues(
         frames.append(
             students_change_warnings(tables["enrollment"], previous_enrollment, rules.warnings.students_change_limit, headers)
         )
-    frames.append(completeness_issues(tables, headers, present, regions, rules, counties, allow_incomplete))
+    frames.append(completeness_issues(tables, headers, present, completeness, regions, rules, allow_incomplete))
     return concat_issues(frames)

@@ -1,4 +1,4 @@
-"""Tasks that assess a year's completeness: one row per configured county × table, for reporting_status and the run summary."""
+"""The task that assesses a corrected year's completeness: one row per configured county × table, for reporting_status and the run summary."""
 
 from __future__ import annotations
 
@@ -9,16 +9,9 @@ from prefect.cache_policies import NO_CACHE
 from edustat.configuration import Configuration
 from edustat.correction import CheckedCorrection, CorrectionContext
 from edustat.settings import Settings
-from edustat.staged import StagedTables
 from schemas.completeness import county_status, merged_status
 from warehouse.correction import stored_reporting
 from warehouse.engine import get_engine
-
-
-@task(name="assess_completeness", cache_policy=NO_CACHE)
-def assess_completeness(staged: StagedTables, configuration: Configuration) -> pl.DataFrame:
-    """Which county sent which table of the year, and how many of its schools miss a row (one row per county × table)."""
-    return county_status(dict(staged.items()), configuration.regions, configuration.rules)
 
 
 @task(name="assess_correction_completeness", cache_policy=NO_CACHE)

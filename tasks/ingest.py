@@ -20,11 +20,11 @@ from edustat.ingest.batches import file_batches
 from edustat.ingest.code_version import parser_digest
 from edustat.ingest.discover import discover_files, skipped_file_issues
 from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
-from edustat.ingest.stage import combine_files
+from edustat.ingest.stage import CombinedYear, combine_year
 from edustat.ingest.pooled import read_in_pool
 from edustat.parallel import core_count, parse_processes, warm_up
 from edustat.settings import load_settings
-from edustat.staged import StagedTables, in_staged_order
+from edustat.staged import in_staged_order
 from tasks.progress import ParseProgress
 
 PARSE_MODULES = ("edustat.ingest.files",)
@@ -127,13 +127,12 @@ def log_internal_errors(issues: pl.DataFrame) -> None:
 @task(name="validate_year", cache_policy=NO_CACHE)
 def validate_year(
     parsed: list[FileResult], configuration: Configuration, previous_enrollment: pl.DataFrame, allow_incomplete: bool = False
-) -> tuple[StagedTables, pl.DataFrame]:
-    """All files combined into the year's tables, validated by Pandera, across tables and for completeness: the tables and every problem.
+) -> CombinedYear:
+    """All files combined into the year's tables, validated by Pandera, across tables and for completeness: the tables,
+    every problem, and which county sent which table (one status row per county × table).
 
     With ``allow_incomplete`` a missing county, table or row is a warning instead of an error.
     """
-    staged, issues = combine_files(
-        parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete
-    )
-    get_run_logger().info("%d problems found", issues.height)
-    return staged, issues
+    combined = combine_year(parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete)
+    get_run_logger().info("%d problems found", combined.issues.height)
+    return combined

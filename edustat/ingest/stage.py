@@ -8,6 +8,7 @@ and cross-table checks) and ``stage_year`` (both, in order).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +19,7 @@ from edustat.ingest.discover import discover_files, skipped_file_issues
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
-from schemas.completeness import without_unread_gaps
+from schemas.completeness import Completeness, assess_completeness, without_unread_gaps
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
 from schemas.tables import TABLES
@@ -26,7 +27,7 @@ from schemas.validate import validate_table
 
 PROVENANCE = ["source_file", "source_sheet", "source_row"]
 
-__all__ = ["FileResult", "combine_files", "normalize_sheets", "read_and_normalize_file", "read_and_normalize_files", "stage_year"]
+__all__ = ["CombinedYear", "FileResult", "combine_files", "combine_year", "normalize_sheets", "read_and_normalize_file", "read_and_normalize_files", "stage_year"]
 
 
 def _combined_table(table: str, results: Sequence[FileResult]) -> pl.DataFrame:
@@ -42,15 +43,25 @@ def _without_reported_cells(schema_issues: pl.DataFrame, file_issues: pl.DataFra
     return schema_issues.join(reported, on=["source_file", "source_sheet", "cell"], how="anti", nulls_equal=False)
 
 
-def combine_files(
+@dataclass(frozen=True)
+class CombinedYear:
+    """All files of one year combined: its staged tables, every issue (one row per problem) and its completeness
+    (``schemas.completeness.Completeness``: one status row per county × table)."""
+
+    staged: StagedTables
+    issues: pl.DataFrame
+    completeness: Completeness
+
+
+def combine_year(
     results: Sequence[FileResult],
     regions: RegionTree,
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
     counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
-) -> tuple[StagedTables, pl.DataFrame]:
-    """All files of one year → its staged tables and every issue (pure).
+) -> CombinedYear:
+    """All files of one year → its staged tables, every issue and its completeness (pure).
 
     ``counties`` limits the completeness checks to a correction's counties; ``allow_incomplete``
     stores missing counties, tables and rows as warnings instead of errors.
@@ -65,16 +76,30 @@ def combine_files(
     headers = pl.concat([r.headers for r in ordered], how="vertical") if ordered else empty_headers()
     file_issues = concat_issues(r.issues for r in ordered)
     schema_issues = concat_issues(validate_table(table, tables[table], headers, rules) for table in TABLES)
+    completeness = assess_completeness(tables, regions, rules, counties)
     issues = without_unread_gaps(
         concat_issues(
             [
                 file_issues,
                 _without_reported_cells(schema_issues, file_issues),
-                cross_table_issues(tables, headers, present, regions, rules, previous_enrollment, counties, allow_incomplete),
+                cross_table_issues(tables, headers, present, regions, rules, completeness, previous_enrollment, allow_incomplete),
             ]
         )
     )
-    return StagedTables(**tables), issues
+    return CombinedYear(staged=StagedTables(**tables), issues=issues, completeness=completeness)
+
+
+def combine_files(
+    results: Sequence[FileResult],
+    regions: RegionTree,
+    rules: Rules,
+    previous_enrollment: pl.DataFrame | None = None,
+    counties: Iterable[str] | None = None,
+    allow_incomplete: bool = False,
+) -> tuple[StagedTables, pl.DataFrame]:
+    """``combine_year`` for a caller that needs the staged tables and the issues only (one row per problem)."""
+    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete)
+    return combined.staged, combined.issues
 
 
 def stage_year(

@@ -9,6 +9,7 @@ from schema_builders import headers, staged
 from config import load_rules
 from config.models import Region, RegionTree
 from schemas.completeness import (
+    assess_completeness,
     completeness_issues,
     completeness_line,
     county_status,
@@ -62,8 +63,9 @@ HEADERS = pl.concat(
 )
 
 
-def _issues(tables: dict[str, pl.DataFrame], **options) -> pl.DataFrame:
-    return completeness_issues(tables, HEADERS, set(tables), REGIONS, RULES, **options)
+def _issues(tables: dict[str, pl.DataFrame], counties: list[str] | None = None, allow_incomplete: bool = False) -> pl.DataFrame:
+    completeness = assess_completeness(tables, REGIONS, RULES, counties)
+    return completeness_issues(tables, HEADERS, set(tables), completeness, REGIONS, RULES, allow_incomplete)
 
 
 def _rows(issues: pl.DataFrame, *columns: str) -> list[tuple]:

@@ -2,6 +2,7 @@ import polars as pl
 
 from config import load_regions, load_rules
 from schema_builders import headers, staged
+from schemas.completeness import assess_completeness
 from schemas.cross_table import (
     allowed_stages,
     cross_table_issues,
@@ -138,7 +139,7 @@ def test_students_change_warnings():
 def test_cross_table_issues_skip_echoes_of_a_missing_schools_table():
     tables = {name: staged(name, []) for name in TABLES}
     tables["security"] = staged("security", [{"school_code": "2162000001"}])
-    issues = cross_table_issues(tables, NO_HEADERS, set(TABLES) - {"schools"}, REGIONS, RULES)
+    issues = cross_table_issues(tables, NO_HEADERS, set(TABLES) - {"schools"}, REGIONS, RULES, assess_completeness(tables, REGIONS, RULES))
     assert issues.select("table_name", "rule").rows() == [("schools", "missing_sheet")]
 
 

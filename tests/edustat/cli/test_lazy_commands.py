@@ -79,3 +79,18 @@ def test_read_only_commands_run_without_prefect(tmp_path, monkeypatch) -> None:
         seen = _imports(*argv)
         assert not {"prefect", "flows", "tasks"} & set(seen["loaded"]), name
         assert seen["commands"] == [f"edustat.cli.commands.{name}"], name
+
+
+def test_a_sqlite_query_loads_neither_postgresql_s_parser_nor_the_config_models(tmp_path, monkeypatch) -> None:
+    # Both are a tenth of the command's start each; a SQLite query reads no configuration file and parses nothing itself.
+    from sqlalchemy import create_engine
+
+    from warehouse.migrate import migrate
+
+    migrate(create_engine(f"sqlite:///{tmp_path / 'edustat.db'}"))
+    monkeypatch.chdir(tmp_path)
+    probe = PROBE.replace('heavy = ["prefect",', 'heavy = ["pglast", "config.models", "prefect",')
+    done = subprocess.run([sys.executable, "-c", probe, "query", "select 1"], capture_output=True, text=True, timeout=180, check=True)
+    assert "1" in done.stdout
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not {"pglast", "config.models"} & set(seen["loaded"])
