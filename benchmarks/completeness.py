@@ -3,7 +3,8 @@
 The year is read and combined once (as a run does); then the checks of ``schemas.completeness`` —
 ``assess_completeness`` (the missing rows and the status per county × table behind reporting_status,
 worked out once per run) and the issues built from it (four errors, one warning) — are timed as the
-pure functions they are, on the combined frames, median of ``--runs``. A run pays their sum once. Beside them:
+pure functions they are, on the combined frames, median of ``--runs``. A run pays their sum once.
+With ``--whole-runs N``, N whole `edustat run`s of the same year are timed too, and the checks' share of one printed. Beside them:
 the whole combine step (Pandera and every cross-table check, completeness included), for scale.
 """
 
@@ -11,18 +12,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import polars as pl
 
 from benchmarks.data import ensure_data
+from benchmarks.measure import run_process
 from config import load_regions, load_rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
 from edustat.ingest.files import read_and_normalize_files, read_and_pack_files
 from edustat.ingest.stage import combine_files
+from edustat.local_server import ensure_server, stop_server
 from edustat.parallel import core_count, process_pool
 from schemas.completeness import assess_completeness, completeness_issues
 
@@ -71,6 +77,29 @@ def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
     }
 
 
+def whole_run_s(input_dir: Path, regions_file: Path | None, runs: int) -> float:
+    """Median seconds of a whole `edustat run` of ``input_dir`` into a fresh SQLite file, the background Prefect server started beforehand."""
+    with tempfile.TemporaryDirectory(prefix="edustat-completeness-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        home = scratch / "prefect-home"
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
+        ensure_server(home)
+        try:
+            times = []
+            for attempt in range(runs):
+                command = [sys.executable, "-m", "edustat.cli", "run", "--year", "2020", "--input", str(input_dir),
+                           "--warehouse", f"sqlite:///{scratch / f'run{attempt}.db'}"]
+                if regions_file is not None:
+                    command += ["--regions", str(regions_file)]
+                measured = run_process(command, env=env)
+                if measured.returncode != 0:
+                    raise SystemExit(f"edustat run failed ({measured.returncode}): {measured.stderr[-2000:]}")
+                times.append(measured.wall_s)
+        finally:
+            stop_server(home)
+    return statistics.median(times)
+
+
 def main() -> None:
     """Measure on the default sample (``--sample DIR``) or a generated one of ``--schools`` schools, and print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -80,12 +109,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--whole-runs", type=int, default=0, help="also time this many whole `edustat run`s of the year, and the checks' share of one")
     args = parser.parse_args()
     if args.sample:
-        result = measure(args.sample, None, args.runs)
+        input_dir, regions_file = args.sample, None
     else:
         data = ensure_data(args.schools, args.seed, args.data)
-        result = measure(data.input_dir, data.regions_file, args.runs)
+        input_dir, regions_file = data.input_dir, data.regions_file
+    result = measure(input_dir, regions_file, args.runs)
+    if args.whole_runs:
+        result["whole_run_s"] = round(whole_run_s(input_dir, regions_file, args.whole_runs), 3)
+        result["completeness_share_pct"] = round(100 * result["completeness_total_s"] / result["whole_run_s"], 2)
     for name, value in result.items():
         print(f"{name:24s} {value}")
     if args.json:
