@@ -49,16 +49,22 @@ def _beyond(rows: pl.DataFrame, table: str, column: str, limit: float, rule: str
     )
 
 
-def _column_issues(frame: pl.DataFrame, table: str, column: str, ceiling: Ceiling, headers: pl.DataFrame) -> pl.DataFrame:
+def _impossible(column: str, ceiling: Ceiling) -> pl.Expr:
     value = pl.col(column).cast(pl.Float64)
     # NaN compares above every number in Polars; named here so that it is refused whatever that order.
-    impossible = value.is_nan() | (value > ceiling.impossible)
-    unusual = ~impossible & (value > ceiling.unusual)
+    return value.is_nan() | (value > ceiling.impossible)
+
+
+def _unusual(column: str, ceiling: Ceiling) -> pl.Expr:
+    return ~_impossible(column, ceiling) & (pl.col(column).cast(pl.Float64) > ceiling.unusual)
+
+
+def _column_issues(frame: pl.DataFrame, table: str, column: str, ceiling: Ceiling, headers: pl.DataFrame) -> pl.DataFrame:
     rows = frame.select(column, *PROVENANCE).drop_nulls(column)
     return concat_issues(
         [
-            _beyond(rows.filter(impossible), table, column, ceiling.impossible, "implausible_value", "error", headers),
-            _beyond(rows.filter(unusual), table, column, ceiling.unusual, "unusual_value", "warning", headers),
+            _beyond(rows.filter(_impossible(column, ceiling)), table, column, ceiling.impossible, "implausible_value", "error", headers),
+            _beyond(rows.filter(_unusual(column, ceiling)), table, column, ceiling.unusual, "unusual_value", "warning", headers),
         ]
     )
 
@@ -68,4 +74,10 @@ def magnitude_issues(table: str, frame: pl.DataFrame, headers: pl.DataFrame, rul
     ceilings = rules.ceilings.get(table, {})
     if frame.height == 0 or not ceilings:
         return empty_issues()
-    return concat_issues(_column_issues(frame, table, column, ceiling, headers) for column, ceiling in ceilings.items())
+    # One pass over the whole table first: almost every year has no such cell, and then nothing more is done.
+    above = pl.any_horizontal([pl.col(column).cast(pl.Float64) > ceiling.unusual for column, ceiling in ceilings.items()])
+    is_nan = pl.any_horizontal([pl.col(column).cast(pl.Float64).is_nan() for column in ceilings])
+    flagged = frame.filter((above | is_nan).fill_null(False))
+    if flagged.height == 0:
+        return empty_issues()
+    return concat_issues(_column_issues(flagged, table, column, ceiling, headers) for column, ceiling in ceilings.items())
