@@ -12,57 +12,30 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
+from tests.conftest import WAREHOUSE_PARAMS
+from tests.edustat.cli.sample_warehouse import YEAR, SampleWarehouse, query, sample_2020_loaded
 from tests.edustat.cli.test_cli import edustat
 
-YEAR = "2020"
 LINXIA = "622921_临夏县.xlsx"
 SCHOOL = "2162002001"
 
 
-def _query(url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql)).all()
-    finally:
-        engine.dispose()
-
-
 def _values(url: str) -> list[tuple]:
-    return _query(url, "SELECT region_code, indicator_code, value, numerator, denominator FROM indicator_current WHERE year = 2020 ORDER BY 1, 2")
-
-
-@dataclass
-class Loaded:
-    """A warehouse with the sample's 2020 loaded, the environment to reach it, and the sample's folder."""
-
-    url: str
-    env: dict[str, str]
-    complete: Path
+    return query(url, "SELECT region_code, indicator_code, value, numerator, denominator FROM indicator_current WHERE year = 2020 ORDER BY 1, 2")
 
 
 @pytest.fixture(scope="module", params=WAREHOUSE_PARAMS)
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[Loaded]:
-    from edustat.sample import write_sample
-
-    root = tmp_path_factory.mktemp("magnitudes")
-    write_sample(root / "sample", [int(YEAR)], seed=2021)
-    with fresh_warehouse(request.param, root) as url:
-        env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "errors")}
-        first = edustat("run", "--year", YEAR, "--input", str(root / "sample" / YEAR), cwd=root, env=env)
-        assert first.returncode == 0, first.stdout + first.stderr
-        yield Loaded(url, env, root / "sample" / YEAR)
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[SampleWarehouse]:
+    with sample_2020_loaded(request.param, tmp_path_factory.mktemp("magnitudes"), prefect_api_url) as sample:
+        yield sample
 
 
-def _with_cell(loaded: Loaded, folder: Path, sheet: str, cell: str, value: float, expected_before: float) -> Path:
+def _with_cell(loaded: SampleWarehouse, folder: Path, sheet: str, cell: str, value: float, expected_before: float) -> Path:
     """The sample's folder copied to ``folder`` with one cell of 临夏县's workbook set to ``value``."""
     shutil.copytree(loaded.complete, folder)
     workbook = openpyxl.load_workbook(folder / LINXIA)
@@ -81,7 +54,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_an_impossible_value_fails_validate_naming_the_cell_and_rejects_the_run(case: str, loaded: Loaded, tmp_path: Path) -> None:
+def test_an_impossible_value_fails_validate_naming_the_cell_and_rejects_the_run(case: str, loaded: SampleWarehouse, tmp_path: Path) -> None:
     sheet, cell, value, before, header = CASES[case]
     folder = _with_cell(loaded, tmp_path / YEAR, sheet, cell, value, before)
     values_before = _values(loaded.url)
@@ -96,9 +69,9 @@ def test_an_impossible_value_fails_validate_naming_the_cell_and_rejects_the_run(
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
     assert "rejected" in run.stdout and "Traceback" not in output
-    run_id = _query(loaded.url, "SELECT max(run_id) FROM etl_run")[0][0]
-    assert _query(loaded.url, f"SELECT status FROM etl_run WHERE run_id = {run_id}") == [("rejected",)]
-    stored = _query(
+    run_id = query(loaded.url, "SELECT max(run_id) FROM etl_run")[0][0]
+    assert query(loaded.url, f"SELECT status FROM etl_run WHERE run_id = {run_id}") == [("rejected",)]
+    stored = query(
         loaded.url,
         f"SELECT severity, source_file, source_sheet, source_row, cell FROM validation_issue WHERE run_id = {run_id} AND rule = 'implausible_value'",
     )
@@ -106,7 +79,7 @@ def test_an_impossible_value_fails_validate_naming_the_cell_and_rejects_the_run(
     assert _values(loaded.url) == values_before
 
 
-def test_an_unusual_but_possible_value_is_a_warning_and_the_year_loads(loaded: Loaded, tmp_path: Path) -> None:
+def test_an_unusual_but_possible_value_is_a_warning_and_the_year_loads(loaded: SampleWarehouse, tmp_path: Path) -> None:
     # 400,000 m² of teaching rooms: above the unusual mark (300,000), below what cannot be (10⁷).
     folder = _with_cell(loaded, tmp_path / YEAR, "办学条件", "B4", 400_000, 1185.8)
     checked = edustat("validate", "--year", YEAR, "--input", str(folder), "--out", str(tmp_path / "e.xlsx"), cwd=tmp_path, env=loaded.env)
@@ -116,15 +89,15 @@ def test_an_unusual_but_possible_value_is_a_warning_and_the_year_loads(loaded: L
     run = edustat("run", "--year", YEAR, "--input", str(folder), cwd=tmp_path, env=loaded.env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "succeeded" in run.stdout
-    run_id = _query(loaded.url, "SELECT max(run_id) FROM etl_run")[0][0]
-    assert _query(loaded.url, f"SELECT status FROM etl_run WHERE run_id = {run_id}") == [("succeeded",)]
-    assert _query(loaded.url, f"SELECT severity, cell, value FROM validation_issue WHERE run_id = {run_id} AND rule = 'unusual_value'") == [
+    run_id = query(loaded.url, "SELECT max(run_id) FROM etl_run")[0][0]
+    assert query(loaded.url, f"SELECT status FROM etl_run WHERE run_id = {run_id}") == [("succeeded",)]
+    assert query(loaded.url, f"SELECT severity, cell, value FROM validation_issue WHERE run_id = {run_id} AND rule = 'unusual_value'") == [
         ("warning", "B4", "400000")
     ]
-    stored = _query(loaded.url, f"SELECT teaching_area_m2 FROM facilities WHERE year = 2020 AND school_code = '{SCHOOL}'")
+    stored = query(loaded.url, f"SELECT teaching_area_m2 FROM facilities WHERE year = 2020 AND school_code = '{SCHOOL}'")
     assert stored == [(400_000.0,)]
     # The school's huge floor area now dominates its county's primary teaching-area CV, which stays a finite number.
-    cv = _query(loaded.url, "SELECT value FROM indicator_current WHERE year = 2020 AND region_code = '622921' "
+    cv = query(loaded.url, "SELECT value FROM indicator_current WHERE year = 2020 AND region_code = '622921' "
                             "AND indicator_code = 'balance_cv_teaching_area_per_student_primary'")
     assert len(cv) == 1 and cv[0][0] is not None and 1 < cv[0][0] < 1e6
 
