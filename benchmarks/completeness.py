@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from pathlib import Path
 
 import polars as pl
 
 from benchmarks.data import ensure_data
+from benchmarks.measure import median_call_s
 from config import load_regions, load_rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
@@ -24,15 +24,6 @@ from edustat.ingest.files import read_and_normalize_files, read_and_pack_files
 from edustat.ingest.stage import combine_files
 from edustat.parallel import core_count, process_pool
 from schemas.completeness import completeness_issues, county_status
-
-
-def _median_s(work, runs: int) -> float:  # noqa: ANN001 - a callable of no argument
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
@@ -53,9 +44,9 @@ def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
     tables = dict(staged.items())
     present = {table for result in results for table in result.tables}
     headers = pl.concat([r.headers for r in results], how="vertical")
-    checks_s = _median_s(lambda: completeness_issues(tables, headers, present, regions, rules), runs)
-    status_s = _median_s(lambda: county_status(tables, regions, rules), runs)
-    combine_s = _median_s(lambda: combine_files(results, regions, rules), max(1, runs // 2))
+    checks_s = median_call_s(lambda: completeness_issues(tables, headers, present, regions, rules), runs)
+    status_s = median_call_s(lambda: county_status(tables, regions, rules), runs)
+    combine_s = median_call_s(lambda: combine_files(results, regions, rules), max(1, runs // 2))
     return {
         "files": len(files),
         "schools": staged.schools.height,

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 
 import polars as pl
 
+from benchmarks.measure import median_call_s
 from config import load_rules
 from edustat.ingest.normalize import empty_headers
 from schemas.magnitudes import magnitude_issues
@@ -62,15 +61,6 @@ def _with_offenders(frame: pl.DataFrame, table: str, offenders: int, rules) -> p
     )
 
 
-def _median_s(work, runs: int) -> float:  # noqa: ANN001 - a callable of no argument
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     """Print the timings as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -97,10 +87,10 @@ def main() -> None:
     found = check(bad)
     result = {
         "schools": args.schools,
-        "ceilings_plausible_s": round(_median_s(lambda: check(frames), args.runs), 3),
-        "ceilings_with_offenders_s": round(_median_s(lambda: check(bad), args.runs), 3),
+        "ceilings_plausible_s": round(median_call_s(lambda: check(frames), args.runs), 3),
+        "ceilings_with_offenders_s": round(median_call_s(lambda: check(bad), args.runs), 3),
         "offending_cells": found,
-        "pandera_s": round(_median_s(pandera, max(1, args.runs // 2)), 3),
+        "pandera_s": round(median_call_s(pandera, max(1, args.runs // 2)), 3),
     }
     print(json.dumps(result, indent=2))
 
