@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from benchmarks.data import ensure_data
-from benchmarks.measure import run_process
+from benchmarks.measure import median_call_s, run_process
 from config import load_regions, load_rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
@@ -31,15 +31,6 @@ from edustat.ingest.stage import combine_files
 from edustat.local_server import ensure_server, stop_server
 from edustat.parallel import core_count, process_pool
 from schemas.completeness import assess_completeness, completeness_issues
-
-
-def _median_s(work, runs: int) -> float:  # noqa: ANN001 - a callable of no argument
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
@@ -61,9 +52,9 @@ def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
     present = {table for result in results for table in result.tables}
     headers = pl.concat([r.headers for r in results], how="vertical")
     completeness = assess_completeness(tables, regions, rules)
-    status_s = _median_s(lambda: assess_completeness(tables, regions, rules), runs)
-    checks_s = _median_s(lambda: completeness_issues(tables, headers, present, completeness, regions, rules), runs)
-    combine_s = _median_s(lambda: combine_files(results, regions, rules), max(1, runs // 2))
+    status_s = median_call_s(lambda: assess_completeness(tables, regions, rules), runs)
+    checks_s = median_call_s(lambda: completeness_issues(tables, headers, present, completeness, regions, rules), runs)
+    combine_s = median_call_s(lambda: combine_files(results, regions, rules), max(1, runs // 2))
     return {
         "files": len(files),
         "schools": staged.schools.height,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import threading
 import time
@@ -74,3 +75,13 @@ def run_process(command: list[str], env: dict[str, str] | None = None, cwd: Path
         done.set()
         sampler.join()
     return Measurement(time.perf_counter() - started, peak, process.returncode, stdout, stderr)
+
+
+def median_call_s(work, runs: int) -> float:  # noqa: ANN001 - a callable of no argument
+    """Median wall seconds of ``runs`` calls of ``work`` in this process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from schemas.tables import numeric_columns
+
 RegionLevel = Literal["country", "province", "prefecture", "county"]
 LEVEL_ORDER: tuple[RegionLevel, ...] = ("country", "province", "prefecture", "county")
 STAGES: tuple[str, ...] = ("preschool", "primary", "junior", "senior", "vocational", "higher_vocational")
@@ -115,6 +117,7 @@ class GuardStandard(_Strict):
 class Balance(_Strict):
     """县域义务教育优质均衡: weights, standards and limits."""
 
+    # A weight of 0 would share a school's facilities among its stages as 0 / 0.
     facility_weights: dict[str, float]
     stages: tuple[str, ...]
     teaching_point_type: str
@@ -125,6 +128,8 @@ class Balance(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Balance:
+        if any(not weight > 0 for weight in self.facility_weights.values()):
+            raise ValueError("every facility weight must be above 0")
         for stage in self.stages:
             if stage not in self.cv_limit or stage not in self.standards or stage not in self.facility_weights:
                 raise ValueError(f"balance stage {stage} needs a cv_limit, standards and a facility weight")
@@ -171,6 +176,31 @@ class Limits(_Strict):
     max_sheet_columns: int = Field(gt=0, le=16_384)
 
 
+class Ceiling(_Strict):
+    """The plausible magnitude of one column, per row: above ``unusual`` a warning, above ``impossible`` an error."""
+
+    unusual: float = Field(gt=0, allow_inf_nan=False)
+    impossible: float = Field(gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Ceiling:
+        if self.unusual >= self.impossible:
+            raise ValueError("unusual must be below impossible")
+        return self
+
+
+def _check_ceilings(ceilings: dict[str, dict[str, Ceiling]]) -> dict[str, dict[str, Ceiling]]:
+    """Every numeric column of every input table has exactly one ceiling, and every ceiling names such a column."""
+    expected = {(table, column) for table, columns in numeric_columns().items() for column in columns}
+    declared = {(table, column) for table, columns in ceilings.items() for column in columns}
+    missing, unknown = sorted(expected - declared), sorted(declared - expected)
+    if missing:
+        raise ValueError(f"numeric columns without a ceiling: {', '.join(f'{t}.{c}' for t, c in missing)}")
+    if unknown:
+        raise ValueError(f"ceilings for unknown columns: {', '.join(f'{t}.{c}' for t, c in unknown)}")
+    return ceilings
+
+
 class Schedule(_Strict):
     """The yearly deployment's schedule and input folder."""
 
@@ -191,6 +221,7 @@ class Rules(_Strict):
     warnings: Warnings
     completeness: Completeness
     limits: Limits
+    ceilings: dict[str, dict[str, Ceiling]]
     targets: dict[str, dict[str, float]]
     schedule: Schedule
 
@@ -200,6 +231,11 @@ class Rules(_Strict):
         if tuple(value) != STAGES:
             raise ValueError(f"stages must be exactly {STAGES}, in that order")
         return value
+
+    @field_validator("ceilings")
+    @classmethod
+    def _every_numeric_column(cls, value: dict[str, dict[str, Ceiling]]) -> dict[str, dict[str, Ceiling]]:
+        return _check_ceilings(value)
 
 
 class Indicator(_Strict):

@@ -103,6 +103,14 @@ MESSAGES: dict[str, Message] = {
     ),
     # --- one table (pandera) ---
     "negative_value": Message("{column_zh}（{value}）不能为负数", "{column} ({value}) must not be negative"),
+    "implausible_value": Message(
+        "{column_zh}（{value}）超过{per_zh}可能的上限 {limit}{unit_zh}，不可能是真实数据；请检查单位和位数",
+        "{column} ({value}) is beyond {limit}, more than {per_en} can have; check the unit and the digits",
+    ),
+    "unusual_value": Message(
+        "{column_zh}（{value}）超过{per_zh}通常的上限 {limit}{unit_zh}，请核实",
+        "{column} ({value}) is above {limit}, unusual for {per_en}; please check it",
+    ),
     "unknown_school_type": Message(
         "办学类型代码“{value}”不在代码表中", "school_type_code '{value}' is not in the code list"
     ),

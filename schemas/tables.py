@@ -193,6 +193,15 @@ TABLES: dict[str, TableSpec] = {
 DATA_TABLES = ("enrollment", "staff", "security", "facilities", "funding")
 """Tables whose rows belong to a school of the registry."""
 
+NUMERIC_KINDS: tuple[ColumnKind, ...] = ("integer", "number")
+"""Column kinds that hold a quantity, each with a plausible ceiling (config/rules.toml [ceilings])."""
+
+
+def numeric_columns() -> dict[str, tuple[str, ...]]:
+    """Table name → its integer and number columns, in contract order: one entry per table that has any."""
+    found = {t.name: tuple(c.name for c in t.columns if c.kind in NUMERIC_KINDS) for t in TABLES.values()}
+    return {name: columns for name, columns in found.items() if columns}
+
 
 _KIND_DTYPES = {
     "code": "String",

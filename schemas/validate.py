@@ -17,6 +17,7 @@ from schemas.facilities import facilities_schema
 from schemas.funding import funding_schema
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
+from schemas.magnitudes import magnitude_issues
 from schemas.messages import MESSAGES, stage_choices
 from schemas.population import population_schema
 from schemas.schools import schools_schema
@@ -90,9 +91,11 @@ def failure_issues(
 
 
 def validate_table(table: str, frame: pl.DataFrame, headers: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Every failure of ``table``'s schema on its staged ``frame``, as issues (empty when the frame is valid)."""
+    """Every failure of ``table``'s schema on its staged ``frame``, and every value above its ceiling, as issues (empty when the frame is valid)."""
     try:
         table_schema(table, rules).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        return failure_issues(errors.failure_cases, table, frame, headers, rules)
-    return empty_issues()
+        schema_issues = failure_issues(errors.failure_cases, table, frame, headers, rules)
+    else:
+        schema_issues = empty_issues()
+    return concat_issues([schema_issues, magnitude_issues(table, frame, headers, rules)])

@@ -40,8 +40,8 @@ def county_sums(contributions: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 def to_fixed_point(values: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """County values as stored (numerator, denominator in Float64) back to the fixed-point sums they were made from.
 
-    Exact: a stored sum is ``n / FIXED_POINT`` of an integer n far below 2**52, so rounding
-    ``x × FIXED_POINT`` gives n back. One row per county per code, as ``county_sums`` returns.
+    Exact while a county's sum is below 2**31 (n below 2**31 × FIXED_POINT): rounding ``x × FIXED_POINT``
+    of the stored double ``n / FIXED_POINT`` then gives n back. One row per county per code, as ``county_sums`` returns.
     """
     return values.lazy().select(
         pl.col("region_code").alias("county_code"),

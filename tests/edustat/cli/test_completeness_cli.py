@@ -15,9 +15,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
+from tests.conftest import WAREHOUSE_PARAMS
+from tests.edustat.cli.sample_warehouse import query as _query
+from tests.edustat.cli.sample_warehouse import sample_2020_loaded
 from tests.edustat.cli.test_cli import edustat
 
 YEAR = "2020"
@@ -26,23 +27,7 @@ SCHOOL = "2162002005"
 
 
 def _values(url: str) -> list[tuple]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(
-                "SELECT region_code, indicator_code, value FROM indicator_current WHERE year = 2020 ORDER BY region_code, indicator_code"
-            )).all()
-    finally:
-        engine.dispose()
-
-
-def _query(url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql)).all()
-    finally:
-        engine.dispose()
+    return _query(url, "SELECT region_code, indicator_code, value FROM indicator_current WHERE year = 2020 ORDER BY region_code, indicator_code")
 
 
 @dataclass
@@ -58,16 +43,10 @@ class Loaded:
 
 @pytest.fixture(scope="module", params=WAREHOUSE_PARAMS)
 def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[Loaded]:
-    from edustat.sample import write_sample
-
     root = tmp_path_factory.mktemp("completeness")
-    write_sample(root / "sample", [int(YEAR)], seed=2021)
-    with fresh_warehouse(request.param, root) as url:
-        env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "errors")}
-        first = edustat("run", "--year", YEAR, "--input", str(root / "sample" / YEAR), cwd=root, env=env)
-        assert first.returncode == 0, first.stdout + first.stderr
-        assert "8 of 8 counties reported" in first.stdout
-        yield Loaded(url, env, root / "sample" / YEAR, _values(url), root)
+    with sample_2020_loaded(request.param, root, prefect_api_url) as sample:
+        assert "8 of 8 counties reported" in sample.first_output
+        yield Loaded(sample.url, sample.env, sample.complete, _values(sample.url), root)
 
 
 def _workbook_edit(edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], None]:

@@ -6,10 +6,17 @@ or huge numbers (as numbers or as text, with separators or full-width digits) an
 oracle written from the contract (§2), independent of the ingest code, says which junk makes its
 cell invalid; each such cell must come back as an error naming the file, sheet, Excel row, header
 and cell, and the year must have errors (so nothing would load).
+
+Whole workbooks: any cell of the county workbook — headers, codes, blank cells beside the tables —
+replaced by random text (control characters, very long strings), numbers (huge, tiny, subnormal),
+dates, booleans, formulas or nothing, then `edustat validate` in-process: exit 0 or 1, never a
+traceback or another exit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 import tempfile
 import unicodedata
@@ -20,8 +27,10 @@ import hypothesis.strategies as st
 import polars as pl
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
+from typer.testing import CliRunner
 
 from config import load_regions, load_rules
+from edustat.cli.app import app
 from edustat.ingest.stage import stage_year
 from ingest_builders import HEADERS, VALID_ROWS
 from schemas.issues import has_errors
@@ -41,6 +50,8 @@ URBAN_RURAL = {"111", "112", "121", "122", "123", "210", "220"}
 CODE_LISTS = {"county_code": COUNTIES, "school_type_code": SCHOOL_TYPES, "urban_rural_code": URBAN_RURAL}
 
 INT64_LIMIT = 2**63
+CEILINGS = {column: ceiling.impossible for columns in RULES.ceilings.values() for column, ceiling in columns.items()}
+"""The highest plausible value of each numeric column (config/rules.toml [ceilings]); above it a cell is an error."""
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _UNIT = re.compile(r"[（(][^）)]*[）)]$")
 
@@ -97,9 +108,9 @@ def is_invalid(column: ColumnSpec, junk: Junk) -> bool | None:
     assert n is not None
     match column.kind:
         case "integer":
-            return n < 0 or n != int(n) or abs(n) >= INT64_LIMIT
+            return n < 0 or n != int(n) or abs(n) >= INT64_LIMIT or n > CEILINGS[column.name]
         case "number":
-            return n < 0
+            return n < 0 or n > CEILINGS[column.name]
         case "yes_no":
             return n not in (0, 1)
         case "stage" | "ownership":
@@ -226,9 +237,136 @@ def test_the_oracle_agrees_with_the_contract_on_plain_cases() -> None:
     assert is_invalid(students, Junk(2.5, 2.5)) is True
     assert is_invalid(students, Junk(None)) is True  # an empty required cell is missing data
     assert is_invalid(area, Junk(2.5, 2.5)) is False
+    assert is_invalid(area, Junk(1e308, 1e308)) is True  # no school has 10⁷ m² (config/rules.toml [ceilings])
+    assert is_invalid(students, Junk(10**6, 10**6)) is True
     assert is_invalid(county, Junk(622921, 622921)) is False
     assert is_invalid(county, Junk(620000, 620000)) is True  # the province is not a county
     assert is_invalid(county, Junk("62292", 62292)) is True  # 5 digits
     assert is_invalid(video, Junk(1, 1)) is False and is_invalid(video, Junk(2, 2)) is True
     assert is_invalid(inclusive, Junk(None)) is None
     assert is_invalid(video, Junk("=1+1", is_poison=True)) is True
+
+
+# --- whole workbooks through `edustat validate` -------------------------------------------------
+
+BATCH_COUNTIES = {"622922": "康乐县", "622923": "永靖县", "622924": "广河县", "622925": "和政县"}
+"""Each validate call checks four county workbooks at once, each mutated on its own: 50 calls, 200 mutations."""
+
+
+def _regions_file() -> str:
+    """The prefecture with the batch's counties alone, so that an unmutated batch validates with exit 0."""
+    top = [
+        '[[region]]\ncode = "620000"\nname_zh = "甘肃省"\nname_en = "Gansu"\nlevel = "province"\n',
+        '[[region]]\ncode = "622900"\nname_zh = "临夏回族自治州"\nname_en = "Linxia"\nlevel = "prefecture"\nparent_code = "620000"\n',
+    ]
+    counties = [
+        f'[[region]]\ncode = "{code}"\nname_zh = "{name}"\nname_en = "County {code}"\nlevel = "county"\nparent_code = "622900"\n'
+        for code, name in BATCH_COUNTIES.items()
+    ]
+    return "\n".join(top + counties)
+
+
+def _county_sheets(county: str) -> dict[str, list[list]]:
+    """The builders' workbook as county ``county``'s: its county code, and school codes of its own (2162 + county digits + n)."""
+    def own(value: object) -> object:
+        if value == "622922":
+            return county
+        if isinstance(value, str) and value.startswith("216200000"):
+            return f"2162{county[-2:]}{value[-4:]}"
+        return value
+
+    return {sheet: [HEADERS[sheet], *[[own(v) for v in row] for row in rows]] for sheet, rows in VALID_ROWS.items()}
+
+
+ANY_CELLS = [
+    (sheet, row, col)
+    for sheet, rows in VALID_ROWS.items()
+    for row in range(len(rows) + 3)
+    for col in range(len(HEADERS[sheet]) + 2)
+]
+"""Every cell of a sheet — header, data rows, and a row and two columns of blank cells around them: (sheet, 0-based row, column)."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell with no cached value, as a script writes it."""
+
+    text: str
+
+
+WORKBOOK_JUNK = st.one_of(
+    st.none(),
+    st.text(max_size=40),  # any Unicode, control characters included
+    st.text(_TEXT_ALPHABET, min_size=1000, max_size=32767),  # up to Excel's longest cell
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e308, -1e308, 1e160, 1e13, 5e-324, 1e-310, 2.2250738585072014e-308, -0.0, math.pi]),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.sampled_from([Formula("=1/0"), Formula("=A1&A1"), Formula("=SUM(A1:A3)"), Formula('="6229"&"22"')]),
+)
+one_mutation = st.dictionaries(st.sampled_from(ANY_CELLS), WORKBOOK_JUNK, min_size=1, max_size=4)
+"""One mutation of a county workbook: one to four of its cells replaced (or emptied)."""
+
+batches = st.lists(one_mutation, min_size=len(BATCH_COUNTIES), max_size=len(BATCH_COUNTIES))
+
+
+def _write_mutated(path: Path, sheets: dict[str, list[list]], changes: dict[tuple[str, int, int], object]) -> None:
+    """``sheets`` with ``changes`` written over their cells: each value by its own type (text never as a formula or link)."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for sheet, rows in sheets.items():
+        ws = book.add_worksheet(sheet)
+        cells = {(r, c): value for r, row in enumerate(rows) for c, value in enumerate(row)}
+        cells |= {(r, c): value for (name, r, c), value in changes.items() if name == sheet}
+        for (r, c), value in cells.items():
+            if value is None:
+                continue
+            if isinstance(value, Formula):
+                ws.write_formula(r, c, value.text)
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, date_format)
+            elif isinstance(value, bool):
+                ws.write_boolean(r, c, value)
+            elif isinstance(value, str):
+                ws.write_string(r, c, value)
+            else:
+                ws.write_number(r, c, value)
+    book.close()
+
+
+def _validate_batch(folder: Path, mutations: list[dict[tuple[str, int, int], object]]) -> tuple[int, str, BaseException | None]:
+    """The batch's county workbooks, each with its mutation, validated in-process: (exit code, output, crash or None)."""
+    year = folder / "2020"
+    year.mkdir()
+    for (county, name), changes in zip(BATCH_COUNTIES.items(), mutations, strict=True):
+        _write_mutated(year / f"{county}_{name}.xlsx", _county_sheets(county), changes)
+    (folder / "regions.toml").write_text(_regions_file(), encoding="utf-8")
+    env = {"EDUSTAT_REGIONS_FILE": str(folder / "regions.toml"), "EDUSTAT_WAREHOUSE_URL": f"sqlite:///{folder / 'absent.db'}"}
+    result = CliRunner().invoke(app, ["validate", "--year", "2020", "--input", str(year), "--out", str(folder / "errors.xlsx")], env=env)
+    # CliRunner turns an exception into exit 1: any exception but the command's own exit is a crash.
+    crash = None if result.exception is None or isinstance(result.exception, SystemExit) else result.exception
+    return result.exit_code, result.output, crash
+
+
+def test_the_unmutated_county_workbooks_validate_with_exit_0(tmp_path: Path) -> None:
+    code, output, crash = _validate_batch(tmp_path, [{} for _ in BATCH_COUNTIES])
+    assert (code, crash) == (0, None), output
+
+
+def test_one_mutated_cell_makes_validate_exit_1_naming_its_file(tmp_path: Path) -> None:
+    # The batch must not hide a mutation: an error in the third workbook is found there.
+    changes = [{}, {}, {("办学条件", 1, 0): 1e308}, {}]
+    code, output, crash = _validate_batch(tmp_path, changes)
+    assert (code, crash) == (1, None), output
+    assert "622924_广河县.xlsx" in output and "A2" in output
+
+
+@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations=batches)
+def test_mutated_county_workbooks_validate_with_exit_0_or_1_and_no_traceback(mutations: list[dict[tuple[str, int, int], object]]) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        code, output, crash = _validate_batch(Path(name), mutations)
+    assert crash is None, f"{type(crash).__name__}: {crash}"
+    assert code in (0, 1), output
+    assert "Traceback" not in output
