@@ -12,20 +12,16 @@ timeout (60 s) plus the rest of the dead run's lease (up to 90 s).
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.measure import run_process
+from benchmarks.measure import EDUSTAT, run_process, sample_scratch
 from edustat.local_server import ensure_server, stop_server
 from warehouse.pause import PAUSE_AT_ENV, PAUSE_DIR_ENV
 
-EDUSTAT = [sys.executable, "-m", "edustat.cli"]
 PAUSE_POINT = "before_commit"
 PAUSE_WAIT_S = 300.0
 
@@ -57,13 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="edustat-dead-holder-") as scratch_dir:
-        scratch = Path(scratch_dir)
-        home = scratch / "prefect-home"
-        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
-        if run_process([*EDUSTAT, "sample", "--out", str(scratch / "sample"), "--years", "2020"], env=env).returncode != 0:
-            raise SystemExit("edustat sample failed")
-        input_dir = scratch / "sample" / "2020"
+    with sample_scratch("edustat-dead-holder-") as made:
+        scratch, home, env, input_dir = made.folder, made.home, made.env, made.year_2020
         ensure_server(home)
         clean, after_kill = [], []
         try:

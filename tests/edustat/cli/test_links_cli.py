@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from tests.edustat.cli.test_cli import edustat
-from tests.edustat.cli.test_validate_cli import COUNTY_FILE, ONE_COUNTY
-from tests.edustat.template.template_fill import SMALL_SCHOOL, fill_template
+from tests.edustat.cli.test_validate_cli import COUNTY_FILE, ONE_COUNTY, filled_year  # noqa: F401 - the fixture
+from tests.edustat.template.template_fill import SMALL_SCHOOL
 
 SECRET = "SECRET-7f3a-机密"
 """What the file outside the folder holds: it must never show up anywhere."""
@@ -30,25 +28,14 @@ LINK = "622921_人口.csv"
 POPULATION_HEADER = "行政区划代码,3-5岁人口,6-11岁人口,12-14岁人口,15-17岁人口"
 
 
-@pytest.fixture(scope="module")
-def filled_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A year folder holding one filled county workbook (tests copy it)."""
-    root = tmp_path_factory.mktemp("links_cli")
-    made = edustat("template", "--out", "blank.xlsx", cwd=root)
-    assert made.returncode == 0, made.stdout + made.stderr
-    year = root / "2020"
-    year.mkdir()
-    fill_template(root / "blank.xlsx", out_path=year / COUNTY_FILE)
-    yield year
-
-
-def _secret_place(tmp_path: Path) -> Path:
-    """A folder outside the input folder: a secret population sheet, and a subfolder holding another."""
+def _link_out(year: Path, tmp_path: Path) -> None:
+    """Two links in ``year`` out of it: LINK to a secret population sheet, ``more`` to a folder holding another."""
     place = tmp_path / "outside"
     (place / "sub").mkdir(parents=True)
     for path in (place / "人口.csv", place / "sub" / "人口.csv"):
         path.write_text(f"{POPULATION_HEADER}\n622921,{SECRET},1,1,1\n", encoding="utf-8")
-    return place
+    (year / LINK).symlink_to(place / "人口.csv")
+    (year / "more").symlink_to(place / "sub", target_is_directory=True)
 
 
 def _env(tmp_path: Path, warehouse_url: str, prefect_api_url: str | None = None) -> dict[str, str]:
@@ -82,9 +69,7 @@ def test_links_out_of_the_folder_reject_the_rerun_and_nothing_of_theirs_is_read(
     first = edustat("run", "--year", "2020", "--input", str(year), "--reason", "clean", cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stdout + first.stderr
 
-    place = _secret_place(tmp_path)
-    (year / LINK).symlink_to(place / "人口.csv")
-    (year / "more").symlink_to(place / "sub", target_is_directory=True)
+    _link_out(year, tmp_path)
     # Same files as the loaded version: without the links in its fingerprint the rerun would be "unchanged".
     result = edustat("run", "--year", "2020", "--input", str(year), "--reason", "links", cwd=tmp_path, env=env)
     output = result.stdout + result.stderr
@@ -131,9 +116,7 @@ def test_a_link_to_a_file_of_the_folder_is_a_warning_and_its_rows_count_once(
 def test_validate_names_a_link_out_of_the_folder_and_never_reads_it(filled_year: Path, tmp_path: Path) -> None:
     year = tmp_path / "2020"
     shutil.copytree(filled_year, year)
-    place = _secret_place(tmp_path)
-    (year / LINK).symlink_to(place / "人口.csv")
-    (year / "more").symlink_to(place / "sub", target_is_directory=True)
+    _link_out(year, tmp_path)
     env = _env(tmp_path, f"sqlite:///{tmp_path / 'w.db'}")
     result = edustat("validate", "--year", "2020", "--input", str(year), "--out", "marked.xlsx", cwd=tmp_path, env=env)
     output = result.stdout + result.stderr
