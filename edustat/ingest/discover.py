@@ -125,4 +125,8 @@ def is_inside(path: Path, root: Path) -> bool:
 
 def open_input(path: Path) -> BinaryIO:
     """One input file opened for reading; a link in its place (swapped in after the walk) is refused with an OSError, never followed."""
-    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
+    return open(path, "rb", opener=_without_following)
+
+
+def _without_following(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
