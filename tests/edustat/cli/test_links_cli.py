@@ -10,6 +10,7 @@ that file's rows count once.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def _env(tmp_path: Path, warehouse_url: str, prefect_api_url: str | None = None)
     return env | ({"PREFECT_API_URL": prefect_api_url} if prefect_api_url else {})
 
 
+def _assert_refused(result: subprocess.CompletedProcess[str]) -> None:
+    """Exit 1, both links named in both languages, no traceback, and not a character of the secret."""
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert LINK in output and "more" in output
+    assert "outside the input folder" in output and "链接指向输入文件夹之外" in output
+    assert SECRET not in output
+
+
 def _workbook_text(path: Path) -> str:
     """Every XML part of an .xlsx as one text (cells, comments, sheet names)."""
     with zipfile.ZipFile(path) as book:
@@ -71,12 +82,7 @@ def test_links_out_of_the_folder_reject_the_rerun_and_nothing_of_theirs_is_read(
 
     _link_out(year, tmp_path)
     # Same files as the loaded version: without the links in its fingerprint the rerun would be "unchanged".
-    result = edustat("run", "--year", "2020", "--input", str(year), "--reason", "links", cwd=tmp_path, env=env)
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert "Traceback" not in output
-    assert LINK in output and "more" in output and "outside the input folder" in output
-    assert SECRET not in output
+    _assert_refused(edustat("run", "--year", "2020", "--input", str(year), "--reason", "links", cwd=tmp_path, env=env))
 
     (status,) = _rows(warehouse_url, "SELECT status FROM etl_run WHERE reason = 'links'")
     assert status == ("rejected",)
@@ -118,11 +124,6 @@ def test_validate_names_a_link_out_of_the_folder_and_never_reads_it(filled_year:
     shutil.copytree(filled_year, year)
     _link_out(year, tmp_path)
     env = _env(tmp_path, f"sqlite:///{tmp_path / 'w.db'}")
-    result = edustat("validate", "--year", "2020", "--input", str(year), "--out", "marked.xlsx", cwd=tmp_path, env=env)
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert "Traceback" not in output
-    assert LINK in output and "more" in output and "链接指向输入文件夹之外" in output
-    assert SECRET not in output
+    _assert_refused(edustat("validate", "--year", "2020", "--input", str(year), "--out", "marked.xlsx", cwd=tmp_path, env=env))
     text = _workbook_text(tmp_path / "marked.xlsx")
     assert LINK in text and SECRET not in text
