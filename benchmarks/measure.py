@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +89,33 @@ def median_call_s(work, runs: int) -> float:  # noqa: ANN001 - a callable of no 
         work()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+EDUSTAT = [sys.executable, "-m", "edustat.cli"]
+"""The edustat command line, as a benchmark starts it."""
+
+
+@dataclass(frozen=True)
+class Scratch:
+    """A benchmark's scratch folder: the sample's 2020 folder in it, a Prefect home of its own, the environment for edustat commands."""
+
+    folder: Path
+    home: Path
+    env: dict[str, str]
+
+    @property
+    def year_2020(self) -> Path:
+        """The sample's 2020 input folder."""
+        return self.folder / "sample" / "2020"
+
+
+@contextmanager
+def sample_scratch(prefix: str) -> Iterator[Scratch]:
+    """A temporary folder with the sample's 2020 written by `edustat sample`, and no PREFECT_API_URL (commands use the background server)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch_dir:
+        folder = Path(scratch_dir)
+        home = folder / "prefect-home"
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
+        if run_process([*EDUSTAT, "sample", "--out", str(folder / "sample"), "--years", "2020"], env=env).returncode != 0:
+            raise SystemExit("edustat sample failed")
+        yield Scratch(folder=folder, home=home, env=env)

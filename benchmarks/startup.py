@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.measure import run_process
+from benchmarks.measure import EDUSTAT, run_process, sample_scratch
 from edustat.local_server import ensure_server, stop_server
 
-EDUSTAT = [sys.executable, "-m", "edustat.cli"]
 TARGETS = {"help": 1.5, "query": 1.5, "run": 6.0}
 
 
@@ -46,12 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="edustat-startup-") as scratch_dir:
-        scratch = Path(scratch_dir)
-        home = scratch / "prefect-home"
-        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
-        if run_process([*EDUSTAT, "sample", "--out", str(scratch / "sample"), "--years", "2020"], env=env).returncode != 0:
-            raise SystemExit("edustat sample failed")
+    with sample_scratch("edustat-startup-") as made:
+        scratch, home, env = made.folder, made.home, made.env
         results: dict[str, object] = {}
         results["baseline"], _ = _median_s([sys.executable, "-c", "import polars, sqlalchemy"], env, args.runs)
         results["help"], _ = _median_s([*EDUSTAT, "--help"], env, args.runs)
@@ -62,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
             def fresh_warehouse(attempt: int) -> None:
                 env["EDUSTAT_WAREHOUSE_URL"] = f"sqlite:///{scratch / f'run{attempt}.db'}"
 
-            results["run"], _ = _median_s([*EDUSTAT, "run", "--year", "2020", "--input", str(scratch / "sample" / "2020")], env, args.runs, fresh_warehouse)
+            results["run"], _ = _median_s([*EDUSTAT, "run", "--year", "2020", "--input", str(made.year_2020)], env, args.runs, fresh_warehouse)
             results["query"], _ = _median_s([*EDUSTAT, "query", "select 1"], env, args.runs)
         finally:
             stop_server(home)

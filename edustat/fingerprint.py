@@ -10,9 +10,12 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel
 
+from edustat.ingest.discover import InputFolder, open_input
+
+
 def file_digest(path: Path) -> str:
-    """SHA-256 of one file's bytes."""
-    with open(path, "rb") as handle:
+    """SHA-256 of one input file's bytes (a link in its place is refused, never followed)."""
+    with open_input(path) as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
@@ -83,14 +86,23 @@ def input_files(root: Path, files: list[Path]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=INPUT_FILE_SCHEMA, orient="row").sort("source_file")
 
 
-def fingerprint_of(inputs: pl.DataFrame) -> str:
-    """``input_fingerprint`` of an input-file frame: the same digest without reading the files again."""
+def fingerprint_of(inputs: pl.DataFrame, unread: list[str] | None = None) -> str:
+    """``input_fingerprint`` of an input-file frame, without reading the files again, and of the entries left unread.
+
+    ``unread`` (InputFolder.unread: hidden files, links) is hashed after the files only when there is
+    any, so that a folder without such entries keeps the fingerprint it always had.
+    """
     digest = hashlib.sha256()
     for source_file, sha256 in inputs.sort("source_file").iter_rows():
         digest.update(source_file.encode("utf-8"))
         digest.update(b"\0")
         digest.update(sha256.encode("ascii"))
         digest.update(b"\n")
+    if unread:
+        # An added link or hidden file makes a rerun report it instead of finding the year unchanged.
+        digest.update(b"\0unread\n")
+        for entry in unread:
+            digest.update(entry.encode("utf-8", errors="surrogateescape") + b"\n")
     return digest.hexdigest()
 
 
@@ -102,10 +114,10 @@ class InputFiles:
     fingerprint: str
 
 
-def hash_inputs(root: Path, files: list[Path]) -> InputFiles:
-    """Every file below ``root`` hashed once: the per-file hashes and the folder's fingerprint."""
-    frame = input_files(root, files)
-    return InputFiles(files=frame, fingerprint=fingerprint_of(frame))
+def hash_inputs(folder: InputFolder) -> InputFiles:
+    """Every file the walk of ``folder`` found hashed once: the per-file hashes and the folder's fingerprint (its unread entries too)."""
+    frame = input_files(folder.root, list(folder.files))
+    return InputFiles(files=frame, fingerprint=fingerprint_of(frame, folder.unread()))
 
 
 def digests_by_file(inputs: InputFiles | None, root: Path) -> dict[Path, str]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow
 
 from edustat.configuration import Configuration
 from edustat.correction import CorrectionPlan
 from edustat.fingerprint import InputFiles
+from edustat.ingest.discover import InputFolder
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
@@ -59,18 +58,18 @@ def yearly_flow(
     settings = read_settings()
     configuration = configure(settings)
     prepare_warehouse(settings, configuration)
-    files = discover_inputs(input_dir)
-    inputs = fingerprint_inputs(input_dir, files)
+    folder = discover_inputs(input_dir)
+    inputs = fingerprint_inputs(folder)
     run_id = open_run(settings, year, trigger, reason, inputs.fingerprint)
     try:
         if is_unchanged(settings, year, inputs, configuration):
             return close_unchanged(settings, run_id, year)
         plan = plan_run(settings, year, inputs, configuration)
         if plan.is_correction:
-            outcome = correct_year(settings, configuration, run_id, year, input_dir, files, inputs, plan, allow_incomplete)
+            outcome = correct_year(settings, configuration, run_id, year, input_dir, folder, inputs, plan, allow_incomplete)
             if outcome is not None:
                 return outcome
-        return load_whole_year(settings, configuration, run_id, year, input_dir, files, inputs, allow_incomplete)
+        return load_whole_year(settings, configuration, run_id, year, input_dir, folder, inputs, allow_incomplete)
     except Exception as error:
         # The previous version stays current; the run's row says why it failed.
         return fail_run(settings, run_id, year, error)
@@ -82,7 +81,7 @@ def load_whole_year(
     run_id: int,
     year: int,
     input_dir: str,
-    files: list[Path],
+    folder: InputFolder,
     inputs: InputFiles,
     allow_incomplete: bool,
 ) -> RunOutcome:
@@ -90,7 +89,7 @@ def load_whole_year(
     previous_enrollment = read_previous_enrollment(settings, year)
     # The load is open while the files are parsed: writing the school rows overlaps parsing them.
     with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
-        parsed = parse_inputs(files, input_dir, configuration.rules, inputs, on_batch=load.stage)
+        parsed = parse_inputs(folder, configuration.rules, inputs, on_batch=load.stage)
         combined = validate_year(parsed, configuration, previous_enrollment, allow_incomplete)
         staged, issues, reporting = combined.staged, combined.issues, combined.completeness.status
         publish_issues(year, issues)
@@ -110,13 +109,13 @@ def correct_year(
     run_id: int,
     year: int,
     input_dir: str,
-    files: list[Path],
+    folder: InputFolder,
     inputs: InputFiles,
     plan: CorrectionPlan,
     allow_incomplete: bool,
 ) -> RunOutcome | None:
     """Only the changed files read, checked with the stored rows they touch, and loaded over them; None when the whole year must be checked."""
-    parsed = parse_inputs(select_changed_files(files, input_dir, plan), input_dir, configuration.rules, inputs)
+    parsed = parse_inputs(folder, configuration.rules, inputs, only=select_changed_files(folder, plan))
     context = read_correction_context(settings, year, plan, parsed)
     previous_enrollment = read_touched_enrollment(settings, year, parsed, context)
     checked = validate_correction(parsed, context, plan, configuration, previous_enrollment, allow_incomplete)

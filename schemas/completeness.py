@@ -276,6 +276,7 @@ def no_teacher_warnings(enrollment: pl.DataFrame | None, staff: pl.DataFrame | N
 READ_FAILURES = (
     "empty_file", "not_a_workbook", "password_protected", "file_too_large", "compression_ratio_too_high",
     "unreadable_file", "unreadable_sheet", "undecodable_csv", "header_not_found", "internal_error",
+    "link_outside_folder",
 )
 """File errors after which a file's rows are unknown: whatever seems missing may be in it."""
 

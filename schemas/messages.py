@@ -53,6 +53,14 @@ MESSAGES: dict[str, Message] = {
         "隐藏文件（名称以 . 开头）或 Office 锁定文件（~$），未读取；如是数据请重命名",
         "not read: a hidden file (its name starts with '.') or an Office lock file (~$); rename it if it holds data",
     ),
+    "link_outside_folder": Message(
+        "链接指向输入文件夹之外，未读取；请把文件本身（而不是链接）放进文件夹",
+        "a link that leads outside the input folder; not read (put the file itself, not a link, in the folder)",
+    ),
+    "link_in_folder": Message(
+        "指向本文件夹内“{target}”的链接，未读取：每个文件只按其本名读取一次",
+        "a link to '{target}' in the same folder; not read: each file is read once, under its own name",
+    ),
     "internal_error": Message(
         "edustat 读取此文件时发生内部错误（不是文件本身的问题），请将此信息报告给维护者：{detail}",
         "edustat failed internally while reading this file (not a fault of the file); please report this to its maintainers: {detail}",

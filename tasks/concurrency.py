@@ -1,36 +1,43 @@
 """The year's Prefect concurrency slot around a load: one loader of a year at a time, and the waiting ones visible in Prefect.
 
 Prefect 3 global concurrency limits must exist before slots can be taken (an unknown limit is
-skipped with a warning), so the limits are created on first use with one slot each; a limit an
-operator already made (or resized) is left as it is. The warehouse's own year lock stays the
-arbiter of what gets written; the slot adds queueing and visibility on the Prefect server.
+skipped), so the limits are created on first use with one slot each; a limit an operator already
+made (or resized) is left as it is. The warehouse's own year lock stays the arbiter of what gets
+written; the slot adds queueing and visibility on the Prefect server.
 
-A slot is held under a lease that the loader renews. A loader killed outright (SIGKILL, power
-cut) cannot release its slot: the server takes it back when the lease runs out
-(``SLOT_LEASE_S`` plus the server's repossessor interval). A run that finds the slot taken first
-asks the warehouse whether any live run could hold it; if none can, it waits for that lease to
-run out instead of reporting the year as busy.
+A slot is held under a lease that the loader renews, and the loader records the lease beside the
+limit (tasks.slot_holders). A loader killed outright (SIGKILL, power cut) cannot give its slot
+back; a run that finds the slot taken frees it at once when the recorded holder is known to be
+gone (its process is no longer alive on this host, or its etl_run row is no longer 'running').
+Without a record (a loader killed in the instant between taking the slot and recording it), the
+server takes the slot back when the lease runs out (``SLOT_LEASE_S`` plus the repossessor's
+interval): a run that finds no live run that could hold it waits for that instead of reporting
+the year as busy.
 """
 
 from __future__ import annotations
 
-import logging
+import os
+import socket
+import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
+from uuid import UUID
 
 import polars as pl
-from prefect.client.orchestration import get_client
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-from prefect.concurrency.sync import concurrency
-from prefect.exceptions import MissingContextError, ObjectAlreadyExists, ObjectNotFound
-from prefect.logging import get_logger, get_run_logger
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
+from edustat.processes import is_run_gone
 from edustat.settings import Settings
+from tasks.slot_holders import SlotHolder, forget_holder, read_holders, record_holder
+from tasks.slot_lease import lease_logger, release_lease, renewed, take_slots
 from warehouse import read
 from warehouse.engine import get_engine, write_transaction
 from warehouse.errors import WarehouseBusyError
 from warehouse.load import busy_message
-from warehouse.runs import fail_dead_runs
+from warehouse.runs import fail_dead_runs, get_run
 
 LIMIT_PREFIX = "edustat-year-"
 SLOT_LEASE_S = 60.0
@@ -38,6 +45,12 @@ SLOT_LEASE_S = 60.0
 
 DEAD_HOLDER_WAIT_S = SLOT_LEASE_S + 30.0
 """How long to wait for a dead loader's lease to run out: the lease plus the repossessor's 15 s loop, with margin."""
+
+POLL_S = 0.25
+"""Between two tries for a taken slot."""
+
+HOLDER_CHECK_S = 1.0
+"""Between two looks at whether the recorded holder of a taken slot is gone (a warehouse read per holder)."""
 
 
 def year_limit_names(year: int) -> list[str]:
@@ -77,15 +90,56 @@ def has_live_loader(settings: Settings, year: int, run_id: int) -> bool:
     return running.height > 0
 
 
-@contextmanager
-def _occupy(names: list[str], year: int, timeout_s: float) -> Iterator[None]:
-    """One slot of each limit for the body; WarehouseBusyError when they stay taken for ``timeout_s``."""
-    with ExitStack() as stack:
-        try:
-            stack.enter_context(concurrency(names, occupy=1, timeout_seconds=timeout_s, lease_duration=SLOT_LEASE_S, strict=False))
-        except TimeoutError:
-            raise WarehouseBusyError(busy_message(year, timeout_s, sqlite=False)) from None
-        yield
+def is_holder_gone(settings: Settings, holder: SlotHolder) -> bool:
+    """Whether the run that recorded ``holder`` is known to be over (its etl_run row counts only when host and pid match: another warehouse may share the server)."""
+    row = get_run(get_engine(settings.warehouse_url), holder.run_id)
+    status = row["status"] if row is not None and (row["host"], row["pid"]) == (holder.host, holder.pid) else None
+    return is_run_gone(holder.host, holder.pid, status)
+
+
+def free_gone_holders(client: SyncPrefectClient, settings: Settings, names: list[str], year: int) -> int:
+    """Give back the slots of every recorded holder of ``names`` whose run is over; returns how many leases were freed."""
+    freed = 0
+    for holder in read_holders(client, names):
+        if not is_holder_gone(settings, holder):
+            continue
+        lease_logger().warning(
+            "the concurrency slot of %d was held by run %d (pid %d on %s), which is gone: slot given back",
+            year,
+            holder.run_id,
+            holder.pid,
+            holder.host,
+        )
+        release_lease(client, UUID(holder.lease_id))
+        forget_holder(client, names, holder.lease_id)
+        freed += 1
+    return freed
+
+
+def wait_for_slots(client: SyncPrefectClient, settings: Settings, year: int, run_id: int, names: list[str]) -> UUID:
+    """A lease on one slot of each of ``names``: freeing gone holders' slots as it waits; WarehouseBusyError when a live run keeps them.
+
+    It waits up to ``settings.lock_timeout_s``; when no live run could hold the slots by then, up to
+    DEAD_HOLDER_WAIT_S more, for the lease of a holder that left no record to run out.
+    """
+    deadline = time.monotonic() + settings.lock_timeout_s
+    waited_s, extended = settings.lock_timeout_s, False
+    next_check = time.monotonic()
+    while (lease_id := take_slots(client, names, SLOT_LEASE_S)) is None:
+        now = time.monotonic()
+        if now >= next_check:
+            next_check = now + HOLDER_CHECK_S
+            if free_gone_holders(client, settings, names, year):
+                continue
+        if now >= deadline:
+            if extended or has_live_loader(settings, year, run_id):
+                raise WarehouseBusyError(busy_message(year, waited_s, sqlite=False))
+            lease_logger().warning(
+                "the concurrency slot of %d is held by a run that is gone; waiting up to %g s for its lease to run out", year, DEAD_HOLDER_WAIT_S
+            )
+            deadline, waited_s, extended = now + DEAD_HOLDER_WAIT_S, DEAD_HOLDER_WAIT_S, True
+        time.sleep(POLL_S)
+    return lease_id
 
 
 @contextmanager
@@ -93,23 +147,22 @@ def year_slot(settings: Settings, year: int, run_id: int) -> Iterator[None]:
     """Hold the Prefect slots of ``year`` (and year + 1) while the body loads; WarehouseBusyError after ``settings.lock_timeout_s`` when a live run holds them."""
     names = year_limit_names(year)
     ensure_limits(names)
-    with ExitStack() as stack:
+    with get_client(sync_client=True) as client:
+        lease_id = wait_for_slots(client, settings, year, run_id, names)
+        holder = SlotHolder(lease_id=str(lease_id), run_id=run_id, host=socket.gethostname(), pid=os.getpid())
         try:
-            stack.enter_context(_occupy(names, year, settings.lock_timeout_s))
-        except WarehouseBusyError:
-            if has_live_loader(settings, year, run_id):
-                raise
-            _logger().warning(
-                "the concurrency slot of %d is held by a run that is gone; waiting up to %g s for its lease to run out",
-                year,
-                DEAD_HOLDER_WAIT_S,
-            )
-            stack.enter_context(_occupy(names, year, DEAD_HOLDER_WAIT_S))
-        yield
+            record_holder(client, names, holder)
+            with renewed(lease_id, SLOT_LEASE_S):
+                yield
+        finally:
+            give_back(client, names, holder)
 
 
-def _logger() -> logging.Logger | logging.LoggerAdapter:
+def give_back(client: SyncPrefectClient, names: list[str], holder: SlotHolder) -> None:
+    """Delete ``holder``'s record, then give its slots back; a server that does not answer only delays that until the lease runs out."""
     try:
-        return get_run_logger()
-    except MissingContextError:
-        return get_logger("edustat.concurrency")
+        # The record goes first: a record that outlives its lease names a finished run, never a live one.
+        forget_holder(client, names, holder.lease_id)
+        release_lease(client, UUID(holder.lease_id))
+    except Exception:  # noqa: BLE001 - the load's own outcome matters more than an unanswered release
+        lease_logger().warning("could not give back the concurrency slots of %s", ", ".join(names), exc_info=True)

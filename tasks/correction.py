@@ -21,6 +21,7 @@ from edustat.correction import (
 )
 from edustat.fingerprint import InputFiles
 from edustat.indicators import IndicatorResult, compute_correction
+from edustat.ingest.discover import InputFolder
 from edustat.ingest.files import FileResult
 from edustat.settings import Settings
 from warehouse import correction as stored
@@ -41,9 +42,9 @@ def plan_run(settings: Settings, year: int, inputs: InputFiles, configuration: C
 
 
 @task(name="select_changed_files", cache_policy=NO_CACHE)
-def select_changed_files(files: list[Path], input_dir: str, plan: CorrectionPlan) -> list[Path]:
-    """The input files a correction reads again: those changed or added since the run it corrects."""
-    return changed_paths(plan, files, Path(input_dir))
+def select_changed_files(folder: InputFolder, plan: CorrectionPlan) -> list[Path]:
+    """The input files a correction reads again: those of the folder's walk changed or added since the run it corrects."""
+    return changed_paths(plan, list(folder.files), folder.root)
 
 
 @task(name="read_correction_context", cache_policy=NO_CACHE)

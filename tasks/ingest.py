@@ -18,7 +18,7 @@ from edustat.configuration import Configuration
 from edustat.fingerprint import InputFiles, digests_by_file, file_digest, hash_inputs
 from edustat.ingest.batches import file_batches
 from edustat.ingest.code_version import parser_digest
-from edustat.ingest.discover import discover_files, skipped_file_issues
+from edustat.ingest.discover import InputFolder, folder_issues, scan_folder
 from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
 from edustat.ingest.stage import CombinedYear, combine_year
 from edustat.ingest.pooled import read_in_pool
@@ -32,22 +32,22 @@ PARSE_MODULES = ("edustat.ingest.files",)
 
 
 @task(name="discover_inputs", cache_policy=NO_CACHE)
-def discover_inputs(input_dir: str) -> list[Path]:
-    """Every spreadsheet below the year's input folder, sorted."""
-    files = discover_files(Path(input_dir))
-    get_run_logger().info("%d input files below %s", len(files), input_dir)
+def discover_inputs(input_dir: str) -> InputFolder:
+    """The year's input folder walked once: every spreadsheet below it, sorted, and what is left unread (hidden files, links)."""
+    folder = scan_folder(Path(input_dir))
+    get_run_logger().info("%d input files below %s", len(folder.files), input_dir)
     settings = load_settings()
-    workers = parse_processes(settings.parse_processes, len(files), settings.task_runner)
+    workers = parse_processes(settings.parse_processes, len(folder.files), settings.task_runner)
     if workers:
         # The workers import while the inputs are fingerprinted and the warehouse is asked about them.
         warm_up(workers, PARSE_MODULES)
-    return files
+    return folder
 
 
 @task(name="fingerprint_inputs", cache_policy=NO_CACHE)
-def fingerprint_inputs(input_dir: str, files: list[Path]) -> InputFiles:
-    """A content hash of every input file and one over them all: equal bytes, equal fingerprint."""
-    return hash_inputs(Path(input_dir), files)
+def fingerprint_inputs(folder: InputFolder) -> InputFiles:
+    """A content hash of every input file and one over them all (and the entries left unread): equal bytes, equal fingerprint."""
+    return hash_inputs(folder)
 
 
 def batch_content_key(_: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -79,19 +79,22 @@ def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 
 
 
 def parse_inputs(
-    files: list[Path],
-    input_dir: str,
+    folder: InputFolder,
     rules: Rules,
     inputs: InputFiles | None = None,
     on_batch: Callable[[dict[str, pl.DataFrame]], object] | None = None,
+    only: list[Path] | None = None,
 ) -> list[FileResult]:
-    """Every input file parsed, one ``read_workbooks`` task per batch on the flow's task runner; results in batch order.
+    """Every input file of ``folder`` (or ``only`` those, for a correction) parsed, one ``read_workbooks`` task per batch on the flow's task runner; results in batch order.
 
     Called in the flow (not a task): it reports progress (files parsed, rate, time left) on the
     terminal and in the flow run's logs as batches finish, and hands each batch's rows (in staged
     order) to ``on_batch`` in batch order, so that a load can write them while later batches parse.
-    ``inputs`` (the run's file hashes) keys the cache without reading the files again.
+    ``inputs`` (the run's file hashes) keys the cache without reading the files again. The folder's
+    unread entries (hidden files, links) come last, as one result of issues.
     """
+    files = list(folder.files) if only is None else only
+    input_dir = str(folder.root)
     settings = load_settings()
     processes = parse_processes(settings.parse_processes, len(files), settings.task_runner)
     workers = processes or (core_count() if settings.task_runner == "thread" else max(core_count(), 8))
@@ -113,9 +116,9 @@ def parse_inputs(
             on_batch(in_staged_order(results[handed].tables))
             handed += 1
     progress.finish()
-    # The files left unread (dot-files, Office lock files) are named, as warnings, not skipped in silence.
-    skipped = FileResult(source_file=input_dir, issues=skipped_file_issues(Path(input_dir)))
-    return [*(results[position] for position in range(len(futures))), skipped]
+    # What the walk left unread (dot-files, lock files, links) is named, not skipped in silence.
+    unread = FileResult(source_file=input_dir, issues=folder_issues(folder))
+    return [*(results[position] for position in range(len(futures))), unread]
 
 
 def log_internal_errors(issues: pl.DataFrame) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from edustat.processes import is_process_alive
+from edustat.processes import is_gone_from_this_host
 from warehouse.coltypes import utc_now
 from warehouse.engine import write_transaction
 from warehouse.errors import WarehouseError
@@ -31,7 +31,7 @@ TERMINAL_STATUSES = tuple(s for s in RUN_STATUSES if s != "running")
 
 def _is_dead(row: Any, now: datetime, host: str, stale_after: timedelta) -> str | None:
     """Why the 'running' run ``row`` is taken as dead, or None when it may still be alive."""
-    if row.host == host and row.pid is not None and not is_process_alive(row.pid):
+    if is_gone_from_this_host(row.host, row.pid):
         return f"its process (pid {row.pid} on {host}) is gone"
     if now - row.started_at > stale_after:
         return f"it started at {row.started_at.isoformat()}, more than {stale_after} ago"

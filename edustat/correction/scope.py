@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from config.models import RegionTree, Rules
+from edustat.ingest.discover import FOLDER_RULES
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files
 from edustat.staged import StagedTables
@@ -89,8 +90,10 @@ def carried_warnings(
     stored_warnings: pl.DataFrame, changed_files: Sequence[str], counties: Sequence[str] = (), schools: Sequence[str] = ()
 ) -> pl.DataFrame:
     """The warnings of the run being corrected that stay true (issue frame): those outside the changed files,
-    except the gaps of the ``counties`` and ``schools`` the correction checked again (--allow-incomplete)."""
+    except what the folder's walk left unread (FOLDER_RULES) and the gaps of the ``counties`` and ``schools`` the correction checked again (--allow-incomplete)."""
     outside = pl.col("source_file").is_null() | ~pl.col("source_file").is_in(list(changed_files))
+    # What the folder's walk leaves unread is found afresh by every run: a stored one may be gone.
+    outside &= ~pl.col("rule").is_in(list(FOLDER_RULES))
     rechecked = (pl.col("rule").is_in(list(COUNTY_GAPS)) & pl.col("value").is_in(list(counties))) | (
         (pl.col("rule") == "row_missing") & pl.col("value").is_in(list(schools))
     )

@@ -8,11 +8,13 @@ import math
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
+
+from edustat.ingest.discover import open_input
 
 _OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -99,18 +101,18 @@ def _each_sheet(sheets: list[str], names: list[str], extract: Callable[[str], So
     return found
 
 
-def _read_openpyxl(path: Path, sheets: list[str]) -> dict[str, SourceSheet | None]:
-    """The wanted sheets of an .xlsx workbook, opened once."""
-    book = openpyxl.load_workbook(path, data_only=True)
+def _read_openpyxl(source: Path | BinaryIO, sheets: list[str]) -> dict[str, SourceSheet | None]:
+    """The wanted sheets of an .xlsx workbook (a path or its bytes), opened once."""
+    book = openpyxl.load_workbook(source, data_only=True)
     try:
         return _each_sheet(sheets, book.sheetnames, lambda name: _openpyxl_sheet(book[name]))
     finally:
         book.close()
 
 
-def _read_calamine(path: Path, sheets: list[str]) -> dict[str, SourceSheet | None]:
-    """The wanted sheets of an .xls (or any calamine-readable) workbook, opened once."""
-    book = CalamineWorkbook.from_path(str(path))
+def _read_calamine(source: Path | BinaryIO, sheets: list[str]) -> dict[str, SourceSheet | None]:
+    """The wanted sheets of an .xls (or any calamine-readable) workbook (a path or its bytes), opened once."""
+    book = CalamineWorkbook.from_object(source)
     try:
         return _each_sheet(sheets, book.sheet_names, lambda name: _calamine_sheet(book.get_sheet_by_name(name)))
     finally:
@@ -127,9 +129,9 @@ def decode_csv(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _read_csv(path: Path) -> SourceSheet:
-    """Every field of a CSV file as text at (record number, field number): Excel shows record n on row n."""
-    text = decode_csv(path.read_bytes())
+def _read_csv(data: bytes) -> SourceSheet:
+    """Every field of a CSV file's bytes as text at (record number, field number): Excel shows record n on row n."""
+    text = decode_csv(data)
     cells: dict[tuple[int, int], Any] = {}
     for i, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
         for j, raw in enumerate(record, start=1):
@@ -149,23 +151,23 @@ def _match_name(wanted: str, names: list[str]) -> str | None:
 def read_source_sheets(path: Path, sheets: list[str]) -> dict[str, SourceSheet | None]:
     """The raw cells of each wanted sheet of ``path`` (a CSV is its own single sheet), None for any that cannot be read.
 
-    The file is opened once; .xlsx goes through openpyxl (falling back to calamine), .xls and
-    anything else through calamine, .csv through the csv module.
+    The file is read once, as an input file (a link in its place is not followed); .xlsx goes
+    through openpyxl (falling back to calamine), .xls and anything else through calamine, .csv
+    through the csv module.
     """
     nothing: dict[str, SourceSheet | None] = dict.fromkeys(sheets)
     suffix = path.suffix.lower()
     try:
-        if not path.is_file():
-            return nothing
+        with open_input(path) as handle:
+            data = handle.read()
         if suffix == ".csv":
-            csv_sheet = _read_csv(path)
-            return dict.fromkeys(sheets, csv_sheet)
+            return dict.fromkeys(sheets, _read_csv(data))
         if suffix in _OPENPYXL_SUFFIXES:
             try:
-                return _read_openpyxl(path, sheets)
+                return _read_openpyxl(io.BytesIO(data), sheets)
             except Exception:  # noqa: BLE001 - a workbook openpyxl rejects may still open with calamine
                 pass
-        return _read_calamine(path, sheets)
+        return _read_calamine(io.BytesIO(data), sheets)
     except Exception:  # noqa: BLE001 - an unreadable source only loses its copies, never the error workbook
         return nothing
 

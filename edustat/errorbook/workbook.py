@@ -13,6 +13,7 @@ from edustat.errorbook.copies import Mark, copy_sheet
 from edustat.errorbook.issues import normalise_issues
 from edustat.errorbook.names import SheetNamer, copy_name_parts
 from edustat.errorbook.problems_sheet import PROBLEMS_SHEET, write_problems
+from edustat.ingest.discover import is_inside
 
 
 def _mark(problem: dict[str, Any], source: SourceSheet) -> Mark:
@@ -40,9 +41,11 @@ def _copy_offending_sheets(book: openpyxl.Workbook, problems: list[dict[str, Any
     by_file: dict[str, list[str]] = {}
     for source_file, source_sheet in groups:
         by_file.setdefault(source_file, []).append(source_sheet)
+    # Only files of the input folder itself are copied: a name that leads outside it is listed, never opened.
     sources = {
         (source_file, sheet): source
         for source_file, sheets in by_file.items()
+        if is_inside(input_dir / source_file, input_dir)
         for sheet, source in read_source_sheets(input_dir / source_file, sheets).items()
     }
     for (source_file, source_sheet), members in groups.items():

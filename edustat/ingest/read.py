@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import struct
 import traceback
 import zipfile
@@ -21,6 +22,7 @@ import fastexcel
 import polars as pl
 
 from config.models import Limits
+from edustat.ingest.discover import open_input
 from edustat.ingest.extent import SheetExtent, worksheet_names
 from schemas.issues import empty_issues, issue, issue_frame
 
@@ -311,15 +313,16 @@ def _innermost_frame(error: BaseException) -> str:
 
 def _read_any(path: Path, source_file: str, limits: Limits) -> tuple[list[RawSheet], pl.DataFrame]:
     try:
-        size = Path(path).stat().st_size
-        if size > limits.max_uncompressed_bytes:
-            return [], _file_issue(
-                source_file,
-                "file_too_large",
-                size_mb=f"{size / _MIB:.1f}",
-                limit_mb=f"{limits.max_uncompressed_bytes / _MIB:.1f}",
-            )
-        data = Path(path).read_bytes()
+        with open_input(Path(path)) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_uncompressed_bytes:
+                return [], _file_issue(
+                    source_file,
+                    "file_too_large",
+                    size_mb=f"{size / _MIB:.1f}",
+                    limit_mb=f"{limits.max_uncompressed_bytes / _MIB:.1f}",
+                )
+            data = handle.read()
     except OSError as error:
         return [], _file_issue(source_file, "unreadable_file", detail=_short(error))
     if not data:

@@ -15,7 +15,7 @@ import polars as pl
 
 from config.models import RegionTree, Rules
 from edustat.ingest.batches import file_batches
-from edustat.ingest.discover import discover_files, skipped_file_issues
+from edustat.ingest.discover import folder_issues, scan_folder
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
@@ -115,7 +115,7 @@ def stage_year(
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
         staged, issues = combine_files([], regions, rules, previous_enrollment, allow_incomplete=allow_incomplete)
         return staged, concat_issues([missing, issues])
-    batches = file_batches(discover_files(input_dir), workers=1)
-    results = [read_and_normalize_files(batch, input_dir, rules) for batch in batches]
-    results.append(FileResult(source_file=str(input_dir), issues=skipped_file_issues(input_dir)))
+    folder = scan_folder(input_dir)
+    results = [read_and_normalize_files(batch, input_dir, rules) for batch in file_batches(list(folder.files), workers=1)]
+    results.append(FileResult(source_file=str(input_dir), issues=folder_issues(folder)))
     return combine_files(results, regions, rules, previous_enrollment, allow_incomplete=allow_incomplete)

@@ -1,7 +1,12 @@
-"""The year's Prefect concurrency slot: limits made on first use, one holder at a time, a live holder means busy, a dead one is waited out."""
+"""The year's Prefect concurrency slot: limits made on first use, one holder at a time, a live holder means busy,
+a recorded holder that is gone is taken over at once, an unrecorded dead one is waited out."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -9,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, VariableCreate
 from prefect.concurrency.sync import concurrency
 
 from edustat.settings import Settings
-from tasks.concurrency import ensure_limits, holder_years, year_limit_names, year_slot
+from tasks.concurrency import SLOT_LEASE_S, ensure_limits, holder_years, year_limit_names, year_slot
+from tasks.slot_holders import SlotHolder, holder_variable, read_holder, record_holder
+from tasks.slot_lease import take_slots
 from warehouse.engine import get_engine
 from warehouse.errors import WarehouseBusyError
 from warehouse.migrate import migrate
@@ -112,6 +119,89 @@ def test_a_slot_left_by_a_dead_loader_is_waited_out(settings: Settings) -> None:
             waited_s = time.monotonic() - started
     assert waited_s >= 1.5  # waited past lock_timeout_s (0.5 s) instead of reporting the year busy
     assert get_run(engine, dead)["status"] == "failed"  # type: ignore[index]
+
+
+HOLD_SCRIPT = """
+import sys, time
+from edustat.settings import Settings
+from tasks.concurrency import year_slot
+from warehouse.engine import get_engine
+from warehouse.runs import start_run
+
+url, year = sys.argv[1], int(sys.argv[2])
+run_id = start_run(get_engine(url), year, "manual", "the holder", None)
+with year_slot(Settings(warehouse_url=url, lock_timeout_s=5), year, run_id):
+    print(run_id, flush=True)
+    time.sleep(600)
+"""
+
+
+def _hold_in_subprocess(settings: Settings, year: int, prefect_api_url: str) -> tuple[subprocess.Popen[str], int]:
+    """A loader in its own process holding ``year``'s slots (and its etl_run row 'running'); returns it and its run id."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SCRIPT, settings.warehouse_url, str(year)],
+        env={**os.environ, "PREFECT_API_URL": prefect_api_url},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline()  # type: ignore[union-attr]
+    assert line.strip().isdigit(), f"the holder did not take the slot: {line!r}"
+    return process, int(line)
+
+
+def test_a_recorded_holder_is_waited_for_while_alive_and_taken_over_at_once_when_killed(settings: Settings, prefect_api_url: str) -> None:
+    engine = get_engine(settings.warehouse_url)
+    holder, holder_run = _hold_in_subprocess(settings, 2010, prefect_api_url)
+    try:
+        assert _holder_of("edustat-year-2010").run_id == holder_run  # type: ignore[union-attr]
+        with pytest.raises(WarehouseBusyError, match=r"^year 2010 is being loaded by another run; waited 0.5 s"):
+            with year_slot(settings, 2010, run_id=holder_run + 1):
+                pytest.fail("the body must not run while a live loader holds the year")
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(30)  # reaped: its pid is gone
+    assert get_run(engine, holder_run)["status"] == "running"  # type: ignore[index]  # no one told the warehouse
+
+    started = time.monotonic()
+    with year_slot(settings, 2010, run_id=holder_run + 1):
+        took_s = time.monotonic() - started
+        assert [_active_slots(n) for n in year_limit_names(2010)] == [1, 1]  # its own slot, the dead one's given back
+    assert took_s < SLOT_LEASE_S  # without the record it would wait for the dead lease to run out (60 s and more)
+    assert [_active_slots(n) for n in year_limit_names(2010)] == [0, 0]
+    assert _holder_of("edustat-year-2010") is None
+
+
+def test_a_holder_on_another_host_is_taken_over_only_once_the_warehouse_says_its_run_failed(settings: Settings) -> None:
+    engine = get_engine(settings.warehouse_url)
+    other = start_run(engine, 2015, "manual", "a loader elsewhere", None)
+    with engine.begin() as conn:  # another host: its process cannot be probed from here
+        conn.exec_driver_sql(f"UPDATE etl_run SET host = 'elsewhere', pid = 1 WHERE run_id = {other}")
+    names = year_limit_names(2015)
+    ensure_limits(names)
+    with get_client(sync_client=True) as client:
+        lease_id = take_slots(client, names, SLOT_LEASE_S)
+        assert lease_id is not None
+        record_holder(client, names, SlotHolder(lease_id=str(lease_id), run_id=other, host="elsewhere", pid=1))
+    with pytest.raises(WarehouseBusyError):
+        with year_slot(settings, 2015, run_id=other + 1):
+            pytest.fail("a run still 'running' on another host may be alive")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE etl_run SET status = 'failed' WHERE run_id = {other}")
+    started = time.monotonic()
+    with year_slot(settings, 2015, run_id=other + 1):
+        assert time.monotonic() - started < SLOT_LEASE_S
+    assert [_active_slots(n) for n in names] == [0, 0]
+
+
+def test_a_record_edustat_did_not_write_is_ignored() -> None:
+    with get_client(sync_client=True) as client:
+        client.create_variable(VariableCreate(name=holder_variable("edustat-year-1980"), value={"note": "an operator's"}))
+    assert _holder_of("edustat-year-1980") is None
+
+
+def _holder_of(name: str) -> SlotHolder | None:
+    with get_client(sync_client=True) as client:
+        return read_holder(client, name)
 
 
 @pytest.fixture(autouse=True)
