@@ -6,18 +6,17 @@ import unicodedata
 
 import polars as pl
 
+from schemas.bound import problem_totals, severity_counts
+
 FIRST_PROBLEMS = 20
 """How many problems a summary spells out before it points to the full list."""
 
 
 def counts_by(issues: pl.DataFrame, column: str) -> pl.DataFrame:
-    """One row per value of ``column`` with its error and warning counts, most errors first."""
+    """One row per value of ``column`` with its error and warning counts (a bounded list's summary row counting all it stands for), most errors first."""
     return (
         issues.group_by(column)
-        .agg(
-            errors=(pl.col("severity") == "error").sum(),
-            warnings=(pl.col("severity") == "warning").sum(),
-        )
+        .agg(*severity_counts())
         .sort(["errors", "warnings", column], descending=[True, True, False], nulls_last=True)
     )
 
@@ -58,8 +57,7 @@ def location(row: dict) -> str:
 
 def summary_markdown(year: int, issues: pl.DataFrame) -> str:
     """The problem summary of one year's run, as markdown for the Prefect UI."""
-    errors = issues.filter(pl.col("severity") == "error").height
-    warnings = issues.height - errors
+    errors, warnings = problem_totals(issues)
     lines = [f"# {year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告", ""]
     if issues.is_empty():
         return "\n".join(lines + ["No problems found. 未发现问题。"])

@@ -6,6 +6,7 @@ import polars as pl
 
 from edustat.cli.common import console
 from edustat.summary import counts_by, first_problems, location, printable
+from schemas.bound import problem_totals
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:
@@ -18,7 +19,7 @@ def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file:
             for row in counts_by(issues, column).iter_rows(named=True):
                 console.print(f"  {printable(row[column] or '(all files)')}: {row['errors']} errors, {row['warnings']} warnings", markup=False)
     shown = first_problems(issues)
-    console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {issues.height}):")
+    console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {sum(problem_totals(issues)):,}):")
     for row in shown.iter_rows(named=True):
         console.print(f"  [{row['severity']}] {location(row)}\n      {printable(row['message_zh'])}\n      {printable(row['message_en'])}", markup=False)
     if error_workbook:
