@@ -128,11 +128,15 @@ def _calamine_sheet(data: Any, max_cells: int | None) -> SourceSheet:
     start = data.start or (0, 0)
     # Only the rows the budget can hold (and one more, to know the sheet goes on) become Python values.
     nrows = None if max_cells is None else max_cells // max(1, data.width) + 1
+    taken = data.to_python(skip_empty_area=True, nrows=nrows)
     rows = (
         (start[0] + i + 1, [(start[1] + j + 1, value, None) for j, raw in enumerate(row) if (value := _plain(raw)) is not None])
-        for i, row in enumerate(data.to_python(skip_empty_area=True, nrows=nrows))
+        for i, row in enumerate(taken)
     )
     sheet = take_rows(rows, max_cells)
+    if sheet.cut_below is None and len(taken) < data.height:
+        # Sparse rows left room in the budget, but the rows beyond ``nrows`` were never read.
+        sheet.cut_below = start[0] + len(taken)
     merged = []
     for (top, left), (bottom, right) in data.merged_cell_ranges or []:
         first = get_column_letter(left + 1) + str(top + 1)
