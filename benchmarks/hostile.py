@@ -5,6 +5,7 @@ county's workbook (临夏县) replaced:
 
 - ``garbage``: its 在校生 sheet followed by ``--rows`` (200,000) rows of garbage (random text, numbers
   as words, negative and absurd numbers, empty cells) below the clerk's own rows;
+- ``copies``: its 在校生 sheet followed by ``--rows`` copies of its first school's row (one key repeated);
 - ``bomb``: its 在校生 sheet with one more cell, at XFD1048576 (the sheet's dimension says so too).
 
 Each case goes through ``edustat validate`` and ``edustat run`` (into a SQLite warehouse that holds the
@@ -36,7 +37,7 @@ from edustat.local_server import ensure_server, stop_server
 EDUSTAT = [sys.executable, "-m", "edustat.cli"]
 COUNTY_FILE = "622921_临夏县.xlsx"
 GARBAGE_SHEET = "在校生"
-TARGETS_S = {"garbage": 30.0, "bomb": 1.0}
+TARGETS_S = {"garbage": 30.0, "copies": 30.0, "bomb": 1.0}
 EXCEL_LAST_ROW, EXCEL_LAST_COLUMN = 1_048_575, 16_383
 """0-based: XFD1048576."""
 
@@ -88,6 +89,17 @@ def garbage_case(folder: Path, rows: int, seed: int = 14) -> None:
     _write_book(path, sheets)
 
 
+def copies_case(folder: Path, rows: int) -> None:
+    """临夏县's 在校生 sheet in ``folder`` followed by ``rows`` copies of its first school's row: one key repeated ``rows`` times."""
+    path = folder / COUNTY_FILE
+    sheets = _sheets(path)
+    body = sheets[GARBAGE_SHEET]
+    first = next(row for row in body if isinstance(row[0], float))  # below the title and header rows
+    sheets[GARBAGE_SHEET] = body + [list(first) for _ in range(rows)]
+    path.unlink()
+    _write_book(path, sheets)
+
+
 def bomb_case(folder: Path) -> None:
     """临夏县's 在校生 sheet in ``folder`` with one more cell, at XFD1048576: a sparse sheet whose range is Excel's whole grid."""
     path = folder / COUNTY_FILE
@@ -103,6 +115,7 @@ def bomb_case(folder: Path) -> None:
 
 CASES: dict[str, Callable[[Path, int], None]] = {
     "garbage": lambda folder, rows: garbage_case(folder, rows),
+    "copies": copies_case,
     "bomb": lambda folder, rows: bomb_case(folder),
 }
 
@@ -144,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="garbage rows below the clerk's own (default 200,000)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=sorted(CASES, reverse=True))
+    parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="edustat-hostile-") as scratch_dir:

@@ -171,6 +171,8 @@ class Limits(_Strict):
     max_sheet_columns: int = Field(gt=0, le=16_384)
     max_issues_per_file_rule: int = Field(gt=0, le=100_000)
     """Problems listed one by one per file and rule; the rest become one summary problem with their count."""
+    max_duplicates_named: int = Field(gt=0, le=1000)
+    """Other rows a duplicate key's message names; the rest are counted."""
     max_copied_cells: int = Field(gt=0, le=10_000_000)
     """Cells of one sheet copied into the error workbook; a larger sheet's copy is cut below its last whole row."""
 
