@@ -6,7 +6,7 @@ import unicodedata
 
 import polars as pl
 
-from schemas.bound import problem_totals, severity_counts
+from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
 
 FIRST_PROBLEMS = 20
 """How many problems a summary spells out before it points to the full list."""
@@ -26,6 +26,13 @@ def first_problems(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.Data
     return issues.sort(
         [pl.col("severity") != "error", "source_file", "source_sheet", "source_row"], nulls_last=True
     ).head(limit)
+
+
+def counted_only(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.DataFrame:
+    """The summary issues of bounded lists (one per file and rule cut), most problems first: what was counted, not listed."""
+    if issues.is_empty():
+        return issues
+    return issues.filter(is_summary()).sort([problem_weight(), "source_file", "rule"], descending=[True, False, False], nulls_last=True).head(limit)
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -65,9 +72,9 @@ def summary_markdown(year: int, issues: pl.DataFrame) -> str:
         lines += [f"## {title}", "", "| | errors | warnings |", "|---|---:|---:|"]
         lines += [f"| {r[column]} | {r['errors']} | {r['warnings']} |" for r in counts_by(issues, column).iter_rows(named=True)]
         lines.append("")
-    lines += [f"## First problems / 前 {FIRST_PROBLEMS} 个问题", ""]
-    lines += [
-        f"- **{r['severity']}** {location(r)}: {r['message_zh']} / {r['message_en']}"
-        for r in first_problems(issues).iter_rows(named=True)
-    ]
-    return "\n".join(lines)
+    for title, shown in ((f"First problems / 前 {FIRST_PROBLEMS} 个问题", first_problems(issues)), ("Counted, not listed / 未逐一列出", counted_only(issues))):
+        if shown.height:
+            lines += [f"## {title}", ""]
+            lines += [f"- **{r['severity']}** {location(r)}: {r['message_zh']} / {r['message_en']}" for r in shown.iter_rows(named=True)]
+            lines.append("")
+    return "\n".join(lines).rstrip("\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edustat.outcome import RunOutcome
-from edustat.summary import counts_by, summary_markdown
+from edustat.summary import counted_only, counts_by, summary_markdown
 from schemas.issues import issue_frame
 
 
@@ -28,3 +28,10 @@ def test_the_run_summary_and_outcome_count_the_same():
     assert summary_markdown(2020, _issues()).startswith("# 2020: 7 errors, 1 warnings")
     outcome = RunOutcome(run_id=1, year=2020, status="rejected", issues=_issues())
     assert (outcome.error_count, outcome.warning_count) == (7, 1)
+
+
+def test_what_was_counted_and_not_listed_is_shown_after_the_first_problems():
+    counted = counted_only(_issues())
+    assert counted.select("rule", "value").rows() == [("not_a_number", "+5")]
+    markdown = summary_markdown(2020, _issues())
+    assert markdown.index("## First problems") < markdown.index("## Counted, not listed")
