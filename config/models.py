@@ -168,12 +168,18 @@ class Completeness(_Strict):
 
 
 class Limits(_Strict):
-    """Sizes beyond which a file (or one of its sheets) is refused unread."""
+    """Sizes beyond which a file (or one of its sheets) is refused unread, and how much of a bad one is listed and copied."""
 
     max_uncompressed_bytes: int = Field(gt=0)
     max_compression_ratio: float = Field(gt=1)
     max_sheet_rows: int = Field(gt=0, le=1_048_576)
     max_sheet_columns: int = Field(gt=0, le=16_384)
+    max_issues_per_file_rule: int = Field(gt=0, le=100_000)
+    """Problems listed one by one per file and rule; the rest become one summary problem with their count."""
+    max_duplicates_named: int = Field(gt=0, le=1000)
+    """Other rows a duplicate key's message names; the rest are counted."""
+    max_copied_cells: int = Field(gt=0, le=10_000_000)
+    """Cells of one sheet copied into the error workbook; a larger sheet's copy is cut below its last whole row."""
 
 
 class Ceiling(_Strict):

@@ -7,6 +7,8 @@ from typing import Literal
 
 import polars as pl
 
+from schemas.bound import problem_totals
+
 RunStatus = Literal["succeeded", "rejected", "failed", "unchanged"]
 Trigger = Literal["scheduled", "manual"]
 
@@ -29,13 +31,13 @@ class RunOutcome:
 
     @property
     def error_count(self) -> int:
-        """Number of blocking problems."""
-        return 0 if self.issues.is_empty() else self.issues.filter(pl.col("severity") == "error").height
+        """Number of blocking problems (those a bounded list only counts included)."""
+        return problem_totals(self.issues)[0]
 
     @property
     def warning_count(self) -> int:
-        """Number of non-blocking problems."""
-        return 0 if self.issues.is_empty() else self.issues.filter(pl.col("severity") == "warning").height
+        """Number of non-blocking problems (those a bounded list only counts included)."""
+        return problem_totals(self.issues)[1]
 
 
 def describe_failure(error: BaseException) -> str:

@@ -6,18 +6,17 @@ import unicodedata
 
 import polars as pl
 
+from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
+
 FIRST_PROBLEMS = 20
 """How many problems a summary spells out before it points to the full list."""
 
 
 def counts_by(issues: pl.DataFrame, column: str) -> pl.DataFrame:
-    """One row per value of ``column`` with its error and warning counts, most errors first."""
+    """One row per value of ``column`` with its error and warning counts (a bounded list's summary row counting all it stands for), most errors first."""
     return (
         issues.group_by(column)
-        .agg(
-            errors=(pl.col("severity") == "error").sum(),
-            warnings=(pl.col("severity") == "warning").sum(),
-        )
+        .agg(*severity_counts())
         .sort(["errors", "warnings", column], descending=[True, True, False], nulls_last=True)
     )
 
@@ -27,6 +26,13 @@ def first_problems(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.Data
     return issues.sort(
         [pl.col("severity") != "error", "source_file", "source_sheet", "source_row"], nulls_last=True
     ).head(limit)
+
+
+def counted_only(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.DataFrame:
+    """The summary issues of bounded lists (one per file and rule cut), most problems first: what was counted, not listed."""
+    if issues.is_empty():
+        return issues
+    return issues.filter(is_summary()).sort([problem_weight(), "source_file", "rule"], descending=[True, False, False], nulls_last=True).head(limit)
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -58,8 +64,7 @@ def location(row: dict) -> str:
 
 def summary_markdown(year: int, issues: pl.DataFrame) -> str:
     """The problem summary of one year's run, as markdown for the Prefect UI."""
-    errors = issues.filter(pl.col("severity") == "error").height
-    warnings = issues.height - errors
+    errors, warnings = problem_totals(issues)
     lines = [f"# {year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告", ""]
     if issues.is_empty():
         return "\n".join(lines + ["No problems found. 未发现问题。"])
@@ -67,9 +72,9 @@ def summary_markdown(year: int, issues: pl.DataFrame) -> str:
         lines += [f"## {title}", "", "| | errors | warnings |", "|---|---:|---:|"]
         lines += [f"| {r[column]} | {r['errors']} | {r['warnings']} |" for r in counts_by(issues, column).iter_rows(named=True)]
         lines.append("")
-    lines += [f"## First problems / 前 {FIRST_PROBLEMS} 个问题", ""]
-    lines += [
-        f"- **{r['severity']}** {location(r)}: {r['message_zh']} / {r['message_en']}"
-        for r in first_problems(issues).iter_rows(named=True)
-    ]
-    return "\n".join(lines)
+    for title, shown in ((f"First problems / 前 {FIRST_PROBLEMS} 个问题", first_problems(issues)), ("Counted, not listed / 未逐一列出", counted_only(issues))):
+        if shown.height:
+            lines += [f"## {title}", ""]
+            lines += [f"- **{r['severity']}** {location(r)}: {r['message_zh']} / {r['message_en']}" for r in shown.iter_rows(named=True)]
+            lines.append("")
+    return "\n".join(lines).rstrip("\n")

@@ -99,7 +99,7 @@ def load_whole_year(
             next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
             return finish_load(settings, load, result, issues, next_year_growth, inputs, configuration, reporting)
     # Rejected: the staged rows were rolled back when the load closed unfinished.
-    error_workbook = write_error_workbook(settings, year, input_dir, issues)
+    error_workbook = write_error_workbook(settings, year, input_dir, issues, configuration)
     return reject_year(settings, run_id, year, issues, error_workbook, reporting, configuration)
 
 
@@ -124,7 +124,7 @@ def correct_year(
     reporting = assess_correction_completeness(settings, year, checked, context, configuration)
     publish_issues(year, checked.issues)
     if has_blocking_errors(checked.issues):
-        error_workbook = write_error_workbook(settings, year, input_dir, checked.issues)
+        error_workbook = write_error_workbook(settings, year, input_dir, checked.issues, configuration)
         return reject_year(settings, run_id, year, checked.issues, error_workbook, reporting, configuration)
     result = aggregate_correction(checked, context, configuration, read_county_values(settings, year), read_previous_year_values(settings, year))
     replacement = correction_replacement(plan, context)

@@ -32,22 +32,33 @@ def _place(lang: str, suffix: str = "") -> pl.Expr:
     return pl.concat_str(file, pl.lit(" ["), sheet, pl.lit("] row "), row_text)
 
 
-def duplicate_key_issues(table: str, frame: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFrame:
-    """Every row whose key (TableSpec.key) another row repeats, anywhere in the year: one error per occurrence, naming the others."""
+def duplicate_key_issues(table: str, frame: pl.DataFrame, headers: pl.DataFrame, max_named: int) -> pl.DataFrame:
+    """Every row whose key (TableSpec.key) another row repeats, anywhere in the year: one error per occurrence, naming
+    the first ``max_named`` others and counting the rest."""
     spec = TABLES[table]
     key = list(spec.key)
     keyed = frame.select(*key, *PROVENANCE).drop_nulls(key).with_row_index("__id")
     repeated = keyed.filter(pl.len().over(key) > 1)
     if repeated.height == 0:
         return empty_issues()
+    # Each occurrence meets only the first few of its key, never every other: 200,000 copies of one row
+    # would otherwise pair up into 4·10¹⁰ rows.
+    firsts = repeated.group_by(key, maintain_order=True).agg(pl.col("__id").head(max_named + 1).alias("__id__other"), pl.len().alias("__count"))
+    places = repeated.select(pl.col("__id").alias("__id__other"), *(pl.col(name).alias(f"{name}__other") for name in PROVENANCE))
     pairs = (
-        repeated.join(repeated, on=key, suffix="__other")
+        repeated.select("__id", *key)
+        .join(firsts, on=key)
+        .explode("__id__other")
         .filter(pl.col("__id") != pl.col("__id__other"))
+        .filter(pl.int_range(pl.len()).over("__id") < max_named)
+        .join(places, on="__id__other")
         .sort(["__id", "__id__other"])
     )
+    unnamed = pl.col("__count").first() - 1 - pl.len()
+    more = {lang: pl.when(unnamed > 0).then(pl.format(text, unnamed)).otherwise(pl.lit("")) for lang, text in (("zh", "；另有 {} 处"), ("en", "; and {} more"))}
     others = pairs.group_by("__id", maintain_order=True).agg(
-        _place("zh", "__other").str.join("; ").alias("others_zh"),
-        _place("en", "__other").str.join("; ").alias("others_en"),
+        pl.concat_str(_place("zh", "__other").str.join("; "), more["zh"]).alias("others_zh"),
+        pl.concat_str(_place("en", "__other").str.join("; "), more["en"]).alias("others_en"),
     )
     rows = repeated.join(others, on="__id").sort("__id").with_columns(
         pl.concat_str([pl.col(name).cast(pl.String) for name in key], separator="/").alias("value")
@@ -249,7 +260,8 @@ def cross_table_issues(
     county without population when no population sheet exists) are left to ``missing_sheet``.
     """
     frames = [missing_sheet_issues(present)]
-    frames += [duplicate_key_issues(table, tables[table], headers) for table in TABLES if table in tables]
+    named = rules.limits.max_duplicates_named
+    frames += [duplicate_key_issues(table, tables[table], headers, named) for table in TABLES if table in tables]
     frames.append(unknown_county_issues(tables, headers, regions))
     if "schools" in present:
         frames.append(unknown_school_issues(tables["schools"], tables, headers))

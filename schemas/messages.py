@@ -70,6 +70,11 @@ MESSAGES: dict[str, Message] = {
         "CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码",
         "the CSV file is neither UTF-8 nor GBK/GB18030 encoded",
     ),
+    # --- a bounded list (schemas/bound.py): the problem that stands for a file's further ones of one rule ---
+    "more_like_these": Message(
+        "另有 {count} 个同类问题（规则 {counted_rule}{where_zh}）未逐一列出：请改正上面列出的问题，并检查同类单元格",
+        "and {count} more problems like these (rule {counted_rule}{where_en}), not listed one by one: fix those above and check the cells like them",
+    ),
     # --- sheets and headers (normalize) ---
     "unknown_sheet": Message(
         "无法识别的工作表“{sheet}”，已跳过；工作表名应为：{expected}",

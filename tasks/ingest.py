@@ -25,6 +25,7 @@ from edustat.ingest.pooled import read_in_pool
 from edustat.parallel import core_count, parse_processes, warm_up
 from edustat.settings import load_settings
 from edustat.staged import in_staged_order
+from schemas.bound import problem_totals
 from tasks.progress import ParseProgress
 
 PARSE_MODULES = ("edustat.ingest.files",)
@@ -137,5 +138,5 @@ def validate_year(
     With ``allow_incomplete`` a missing county, table or row is a warning instead of an error.
     """
     combined = combine_year(parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete)
-    get_run_logger().info("%d problems found", combined.issues.height)
+    get_run_logger().info("%d problems found (%d listed)", sum(problem_totals(combined.issues)), combined.issues.height)
     return combined

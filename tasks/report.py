@@ -9,6 +9,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from edustat.configuration import Configuration
 from edustat.settings import Settings
 from edustat.summary import summary_markdown
 from schemas.issues import has_errors
@@ -34,10 +35,10 @@ def publish_issues(year: int, issues: pl.DataFrame) -> None:
 
 
 @task(name="write_error_workbook", cache_policy=NO_CACHE)
-def write_error_workbook(settings: Settings, year: int, input_dir: str, issues: pl.DataFrame) -> str:
-    """The clerk's error workbook for a rejected year; returns its path."""
+def write_error_workbook(settings: Settings, year: int, input_dir: str, issues: pl.DataFrame, configuration: Configuration) -> str:
+    """The clerk's error workbook for a rejected year (each copied sheet within the configured cells); returns its path."""
     # Imported here: openpyxl costs every run half a second of start-up, and only rejected runs need it.
     from edustat.errorbook import write_error_workbook as write_workbook
 
     out = Path(settings.error_workbook_dir) / f"errors_{year}.xlsx"
-    return str(write_workbook(issues, Path(input_dir), out))
+    return str(write_workbook(issues, Path(input_dir), out, max_copied_cells=configuration.rules.limits.max_copied_cells))

@@ -15,6 +15,7 @@ from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger, describe_failure
 from edustat.settings import Settings
 from edustat.staged import StagedTables
+from schemas.bound import problem_totals
 from schemas.completeness import completeness_line
 from warehouse import load, read, runs
 from warehouse.correction import stored_inputs
@@ -73,7 +74,7 @@ def reject_year(
     configuration: Configuration,
 ) -> RunOutcome:
     """Store every problem and mark the run rejected; no indicator value changes. The outcome says how complete the input was."""
-    message = f"{issues.filter(pl.col('severity') == 'error').height} errors block the load"
+    message = f"{problem_totals(issues)[0]} errors block the load"
     load.record_rejection(get_engine(settings.warehouse_url), run_id, year, issues, message)
     get_run_logger().info("run %d of year %d rejected: %s", run_id, year, message)
     return RunOutcome(

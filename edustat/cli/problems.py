@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from edustat.cli.common import console
-from edustat.summary import counts_by, first_problems, location, printable
+from edustat.summary import counted_only, counts_by, first_problems, location, printable
+from schemas.bound import problem_totals
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:
@@ -18,8 +19,17 @@ def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file:
             for row in counts_by(issues, column).iter_rows(named=True):
                 console.print(f"  {printable(row[column] or '(all files)')}: {row['errors']} errors, {row['warnings']} warnings", markup=False)
     shown = first_problems(issues)
-    console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {issues.height}):")
-    for row in shown.iter_rows(named=True):
-        console.print(f"  [{row['severity']}] {location(row)}\n      {printable(row['message_zh'])}\n      {printable(row['message_en'])}", markup=False)
+    console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {sum(problem_totals(issues)):,}):")
+    _print_rows(shown)
+    counted = counted_only(issues)
+    if counted.height:
+        console.print("\nCounted, not listed one by one / 未逐一列出:")
+        _print_rows(counted)
     if error_workbook:
         console.print(f"\nError workbook / 错误标注工作簿: {printable(error_workbook)}", markup=False)
+
+
+def _print_rows(problems: pl.DataFrame) -> None:
+    """One problem per entry: where it is, then its message in Chinese and English."""
+    for row in problems.iter_rows(named=True):
+        console.print(f"  [{row['severity']}] {location(row)}\n      {printable(row['message_zh'])}\n      {printable(row['message_en'])}", markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -81,8 +81,30 @@ def _mergeable(ranges: list[str], marked: set[tuple[int, int]]) -> list[str]:
     return kept
 
 
+def cut_note(last_row: int) -> str:
+    """The line below a cut copy: where it ends, and that the clerk must correct the original file instead."""
+    return (
+        f"副本到此为止：工作表过大，第 {last_row:,} 行以下未复制。本工作簿不能代替原文件报送，请在原文件中改正后重新报送。"
+        f" The copy ends here: the sheet is too large, rows below {last_row:,} are not copied."
+        " Do not send this workbook in place of the file: correct the original file and send it again."
+    )
+
+
+def _write_cut_note(ws: Worksheet, source: SourceSheet) -> None:
+    if source.cut_below is None:
+        return
+    cell = ws.cell(row=source.cut_below + 1, column=source.first_col)
+    set_cell(cell, cut_note(source.cut_below))
+    cell.fill = ERROR_FILL
+    cell.font = Font(bold=True)
+
+
 def copy_sheet(ws: Worksheet, source: SourceSheet, marks: list[Mark]) -> None:
-    """Fill ``ws`` with every cell of ``source`` at the same coordinates, then fill and annotate the marked cells."""
+    """Fill ``ws`` with every cell of ``source`` at the same coordinates, then fill and annotate the marked cells.
+
+    A source cut below a row (``SourceSheet.cut_below``) gets a note on the row under it; ``marks``
+    must lie within what was read.
+    """
     for (row, col), value in source.cells.items():
         cell = ws.cell(row=row, column=col)
         set_cell(cell, value)
@@ -103,5 +125,6 @@ def copy_sheet(ws: Worksheet, source: SourceSheet, marks: list[Mark]) -> None:
         cell = ws.cell(row=row, column=col)
         cell.fill = ERROR_FILL if any(m.is_error for m in cell_marks) else WARNING_FILL
         cell.comment = _comment(cell_marks)
+    _write_cut_note(ws, source)
     if marks:
         ws.sheet_properties.tabColor = ERROR_TAB_COLOR if any(m.is_error for m in marks) else WARNING_TAB_COLOR

@@ -37,23 +37,42 @@ PROBLEM_COLUMNS: tuple[tuple[str, str, float], ...] = (
 _HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9E1F2")
 
 
-def summary_line(error_count: int, warning_count: int) -> str:
-    """The line above the list: how many errors and warnings, and what to do with them."""
-    return (
+MAX_LISTED = 1_048_576 - HEADER_ROW - 1
+"""Problem rows that fit below the header in Excel's 1,048,576 rows, leaving one for the note on the rest."""
+
+MAX_LINKS = 65_530
+"""Excel's limit on hyperlinks in one worksheet: rows beyond it name their cell without a link."""
+
+
+def summary_line(error_count: int, warning_count: int, cut_copies: list[str] | tuple[str, ...] = ()) -> str:
+    """The line above the list: how many errors and warnings, what to do with them, and which copies are cut."""
+    line = (
         f"共 {error_count} 个错误、{warning_count} 个警告：错误须改正后重新报送，警告请核实。"
         f" {error_count} error(s), {warning_count} warning(s): fix the errors and send the workbook back; check the warnings."
     )
+    if cut_copies:
+        names = "、".join(cut_copies)
+        line += (
+            f" 工作表 {names} 过大，副本不完整：请在原文件中改正，不要用本工作簿代替原文件。"
+            f" The copies of {', '.join(cut_copies)} are cut (the sheets are too large): correct the original file instead of sending this workbook."
+        )
+    return line
 
 
-def write_problems(ws: Worksheet, problems: list[dict[str, Any]]) -> None:
+def unlisted_line(count: int) -> str:
+    """The last row of a list cut at Excel's last row: how many problems it leaves out."""
+    return f"另有 {count:,} 个问题超出 Excel 行数上限，未列出。 {count:,} more problems do not fit in Excel's rows and are not listed."
+
+
+def write_problems(ws: Worksheet, problems: list[dict[str, Any]], totals: tuple[int, int], cut_copies: list[str] | tuple[str, ...] = ()) -> None:
     """Write the problem list into ``ws``: a summary line, a header row, then one row per problem in the given order.
 
-    Each problem dict holds the issue fields plus ``link_sheet``/``link_cell`` (None when the
-    sheet was not copied); the row gets an internal hyperlink ``#'sheet'!C7`` to the mark.
+    ``totals`` are the (errors, warnings) found (a bounded list counts more than it lists); ``cut_copies``
+    the copies cut for their size. Each problem dict holds the issue fields plus ``link_sheet``/``link_cell``
+    (None when the sheet was not copied); the row gets an internal hyperlink ``#'sheet'!C7`` to the mark,
+    up to Excel's limit of links. Rows beyond Excel's last row are counted on one last row instead.
     """
-    errors = sum(1 for p in problems if p.get("severity") == "error")
-    warnings = sum(1 for p in problems if p.get("severity") == "warning")
-    set_cell(ws.cell(row=1, column=1), summary_line(errors, warnings))
+    set_cell(ws.cell(row=1, column=1), summary_line(*totals, cut_copies))
     ws.cell(row=1, column=1).font = Font(bold=True)
     for col, (header, _, width) in enumerate(PROBLEM_COLUMNS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=col, value=header)
@@ -62,7 +81,8 @@ def write_problems(ws: Worksheet, problems: list[dict[str, Any]]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
     link_col = len(PROBLEM_COLUMNS)
-    for offset, problem in enumerate(problems, start=1):
+    listed = problems[:MAX_LISTED]
+    for offset, problem in enumerate(listed, start=1):
         row = HEADER_ROW + offset
         fields = problem | {
             "number": offset,
@@ -74,10 +94,12 @@ def write_problems(ws: Worksheet, problems: list[dict[str, Any]]) -> None:
         for col, (_, key, _) in enumerate(PROBLEM_COLUMNS, start=1):
             set_cell(ws.cell(row=row, column=col), fields.get(key))
         ws.cell(row=row, column=2).fill = ERROR_FILL if problem.get("severity") == "error" else WARNING_FILL
-        if problem.get("link_sheet"):
+        if problem.get("link_sheet") and offset <= MAX_LINKS:
             link = ws.cell(row=row, column=link_col)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem['link_sheet']}'!{problem['link_cell']}")
             link.style = "Hyperlink"
+    if len(problems) > len(listed):
+        set_cell(ws.cell(row=HEADER_ROW + len(listed) + 1, column=1), unlisted_line(len(problems) - len(listed)))
     last_col = get_column_letter(len(PROBLEM_COLUMNS))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + max(1, len(problems))}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + max(1, len(listed))}"
     ws.freeze_panes = f"A{HEADER_ROW + 1}"

@@ -19,6 +19,7 @@ from edustat.ingest.discover import folder_issues, scan_folder
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
+from schemas.bound import bound_issues
 from schemas.completeness import Completeness, assess_completeness, without_unread_gaps
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
@@ -69,6 +70,8 @@ def combine_year(
     Rows of a table from all files are concatenated in file, sheet and row order; each table is
     validated by its Pandera schema; then keys, schools, stages and counties are checked across
     tables. The tables are returned even when there are errors: the caller decides with has_errors.
+    Per file and rule at most ``rules.limits.max_issues_per_file_rule`` issues are listed, then one
+    that counts the rest (schemas.bound).
     """
     ordered = sorted(results, key=lambda result: result.source_file)
     tables = {table: _combined_table(table, ordered) for table in TABLES}
@@ -86,6 +89,8 @@ def combine_year(
             ]
         )
     )
+    # Bounded once every check has seen every problem, before anything lists, stores or copies them.
+    issues = bound_issues(issues, rules.limits.max_issues_per_file_rule)
     return CombinedYear(staged=StagedTables(**tables), issues=issues, completeness=completeness)
 
 

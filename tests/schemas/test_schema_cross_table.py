@@ -34,7 +34,7 @@ def test_duplicate_keys_report_every_occurrence_with_the_others():
         staged("schools", [school("2162000001")], file="c.xlsx"),
     ])
     letters = pl.concat([headers("schools", {"school_code": "B"}, file=f) for f in ("a.xlsx", "b.xlsx", "c.xlsx")])
-    issues = duplicate_key_issues("schools", frame, letters)
+    issues = duplicate_key_issues("schools", frame, letters, 5)
     assert issues.select("source_file", "source_row", "cell", "value").rows() == [
         ("a.xlsx", 2, "B2", "2162000001"),
         ("b.xlsx", 2, "B2", "2162000001"),
@@ -43,16 +43,28 @@ def test_duplicate_keys_report_every_occurrence_with_the_others():
     assert issues["message_en"][0] == "duplicate school_code '2162000001'; also at: b.xlsx [schools] row 2; c.xlsx [schools] row 2"
 
 
+def test_a_duplicate_key_names_the_first_others_and_counts_the_rest():
+    frame = staged("schools", [school("2162000001") for _ in range(6)], file="a.xlsx")  # rows 2–7
+    issues = duplicate_key_issues("schools", frame, NO_HEADERS, 2)
+    assert issues.height == 6
+    # Row 2 names rows 3 and 4 and counts the other three (5, 6, 7); row 4 names rows 2 and 3, and counts three.
+    assert issues["message_en"][0] == "duplicate school_code '2162000001'; also at: a.xlsx [schools] row 3; a.xlsx [schools] row 4; and 3 more"
+    assert issues["message_en"][2].endswith("also at: a.xlsx [schools] row 2; a.xlsx [schools] row 3; and 3 more")
+    assert issues["message_zh"][0].endswith("a.xlsx [schools] 第 4 行；另有 3 处")
+    pair = duplicate_key_issues("schools", frame.head(3), NO_HEADERS, 2)
+    assert pair["message_en"][0].endswith("also at: a.xlsx [schools] row 3; a.xlsx [schools] row 4")
+
+
 def test_duplicate_key_of_a_school_stage_table_uses_both_columns():
     rows = [{"school_code": "2162000001", "stage": "primary"}, {"school_code": "2162000001", "stage": "junior"},
             {"school_code": "2162000001", "stage": "primary"}]
-    issues = duplicate_key_issues("enrollment", staged("enrollment", rows), NO_HEADERS)
+    issues = duplicate_key_issues("enrollment", staged("enrollment", rows), NO_HEADERS, 5)
     assert issues.select("source_row", "value").rows() == [(2, "2162000001/primary"), (4, "2162000001/primary")]
 
 
 def test_null_keys_are_not_duplicates():
     rows = [{"school_code": None}, {"school_code": None}]
-    assert duplicate_key_issues("security", staged("security", rows), NO_HEADERS).height == 0
+    assert duplicate_key_issues("security", staged("security", rows), NO_HEADERS, 5).height == 0
 
 
 def test_unknown_school_in_data_tables():

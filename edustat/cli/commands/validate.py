@@ -28,6 +28,7 @@ def validate(
     from edustat.configuration import load_configuration
     from edustat.errorbook import write_error_workbook
     from edustat.validation import validate_inputs
+    from schemas.bound import problem_totals
     from schemas.completeness import completeness_line
 
     apply_overrides(warehouse, regions)
@@ -36,13 +37,15 @@ def validate(
     checked = validate_inputs(input, configuration, settings.warehouse_url, year)
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
-    errors = issues.filter(pl.col("severity") == "error").height
+    errors, warnings = problem_totals(issues)
     if issues.is_empty():
         console.print(f"[green]{year}: no problems found / 未发现问题[/green]")
         raise typer.Exit(0)
-    workbook = write_error_workbook(issues, input, out or settings.error_workbook_dir / f"errors_{year}.xlsx")
+    workbook = write_error_workbook(
+        issues, input, out or settings.error_workbook_dir / f"errors_{year}.xlsx", max_copied_cells=configuration.rules.limits.max_copied_cells
+    )
     colour = "red" if errors else "yellow"
-    console.print(f"[{colour}]{year}: {errors} errors, {issues.height - errors} warnings / {errors} 个错误, {issues.height - errors} 个警告[/{colour}]")
+    console.print(f"[{colour}]{year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))
     raise typer.Exit(1 if errors else 0)
 

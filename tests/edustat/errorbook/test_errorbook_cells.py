@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -58,3 +60,50 @@ def test_several_sheets_of_one_file_are_read_together(tmp_path: Path):
 def test_csv_decodes_utf8_bom_and_gbk():
     assert decode_csv("\ufeff学段".encode("utf-8")) == "学段"
     assert decode_csv("学段".encode("gbk")) == "学段"
+
+
+def _tall_workbook(path: Path, rows: int) -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "在校生"
+    for row in range(1, rows + 1):
+        ws.append([f"2162{row:06d}", row])
+    ws.merge_cells("C1:D1")
+    ws.merge_cells("C9:D10")
+    ws.merge_cells("C10:D11")
+    book.save(path)
+    return path
+
+
+def test_a_sheet_beyond_the_budget_keeps_whole_rows_and_says_where_it_ends(tmp_path: Path):
+    path = _tall_workbook(tmp_path / "tall.xlsx", 50)
+    # Two cells a row: 21 cells hold rows 1–10 whole; row 11 would make 22.
+    for sheet in (read_source_sheet(path, "在校生", 21), _read_calamine(path, ["在校生"], 21)["在校生"]):
+        assert sheet.cut_below == 10
+        assert max(r for r, _ in sheet.cells) == 10 and len(sheet.cells) == 20
+    # A merge reaching below the cut is dropped with the rows it covers.
+    assert read_source_sheet(path, "在校生", 21).merged_ranges == ["C1:D1", "C9:D10"]
+    whole = read_source_sheet(path, "在校生", 100)
+    assert whole.cut_below is None and len(whole.cells) == 100
+    assert read_source_sheet(path, "在校生").cut_below is None
+
+
+def test_a_csv_beyond_the_budget_is_cut_the_same_way(tmp_path: Path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("".join(f"{i},{i}\n" for i in range(1, 31)).encode())
+    sheet = read_source_sheet(path, "x", 7)
+    assert sheet.cut_below == 3 and len(sheet.cells) == 6
+
+
+def test_a_declared_dimension_does_not_make_the_copy_read_the_grid(tmp_path: Path):
+    path = _tall_workbook(tmp_path / "declared.xlsx", 3)
+    # The sheet claims Excel's whole grid; only its six cells are real.
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    members["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    sheet = read_source_sheet(path, "在校生", 1000)
+    assert len(sheet.cells) == 6 and sheet.cut_below is None

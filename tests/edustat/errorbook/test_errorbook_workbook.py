@@ -202,3 +202,52 @@ def test_no_issues_gives_an_empty_list(tmp_path: Path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [PROBLEMS_SHEET]
     assert book[PROBLEMS_SHEET].max_row == HEADER_ROW
+
+
+def test_a_copy_beyond_its_cell_budget_ends_below_a_whole_row_with_a_note(tmp_path: Path, input_dir: Path, issues: pl.DataFrame):
+    # 康乐县's sheet holds 1 + 6 + 5 + 5 + 6 + 5 + 5 cells on rows 1–7: 12 cells take rows 1–3 whole (1 + 6 + 5).
+    # The CSV's four rows of three fields are exactly 12 cells: copied whole.
+    out = write_error_workbook(issues, input_dir, tmp_path / "cut.xlsx", max_copied_cells=12)
+    book = openpyxl.load_workbook(out)
+    ws = book["康乐县-在校生"]
+    assert ws["A3"].value == "2162000001" and ws["A5"].value is None and ws["D7"].value is None
+    assert "The copy ends here" in ws["A4"].value and "rows below 3 are not copied" in ws["A4"].value
+    assert "副本到此为止" in ws["A4"].value
+    csv_copy = book["临夏县-在校生"]
+    assert csv_copy["A4"].value == "=1+1" and csv_copy["A5"].value is None
+    by_rule = {r["rule"]: r for r in _problem_rows(book)}
+    # Problems below the cut are listed without a link; those above keep theirs.
+    assert by_rule["not_negative"]["hyperlink"] is None and by_rule["students_change"]["hyperlink"] is None
+    assert by_rule["integer"]["hyperlink"] is not None
+    summary = book[PROBLEMS_SHEET]["A1"].value
+    assert "康乐县-在校生" in summary and "are cut" in summary and "不完整" in summary
+    assert "临夏县-在校生" not in summary
+
+
+def test_the_problem_list_stays_within_excel_rows_and_links(tmp_path: Path, input_dir: Path, issues: pl.DataFrame, monkeypatch: pytest.MonkeyPatch):
+    from edustat.errorbook import problems_sheet
+
+    # Excel's 1,048,576 rows and 65,530 links per sheet, made small: 3 rows below the header, 2 links.
+    monkeypatch.setattr(problems_sheet, "MAX_LISTED", 3)
+    monkeypatch.setattr(problems_sheet, "MAX_LINKS", 2)
+    linked = issues.filter(~pl.col("source_file").is_in(["坏文件.xlsx", "不存在.xlsx"]))  # five issues, each with a cell to link to
+    out = write_error_workbook(linked, input_dir, tmp_path / "capped.xlsx")
+    ws = openpyxl.load_workbook(out)[PROBLEMS_SHEET]
+    assert ws.max_row == HEADER_ROW + 3 + 1
+    assert "2 more problems" in ws.cell(row=HEADER_ROW + 4, column=1).value  # 5 issues − 3 listed
+    links = [ws.cell(row=HEADER_ROW + i, column=LINK_COL).hyperlink for i in (1, 2, 3)]
+    assert [link is not None for link in links] == [True, True, False]
+    # The summary still counts every problem: 4 errors, 1 warning.
+    assert ws["A1"].value.startswith("共 4 个错误、1 个警告")
+
+
+def test_a_summary_issue_counts_in_the_summary_line(tmp_path: Path, input_dir: Path, issues: pl.DataFrame):
+    more = _issue("error", "康乐县.xlsx", "在校生", 6, None, None, "+1000", "not_negative", "and 1,000 more problems like these")
+    out = write_error_workbook(pl.concat([issues, pl.DataFrame([more], schema=issues.schema)]), input_dir, tmp_path / "more.xlsx")
+    assert openpyxl.load_workbook(out)[PROBLEMS_SHEET]["A1"].value.startswith("共 1006 个错误、1 个警告")
+
+
+def test_a_sheet_refused_for_its_size_is_not_opened_again(tmp_path: Path, input_dir: Path):
+    refused = _issue("error", "康乐县.xlsx", "在校生", None, None, None, None, "sheet_too_large", "the sheet declares up to row 1,048,576")
+    out = write_error_workbook(pl.DataFrame([refused], schema_overrides={"source_row": pl.Int64}), input_dir, tmp_path / "refused.xlsx")
+    assert openpyxl.load_workbook(out).sheetnames == [PROBLEMS_SHEET]

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config import load_rules
-from config.models import Limits
 from edustat.ingest.read import column_letter, decode_text, read_file
 from ingest_builders import write_workbook
 
@@ -164,7 +163,7 @@ def test_highly_compressed_zip_is_refused_by_ratio(tmp_path: Path):
 
 def test_size_limit_comes_from_config(tmp_path: Path):
     path = write_workbook(tmp_path / "small.xlsx", {"人口": [["行政区划代码"], ["622922"]]})
-    tiny = Limits(max_uncompressed_bytes=100, max_compression_ratio=1000, max_sheet_rows=800_000, max_sheet_columns=50)
+    tiny = LIMITS.model_copy(update={"max_uncompressed_bytes": 100, "max_compression_ratio": 1000})
     sheets, issues = read_file(path, tmp_path, tiny)
     assert sheets == [] and _rules_of(issues) == ["file_too_large"]
 
