@@ -28,7 +28,7 @@ def _offset_workbook(path: Path) -> Path:
 
 def test_calamine_reader_adds_the_skipped_leading_rows_and_columns(tmp_path: Path):
     # Calamine starts at the first used cell (C3); its start offset puts every value back in place.
-    sheet = _read_calamine(_offset_workbook(tmp_path / "b.xlsx"), ["在校生"])["在校生"]
+    sheet = _read_calamine(_offset_workbook(tmp_path / "b.xlsx").read_bytes(), ["在校生"])["在校生"]
     assert sheet.cells == {(3, 3): "标题", (5, 3): "学校标识码", (5, 4): "在校生数", (6, 3): "2162000001", (6, 4): 300, (7, 5): 1.5}
     assert sheet.merged_ranges == ["C3:E3"]
     assert (sheet.first_row, sheet.first_col) == (3, 3)
@@ -78,7 +78,7 @@ def _tall_workbook(path: Path, rows: int) -> Path:
 def test_a_sheet_beyond_the_budget_keeps_whole_rows_and_says_where_it_ends(tmp_path: Path):
     path = _tall_workbook(tmp_path / "tall.xlsx", 50)
     # Two cells a row: 21 cells hold rows 1–10 whole; row 11 would make 22.
-    for sheet in (read_source_sheet(path, "在校生", 21), _read_calamine(path, ["在校生"], 21)["在校生"]):
+    for sheet in (read_source_sheet(path, "在校生", 21), _read_calamine(path.read_bytes(), ["在校生"], 21)["在校生"]):
         assert sheet.cut_below == 10
         assert max(r for r, _ in sheet.cells) == 10 and len(sheet.cells) == 20
     # A merge reaching below the cut is dropped with the rows it covers.
