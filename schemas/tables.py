@@ -193,6 +193,10 @@ TABLES: dict[str, TableSpec] = {
 DATA_TABLES = ("enrollment", "staff", "security", "facilities", "funding")
 """Tables whose rows belong to a school of the registry."""
 
+DERIVED_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {"security": (_int("required_guards", "应配专职保安员数"),)}
+"""Columns a catalogue term may read beyond a table's own, worked out from the rows (contract §4):
+required_guards is the guard standard of config/rules.toml for the school's students and staff."""
+
 
 _KIND_DTYPES = {
     "code": "String",

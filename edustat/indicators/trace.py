@@ -1,8 +1,9 @@
 """The schools behind one value: each school's share, recomputed from staged rows by the engine's own code (pure).
 
 Values are stored, their school contributions are not (ten million rows a year at national scale):
-a trace runs the same contribution or balance code over the stored school rows of the counties
-asked, so that its rows add up to the stored numerator and denominator.
+a trace runs the same compiled catalogue terms (any ratio, sum or count code, a new one included)
+or balance code over the stored school rows of the counties asked, so that its rows add up to the
+stored numerator and denominator.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import Catalogue, Rules
-from edustat.indicators.aggregate import AGGREGATED_KINDS
+from config.models import TERM_KINDS, Catalogue, Rules
 from edustat.indicators.balance import balance_school_values, weighted_cv
 from edustat.indicators.common import DECIMALS
-from edustat.indicators.contributions import contributions
+from edustat.indicators.term_sums import indicator_rows
 from edustat.staged import StagedTables
 
 PASS_SHARE_PREFIX = "balance_school_pass_share_"
@@ -47,9 +47,11 @@ def trace(staged: StagedTables, rules: Rules, catalogue: Catalogue, indicator_co
     indicator = catalogue.by_code().get(indicator_code)
     if indicator is None:
         raise NotTraceable(f"unknown indicator code {indicator_code!r} / 未知指标代码")
-    if indicator.kind in AGGREGATED_KINDS:
-        rows = contributions(staged, rules).filter(pl.col("indicator_code") == indicator_code).drop("indicator_code")
-        return Trace(indicator_code, indicator.kind, _ordered(rows.collect()))
+    if indicator.kind in TERM_KINDS:
+        rows = indicator_rows(staged, rules, catalogue, indicator_code)
+        if rows is None:
+            raise NotTraceable(f"{indicator_code} has no terms in the catalogue / 该指标在指标目录中没有定义")
+        return Trace(indicator_code, indicator.kind, _ordered(rows))
     if indicator.kind == "balance" and indicator_code.startswith((CV_PREFIX, PASS_SHARE_PREFIX)) and indicator.stage:
         return Trace(indicator_code, indicator.kind, _balance_rows(staged, rules, indicator_code, indicator.stage, indicator.measure))
     raise NotTraceable(

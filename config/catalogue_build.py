@@ -1,0 +1,143 @@
+"""The catalogue file's entries → the typed Catalogue: templates expanded, terms checked, definitions written from them.
+
+Every problem of every entry is collected and the catalogue refused at once (CatalogueError), so
+that a statistician fixes them in one go, before any input of a run is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from config import CatalogueError, ConfigError, _fail
+from config.catalogue_check import Problem, entry_problems
+from config.definitions import definition
+from config.models import TERM_KINDS, Catalogue, Indicator, Rules
+from schemas.messages import MESSAGES, render
+
+
+class _Placeholder(Exception):
+    """A ``{name}`` in an entry that none of its stages or measures fills."""
+
+    def __init__(self, key: str, name: str) -> None:
+        super().__init__(name)
+        self.key, self.name = key, name
+
+
+def _fill(value: Any, words: dict[str, str], key: str) -> Any:
+    """``value`` with ``{stage}``, ``{measure}``… filled in every string it holds, however nested (terms are tables)."""
+    if isinstance(value, str):
+        try:
+            return value.format(**words)
+        except KeyError as missing:
+            raise _Placeholder(key, str(missing.args[0])) from None
+    if isinstance(value, list):
+        return [_fill(item, words, key) for item in value]
+    if isinstance(value, dict):
+        return {name: _fill(item, words, f"{key}.{name}") for name, item in value.items()}
+    return value
+
+
+def _expand(entry: dict[str, Any], data: dict[str, Any], rules: Rules) -> list[dict[str, Any]]:
+    """One catalogue entry → one dict per stage (and measure) it stands for."""
+    units = data["units"]
+    stages = entry.pop("stages", [None])
+    measures = entry.pop("measures", [None])
+    report = entry.pop("report", None)
+    rows = []
+    for stage in stages:
+        for measure in measures:
+            words: dict[str, str] = {}
+            if stage is not None:
+                info = rules.stages[stage]
+                words |= {"stage": stage, "stage_zh": info.name_zh, "stage_en": info.name_en}
+            if measure is not None:
+                names = data["measures"][measure]
+                words |= {"measure": measure, "measure_zh": names["name_zh"], "measure_en": names["name_en"]}
+            row = {key: _fill(value, words, key) for key, value in entry.items()}
+            row["stage"] = stage
+            row["measure"] = measure
+            row["report"] = report.get(stage) if isinstance(report, dict) else report
+            unit = units[row["unit"]]
+            row["unit_zh"], row["unit_en"] = unit["zh"], unit["en"]
+            rows.append(row)
+    return rows
+
+
+def _key(location: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the catalogue writes the key: ``numerator.where[0]``."""
+    key = ""
+    for part in location:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(entry)"
+
+
+def _validation_problems(error: ValidationError) -> list[Problem]:
+    """Pydantic's errors as problems: a rule of its own where the model raised one (an unknown operator), else its words."""
+    return [
+        (_key(e["loc"]), e["type"], dict(e.get("ctx") or {}))
+        if e["type"] in MESSAGES
+        else (_key(e["loc"]), "catalogue_invalid", {"detail": e["msg"]})
+        for e in error.errors()
+    ]
+
+
+def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, list[Problem]]:
+    """The entry's Indicator with its definition written from its terms, and its problems (the Indicator is None when it has some)."""
+    problems: list[Problem] = []
+    is_term_kind = row.get("kind") in TERM_KINDS
+    if is_term_kind and "definition" in row:
+        problems.append(("definition", "catalogue_definition_generated", {}))
+    try:
+        indicator = Indicator.model_validate({"definition": ""} | row if is_term_kind else row)
+    except ValidationError as error:
+        return None, problems + _validation_problems(error)
+    problems += entry_problems(indicator, rules)
+    if problems:
+        return None, problems
+    if is_term_kind:
+        indicator = indicator.model_copy(update={"definition": definition(indicator, rules)})
+    return indicator, []
+
+
+def _line(path: Path, code: str, problem: Problem) -> tuple[str, str]:
+    key, rule, fields = problem
+    problem_zh, problem_en = render(rule, **fields)
+    return render("catalogue_refused", file=path, code=code, key=key, problem_zh=problem_zh, problem_en=problem_en)
+
+
+def build_catalogue(data: dict[str, Any], rules: Rules, path: Path) -> Catalogue:
+    """The Catalogue of the parsed file ``data``; CatalogueError with every problem of every entry when there is any."""
+    lines: list[tuple[str, str]] = []
+    indicators: list[Indicator] = []
+    seen: set[str] = set()
+    for entry in data.get("indicator", []):
+        try:
+            rows = _expand(dict(entry), data, rules)
+        except _Placeholder as missing:
+            lines.append(_line(path, str(entry.get("code")), (missing.key, "catalogue_unknown_placeholder", {"name": missing.name})))
+            continue
+        except KeyError as unknown:
+            lines.append(_line(path, str(entry.get("code")), ("(entry)", "catalogue_invalid", {"detail": f"unknown name {unknown}"})))
+            continue
+        for row in rows:
+            code = str(row.get("code"))
+            indicator, problems = _indicator(row, rules)
+            if code in seen:
+                problems.append(("code", "catalogue_duplicate_code", {}))
+            seen.add(code)
+            lines += [_line(path, code, problem) for problem in problems]
+            if indicator is not None:
+                indicators.append(indicator)
+    if lines:
+        raise CatalogueError(lines)
+    try:
+        return Catalogue(
+            indicators=tuple(indicators), sections=data["sections"], report_region=data["report_region"], report_year=data["report_year"]
+        )
+    except ValidationError as error:
+        raise _fail(path, error) from error
+    except KeyError as missing:
+        raise ConfigError(f"{path}: {missing} is missing / 缺少 {missing}") from None
