@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_REGIONS_FILE = CONFIG_DIR / "regions.toml"
-INDICATORS_FILE = CONFIG_DIR / "indicators.toml"
+DEFAULT_INDICATORS_FILE = CONFIG_DIR / "indicators.toml"
 RULES_FILE = CONFIG_DIR / "rules.toml"
 
 __all__ = [
     "CONFIG_DIR",
+    "DEFAULT_INDICATORS_FILE",
     "DEFAULT_REGIONS_FILE",
     "CatalogueError",
     "ConfigError",
@@ -89,7 +90,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
 
 
 @lru_cache(maxsize=8)
-def load_catalogue(path: Path = INDICATORS_FILE) -> Catalogue:
+def load_catalogue(path: Path = DEFAULT_INDICATORS_FILE) -> Catalogue:
     """The indicator catalogue of ``path`` with every stage and measure template expanded: one entry per indicator code.
 
     Raises CatalogueError, naming the file, each wrong entry's code and key in Chinese and English,

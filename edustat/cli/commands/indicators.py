@@ -9,10 +9,9 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, fail
+from edustat.cli.common import IndicatorsOption, Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, fail
 from edustat.cli.indicators_table import display_frame, published_columns
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.configuration import load_configuration
 from edustat.settings import load_settings
 
 
@@ -26,9 +25,10 @@ def indicators(
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
     lang: LanguageOption = Language.zh,
     warehouse: WarehouseOption = None,
+    catalogue_file: IndicatorsOption = None,
 ) -> None:
     """The current values of a year, with Chinese and English names, units, and the report's figures."""
-    apply_overrides(warehouse)
+    apply_overrides(warehouse, indicators=catalogue_file)
     values = current_indicator_values(year, level)
     if values.is_empty():
         raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first", 1)
@@ -51,7 +51,7 @@ def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFram
     from warehouse.read import current_values, year_reporting_status
 
     settings = load_settings()
-    configuration = load_configuration(settings.regions_file)
+    configuration = checked_configuration()
     engine = get_engine(settings.warehouse_url)
     values = current_values(engine, year)
     if levels:
