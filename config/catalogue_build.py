@@ -7,23 +7,23 @@ that a statistician fixes them in one go, before any input of a run is read.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from config import CatalogueError, ConfigError, _fail
-from config.catalogue_check import Problem, entry_problems
+from config.catalogue_check import Problem, entry_problems, shape_problems
 from config.definitions import definition
-from config.models import TERM_KINDS, Catalogue, Indicator, Rules
+from config.models import TERM_KINDS, Catalogue, Indicator, IndicatorKind, Rules
 from schemas.messages import MESSAGES, render
 
 
-class _Placeholder(Exception):
-    """A ``{name}`` in an entry that none of its stages or measures fills."""
+class _EntryProblem(Exception):
+    """An entry that cannot be expanded into its codes: a placeholder nothing fills, an unknown stage, unit or measure."""
 
-    def __init__(self, key: str, name: str) -> None:
-        super().__init__(name)
-        self.key, self.name = key, name
+    def __init__(self, key: str, rule: str, **fields: object) -> None:
+        super().__init__(rule)
+        self.problem: Problem = (key, rule, fields)
 
 
 def _fill(value: Any, words: dict[str, str], key: str) -> Any:
@@ -32,7 +32,7 @@ def _fill(value: Any, words: dict[str, str], key: str) -> Any:
         try:
             return value.format(**words)
         except KeyError as missing:
-            raise _Placeholder(key, str(missing.args[0])) from None
+            raise _EntryProblem(key, "catalogue_unknown_placeholder", name=str(missing.args[0])) from None
     if isinstance(value, list):
         return [_fill(item, words, key) for item in value]
     if isinstance(value, dict):
@@ -42,25 +42,31 @@ def _fill(value: Any, words: dict[str, str], key: str) -> Any:
 
 def _expand(entry: dict[str, Any], data: dict[str, Any], rules: Rules) -> list[dict[str, Any]]:
     """One catalogue entry → one dict per stage (and measure) it stands for."""
-    units = data["units"]
+    units, measure_names = data.get("units", {}), data.get("measures", {})
     stages = entry.pop("stages", [None])
     measures = entry.pop("measures", [None])
     report = entry.pop("report", None)
+    unit = units.get(entry.get("unit"))
+    if unit is None:
+        raise _EntryProblem("unit", "catalogue_unknown_unit", value=entry.get("unit"), choices=", ".join(units))
     rows = []
     for stage in stages:
         for measure in measures:
             words: dict[str, str] = {}
             if stage is not None:
+                if stage not in rules.stages:
+                    raise _EntryProblem("stages", "catalogue_unknown_stage", value=stage, choices=", ".join(rules.stages))
                 info = rules.stages[stage]
                 words |= {"stage": stage, "stage_zh": info.name_zh, "stage_en": info.name_en}
             if measure is not None:
-                names = data["measures"][measure]
+                if measure not in measure_names:
+                    raise _EntryProblem("measures", "catalogue_unknown_measure", value=measure, choices=", ".join(measure_names))
+                names = measure_names[measure]
                 words |= {"measure": measure, "measure_zh": names["name_zh"], "measure_en": names["name_en"]}
             row = {key: _fill(value, words, key) for key, value in entry.items()}
             row["stage"] = stage
             row["measure"] = measure
             row["report"] = report.get(stage) if isinstance(report, dict) else report
-            unit = units[row["unit"]]
             row["unit_zh"], row["unit_en"] = unit["zh"], unit["en"]
             rows.append(row)
     return rows
@@ -93,7 +99,10 @@ def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, lis
     try:
         indicator = Indicator.model_validate({"definition": ""} | row if is_term_kind else row)
     except ValidationError as error:
-        return None, problems + _validation_problems(error)
+        # An unknown kind is pydantic's to name; a known one is checked against the sides the entry has.
+        is_kind = row.get("kind") in get_args(IndicatorKind)
+        shape = shape_problems(row.get("kind"), "numerator" in row, "denominator" in row) if is_kind else []
+        return None, problems + _validation_problems(error) + shape
     problems += entry_problems(indicator, rules)
     if problems:
         return None, problems
@@ -116,11 +125,8 @@ def build_catalogue(data: dict[str, Any], rules: Rules, path: Path) -> Catalogue
     for entry in data.get("indicator", []):
         try:
             rows = _expand(dict(entry), data, rules)
-        except _Placeholder as missing:
-            lines.append(_line(path, str(entry.get("code")), (missing.key, "catalogue_unknown_placeholder", {"name": missing.name})))
-            continue
-        except KeyError as unknown:
-            lines.append(_line(path, str(entry.get("code")), ("(entry)", "catalogue_invalid", {"detail": f"unknown name {unknown}"})))
+        except _EntryProblem as problem:
+            lines.append(_line(path, str(entry.get("code")), problem.problem))
             continue
         for row in rows:
             code = str(row.get("code"))

@@ -104,23 +104,27 @@ def term_problems(term: Term, key: str, rules: Rules) -> list[Problem]:
     return problems
 
 
+def shape_problems(kind: object, has_numerator: bool, has_denominator: bool) -> list[Problem]:
+    """Problems of an entry's kind against the sides it has: a ratio needs both, a sum or count a numerator only, growth and balance none."""
+    if kind not in TERM_KINDS:
+        return [("numerator", "catalogue_terms_on_builtin", {"kind": kind})] if has_numerator or has_denominator else []
+    problems: list[Problem] = [] if has_numerator else [("numerator", "catalogue_no_numerator", {"kind": kind})]
+    if kind == "ratio" and not has_denominator:
+        problems.append(("denominator", "catalogue_no_denominator", {}))
+    if kind != "ratio" and has_denominator:
+        problems.append(("denominator", "catalogue_extra_denominator", {"kind": kind}))
+    return problems
+
+
 def entry_problems(indicator: Indicator, rules: Rules) -> list[Problem]:
     """Every problem of one expanded entry: its kind against the terms it has, and each term."""
     kind = indicator.kind
-    if kind not in TERM_KINDS:
-        if indicator.numerator is not None or indicator.denominator is not None:
-            return [("numerator", "catalogue_terms_on_builtin", {"kind": kind})]
-        return []
-    if indicator.numerator is None:
-        return [("numerator", "catalogue_no_numerator", {"kind": kind})]
-    problems = term_problems(indicator.numerator, "numerator", rules)
-    if kind == "ratio":
-        if indicator.denominator is None:
-            problems.append(("denominator", "catalogue_no_denominator", {}))
-        else:
-            problems += term_problems(indicator.denominator, "denominator", rules)
-    elif indicator.denominator is not None:
-        problems.append(("denominator", "catalogue_extra_denominator", {"kind": kind}))
+    problems = shape_problems(kind, indicator.numerator is not None, indicator.denominator is not None)
+    if kind not in TERM_KINDS or indicator.numerator is None:
+        return problems
+    problems += term_problems(indicator.numerator, "numerator", rules)
+    if kind == "ratio" and indicator.denominator is not None:
+        problems += term_problems(indicator.denominator, "denominator", rules)
     if kind == "count" and not indicator.numerator.is_count:
         problems.append(("numerator.sum", "catalogue_count_with_sum", {}))
     if kind == "sum" and indicator.numerator.is_count:

@@ -191,6 +191,8 @@ MESSAGES: dict[str, Message] = {
     "catalogue_unknown_placeholder": Message(
         "用了占位符 {{{name}}}，但该条目没有对应的 stages 或 measures", "uses {{{name}}} but the entry has no stages or measures for it"
     ),
+    "catalogue_unknown_unit": Message("未知的单位“{value}”（[units] 中有：{choices}）", "unknown unit '{value}' (those of [units]: {choices})"),
+    "catalogue_unknown_measure": Message("未知的均衡指标“{value}”（[measures] 中有：{choices}）", "unknown measure '{value}' (those of [measures]: {choices})"),
     "catalogue_unknown_table": Message("未知的表“{value}”（可用：{choices}）", "unknown table '{value}' (one of {choices})"),
     "catalogue_unknown_column": Message("表 {table} 没有列“{value}”（可用：{choices}）", "table {table} has no column '{value}' (its columns: {choices})"),
     "catalogue_column_of_other_table": Message(

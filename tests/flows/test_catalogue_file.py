@@ -11,10 +11,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import sqlalchemy as sa
 
 from config import DEFAULT_INDICATORS_FILE
 from flows.yearly import yearly_flow
+from tests.flows.rerun_data import query
 from tests.flows.tiny_year import COUNTY_A1, COUNTY_A2, COUNTY_B1, PREFECTURE_A, PREFECTURE_B, PROVINCE, write_tiny_year
 
 POLICE_POSTS = """
@@ -28,15 +28,6 @@ unit = "count"
 scale = 1
 numerator = { table = "security", where = ["has_police_post"] }
 """
-
-
-def _query(url: str, sql: str) -> pl.DataFrame:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return pl.read_database(sa.text(sql), connection)
-    finally:
-        engine.dispose()
 
 
 def test_a_changed_catalogue_recomputes_the_year_and_the_warehouse_follows_it(
@@ -59,7 +50,7 @@ def test_a_changed_catalogue_recomputes_the_year_and_the_warehouse_follows_it(
     extended.write_text(DEFAULT_INDICATORS_FILE.read_text(encoding="utf-8") + POLICE_POSTS, encoding="utf-8")
     monkeypatch.setenv("EDUSTAT_INDICATORS_FILE", str(extended))
     assert run() == "succeeded"
-    current = _query(warehouse_url, "SELECT region_code, value FROM indicator_current WHERE indicator_code = 'police_post_schools'")
+    current = query(warehouse_url, "SELECT region_code, value FROM indicator_current WHERE indicator_code = 'police_post_schools'")
     # Police posts at 6229010001 (622901), 6229210001 (622921) and 6201020001 (620102).
     expected = {COUNTY_A1: 1.0, COUNTY_A2: 1.0, COUNTY_B1: 1.0, PREFECTURE_A: 2.0, PREFECTURE_B: 1.0, PROVINCE: 3.0}
     assert dict(current.iter_rows()) == expected
@@ -67,12 +58,12 @@ def test_a_changed_catalogue_recomputes_the_year_and_the_warehouse_follows_it(
 
     monkeypatch.setenv("EDUSTAT_INDICATORS_FILE", str(DEFAULT_INDICATORS_FILE))
     assert run() == "succeeded"
-    rows = _query(
+    rows = query(
         warehouse_url,
         "SELECT region_code, is_current, is_removed FROM indicator_value WHERE indicator_code = 'police_post_schools' ORDER BY value_id",
     )
     assert rows.filter(pl.col("is_current").cast(pl.Boolean)).height == 0
     assert sorted(rows.filter(pl.col("is_removed").cast(pl.Boolean))["region_code"]) == sorted(expected)
     # The indicator keeps its row, as a region does: the values it had still name it.
-    kept = _query(warehouse_url, "SELECT name_zh FROM indicator WHERE indicator_code = 'police_post_schools'")
+    kept = query(warehouse_url, "SELECT name_zh FROM indicator WHERE indicator_code = 'police_post_schools'")
     assert kept["name_zh"].to_list() == ["设护学岗学校数"]
