@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from config import CatalogueError, ConfigError, _fail
 from config.catalogue_check import Problem, entry_problems, shape_problems
-from config.definitions import definition
-from config.models import TERM_KINDS, Catalogue, Indicator, IndicatorKind, Rules
+from config.definitions import GENERATED_KINDS, definition
+from config.models import Catalogue, Indicator, IndicatorKind, Rules
 from schemas.messages import MESSAGES, render
 
 
@@ -93,11 +93,11 @@ def _validation_problems(error: ValidationError) -> list[Problem]:
 def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, list[Problem]]:
     """The entry's Indicator with its definition written from its terms, and its problems (the Indicator is None when it has some)."""
     problems: list[Problem] = []
-    is_term_kind = row.get("kind") in TERM_KINDS
-    if is_term_kind and "definition" in row:
+    is_generated = row.get("kind") in GENERATED_KINDS
+    if is_generated and "definition" in row:
         problems.append(("definition", "catalogue_definition_generated", {}))
     try:
-        indicator = Indicator.model_validate({"definition": ""} | row if is_term_kind else row)
+        indicator = Indicator.model_validate({"definition": ""} | row if is_generated else row)
     except ValidationError as error:
         # An unknown kind is pydantic's to name; a known one is checked against the sides the entry has.
         is_kind = row.get("kind") in get_args(IndicatorKind)
@@ -106,7 +106,7 @@ def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, lis
     problems += entry_problems(indicator, rules)
     if problems:
         return None, problems
-    if is_term_kind:
+    if is_generated:
         indicator = indicator.model_copy(update={"definition": definition(indicator, rules)})
     return indicator, []
 

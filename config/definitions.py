@@ -78,8 +78,16 @@ def _scaled(scale: float, text: str) -> str:
     return text if scale == 1 else f"{scale:g} × {text}"
 
 
+GENERATED_KINDS = ("ratio", "sum", "count", "growth")
+"""Kinds whose definition is written from the entry (its terms, or the base of a growth); balance keeps its prose."""
+
+
 def definition(indicator: Indicator, rules: Rules, lang: str = "en") -> str:
-    """The definition of a ratio, sum or count indicator in words (``lang`` en or zh); its stored prose for other kinds."""
+    """The definition of a ratio, sum, count or growth indicator in words (``lang`` en or zh); its stored prose for balance."""
+    if indicator.kind == "growth" and indicator.base is not None:
+        if lang == "zh":
+            return _scaled(indicator.scale, f"(本年 {indicator.base} / 上年 {indicator.base} − 1)")
+        return _scaled(indicator.scale, f"(this year's {indicator.base} / the previous year's − 1)")
     if indicator.numerator is None:
         return indicator.definition
     words = term_zh if lang == "zh" else term_en

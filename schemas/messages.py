@@ -230,7 +230,7 @@ MESSAGES: dict[str, Message] = {
         "{kind} 类指标由程序内置计算，不能有 numerator 或 denominator", "kind {kind} is built in and takes no numerator or denominator"
     ),
     "catalogue_definition_generated": Message(
-        "定义由 numerator 和 denominator 自动生成，请删除 definition", "the definition is generated from the terms: remove definition"
+        "定义由 numerator、denominator（或 base）自动生成，请删除 definition", "the definition is written from the terms (or the base): remove definition"
     ),
 }
 """Every rule code → its message templates."""

@@ -84,7 +84,7 @@ def test_a_ratio_without_denominator_is_refused(tmp_path: Path) -> None:
         pytest.param(entry("x", STUDENTS, kind="count"), "numerator.sum", "a count counts schools", id="count-with-sum"),
         pytest.param(entry("x", '{ table = "security" }', kind="sum"), "numerator", "a sum needs a sum in its numerator", id="sum-without-sum"),
         pytest.param(entry("x", STUDENTS, TEACHERS, kind="sum"), "denominator", "has a numerator only", id="sum-with-denominator"),
-        pytest.param(entry("x", STUDENTS, TEACHERS, definition='"my words"'), "definition", "the definition is generated", id="definition"),
+        pytest.param(entry("x", STUDENTS, TEACHERS, definition='"my words"'), "definition", "the definition is written from the terms", id="definition"),
         pytest.param(entry("x", '{ table = "staff", sum = "teachers", stages = ["{stage}"] }', kind="sum"), "numerator.stages",
                      "uses {stage} but the entry has no stages", id="placeholder"),
         pytest.param(entry("x", '{ table = "security", where = ["guards"] }', TEACHERS), "numerator.where[0]",
