@@ -116,10 +116,24 @@ def shape_problems(kind: object, has_numerator: bool, has_denominator: bool) -> 
     return problems
 
 
+def balance_problems(indicator: Indicator, rules: Rules) -> list[Problem]:
+    """Problems of a balance entry: it names its statistic, a stage of rules.toml [balance] and, for a CV, one of its measures."""
+    if indicator.statistic is None:
+        return [("statistic", "catalogue_balance_statistic", {})]
+    balance = rules.balance
+    if indicator.stage not in balance.stages:
+        return [("stages", "catalogue_balance_stage", {"value": indicator.stage, "choices": _choices(balance.stages)})]
+    if indicator.statistic == "cv" and indicator.measure not in balance.measures:
+        return [("measures", "catalogue_balance_measure", {"value": indicator.measure, "choices": _choices(balance.measures)})]
+    return []
+
+
 def entry_problems(indicator: Indicator, rules: Rules) -> list[Problem]:
-    """Every problem of one expanded entry: its kind against the terms it has, and each term."""
+    """Every problem of one expanded entry: its kind against the terms it has, each term, a balance entry's statistic."""
     kind = indicator.kind
     problems = shape_problems(kind, indicator.numerator is not None, indicator.denominator is not None)
+    if kind == "balance":
+        problems += balance_problems(indicator, rules)
     if kind not in TERM_KINDS or indicator.numerator is None:
         return problems
     problems += term_problems(indicator.numerator, "numerator", rules)

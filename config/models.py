@@ -353,6 +353,7 @@ class Indicator(_Strict):
     base: str | None = None
     stage: str | None = None
     measure: str | None = None
+    statistic: Literal["cv", "cv_pass", "school_pass_share"] | None = None
     report: float | None = None
     report_text: str | None = None
 

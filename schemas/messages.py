@@ -229,6 +229,15 @@ MESSAGES: dict[str, Message] = {
     "catalogue_terms_on_builtin": Message(
         "{kind} 类指标由程序内置计算，不能有 numerator 或 denominator", "kind {kind} is built in and takes no numerator or denominator"
     ),
+    "catalogue_balance_statistic": Message(
+        "均衡指标须写 statistic：cv、cv_pass 或 school_pass_share", "a balance entry names its statistic: cv, cv_pass or school_pass_share"
+    ),
+    "catalogue_balance_stage": Message(
+        "均衡指标的学段“{value}”不在 rules.toml [balance] 中（可用：{choices}）", "balance stage '{value}' is not one of rules.toml [balance] ({choices})"
+    ),
+    "catalogue_balance_measure": Message(
+        "差异系数的指标“{value}”不在 rules.toml [balance] 中（可用：{choices}）", "measure '{value}' is not one of rules.toml [balance] ({choices})"
+    ),
     "catalogue_definition_generated": Message(
         "定义由 numerator、denominator（或 base）自动生成，请删除 definition", "the definition is written from the terms (or the base): remove definition"
     ),

@@ -34,7 +34,7 @@ class IndicatorResult:
 
 def implemented_codes(rules: Rules, catalogue: Catalogue) -> dict[str, IndicatorKind]:
     """Every code the engine computes under ``rules``, with its kind: the catalogue's codes defined by terms, balance, growth."""
-    produced: dict[str, IndicatorKind] = {i.code: i.kind for i in compile_terms(catalogue).indicators} | balance_codes(rules)
+    produced: dict[str, IndicatorKind] = {i.code: i.kind for i in compile_terms(catalogue).indicators} | balance_codes(catalogue, rules)
     return produced | growth_codes(catalogue, frozenset(produced))
 
 
@@ -65,7 +65,7 @@ def compute_indicators(
     current = pl.concat(
         [
             roll_up(checked_county_sums(staged, rules, catalogue), ancestry, catalogue),
-            balance_values(staged, rules, regions.county_codes()),
+            balance_values(staged, rules, regions.county_codes(), catalogue),
         ]
     )
     values = pl.concat([current, growth(current, previous_values, catalogue)])
@@ -106,7 +106,7 @@ def compute_correction(
     current = pl.concat(
         [
             roll_up(sums, ancestry_frame(regions), catalogue),
-            balance_values(staged, rules, corrected),
+            balance_values(staged, rules, corrected, catalogue),
             finish_values(stored_balance, catalogue),
         ]
     )

@@ -113,3 +113,16 @@ def test_the_refusal_message_holds_both_languages(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="a ratio needs a denominator") as refused:
         load_catalogue(path)
     assert "比率指标必须有 denominator" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "english"),
+    [
+        pytest.param({"stages": '["primary"]'}, "statistic", "a balance entry names its statistic", id="no-statistic"),
+        pytest.param({"statistic": '"cv_pass"', "stages": '["senior"]'}, "stages", "balance stage 'senior' is not one of", id="stage"),
+    ],
+)
+def test_a_balance_entry_names_its_statistic_and_a_balance_stage(tmp_path: Path, extra: dict[str, str], key: str, english: str) -> None:
+    text = entry("balance_x_{stage}", kind="balance", levels='"county"', definition='"a flag"', **extra)
+    lines = _refusal(tmp_path, text)
+    assert any(f"{key}: " in en and english in en for _, en in lines), lines

@@ -24,7 +24,7 @@ TABLE_ROWS = 1_000
 @app.command()
 def trace(
     year: YearOption,
-    indicator: Annotated[str, typer.Option("--indicator", help="Indicator code, e.g. guard_rate_schools.")],
+    indicator: Annotated[str, typer.Option("--indicator", help="Indicator code (`edustat indicators --catalogue` lists them).")],
     region: Annotated[str | None, typer.Option("--region", help="County, prefecture or province code (default: the top of the region file).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
