@@ -19,7 +19,9 @@ safety = { name_zh = "安全", name_en = "Safety" }
 """
 
 
-def entry(code: str, numerator: str | None = None, denominator: str | None = None, kind: str = "ratio", **extra: str) -> str:
+def entry(
+    code: str, numerator: str | None = None, denominator: str | None = None, kind: str = "ratio", scale: int | None = None, **extra: str
+) -> str:
     """One [[indicator]] entry; ``numerator`` and ``denominator`` are inline TOML tables, ``extra`` more keys as TOML values."""
     unit = {"ratio": "percent", "sum": "count", "count": "count"}.get(kind, "percent")
     lines = [
@@ -30,7 +32,7 @@ def entry(code: str, numerator: str | None = None, denominator: str | None = Non
         'section = "safety"',
         f'kind = "{kind}"',
         f'unit = "{unit}"',
-        "scale = 100" if kind == "ratio" else "scale = 1",
+        f"scale = {scale if scale is not None else 100 if kind == 'ratio' else 1}",
     ]
     lines += [f"numerator = {numerator}"] if numerator else []
     lines += [f"denominator = {denominator}"] if denominator else []
