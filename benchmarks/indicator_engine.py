@@ -63,10 +63,10 @@ def main() -> None:
         from benchmarks.completeness import whole_run_s
 
         result["whole_run_s"] = round(whole_run_s(args.input, args.regions, args.whole_runs), 3)
-    for name, value in result.items():
-        print(f"{name:24s} {value}")
+    text = json.dumps(result, indent=2)
+    print(text)
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+        args.json.write_text(text)
 
 
 if __name__ == "__main__":
