@@ -14,20 +14,11 @@ import pytest
 
 from config import DEFAULT_INDICATORS_FILE
 from flows.yearly import yearly_flow
+from tests.config.catalogue_files import entry
 from tests.flows.rerun_data import query
 from tests.flows.tiny_year import COUNTY_A1, COUNTY_A2, COUNTY_B1, PREFECTURE_A, PREFECTURE_B, PROVINCE, write_tiny_year
 
-POLICE_POSTS = """
-[[indicator]]
-code = "police_post_schools"
-name_zh = "设护学岗学校数"
-name_en = "Schools with a police post"
-section = "safety"
-kind = "count"
-unit = "count"
-scale = 1
-numerator = { table = "security", where = ["has_police_post"] }
-"""
+POLICE_POSTS = entry("police_post_schools", '{ table = "security", where = ["has_police_post"] }', kind="count")
 
 
 def test_a_changed_catalogue_recomputes_the_year_and_the_warehouse_follows_it(
@@ -47,7 +38,7 @@ def test_a_changed_catalogue_recomputes_the_year_and_the_warehouse_follows_it(
     assert run() == "unchanged"
 
     extended = tmp_path / "extended.toml"
-    extended.write_text(DEFAULT_INDICATORS_FILE.read_text(encoding="utf-8") + POLICE_POSTS, encoding="utf-8")
+    extended.write_text(DEFAULT_INDICATORS_FILE.read_text(encoding="utf-8") + "\n" + POLICE_POSTS, encoding="utf-8")
     monkeypatch.setenv("EDUSTAT_INDICATORS_FILE", str(extended))
     assert run() == "succeeded"
     current = query(warehouse_url, "SELECT region_code, value FROM indicator_current WHERE indicator_code = 'police_post_schools'")
@@ -65,5 +56,5 @@ def test_a_changed_catalogue_recomputes_the_year_and_the_warehouse_follows_it(
     assert rows.filter(pl.col("is_current").cast(pl.Boolean)).height == 0
     assert sorted(rows.filter(pl.col("is_removed").cast(pl.Boolean))["region_code"]) == sorted(expected)
     # The indicator keeps its row, as a region does: the values it had still name it.
-    kept = query(warehouse_url, "SELECT name_zh FROM indicator WHERE indicator_code = 'police_post_schools'")
-    assert kept["name_zh"].to_list() == ["设护学岗学校数"]
+    kept = query(warehouse_url, "SELECT kind FROM indicator WHERE indicator_code = 'police_post_schools'")
+    assert kept["kind"].to_list() == ["count"]

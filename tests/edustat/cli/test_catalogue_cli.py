@@ -8,29 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.config.catalogue_files import catalogue_file, entry
 from tests.edustat.cli.test_cli import edustat
 
 CATALOGUE_COMMANDS = ["run", "validate", "indicators", "trace", "demo", "serve"]
-BROKEN = """report_region = "622900"
-report_year = 2020
-
-[[indicator]]
-code = "guard_rate_mistyped"
-name_zh = "保安配备率"
-name_en = "Guard rate"
-section = "safety"
-kind = "ratio"
-unit = "percent"
-scale = 100
-numerator = { table = "security", where = ["guards => 1"] }
-denominator = { table = "schools" }
-
-[units]
-percent = { zh = "%", en = "%" }
-
-[sections]
-safety = { name_zh = "安全", name_en = "Safety" }
-"""
 
 
 @pytest.mark.parametrize("command", CATALOGUE_COMMANDS)
@@ -38,6 +19,12 @@ def test_every_command_that_reads_the_catalogue_takes_indicators(command: str, t
     result = edustat(command, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "--indicators" in result.stdout
+
+
+def _broken(folder: Path) -> Path:
+    """A catalogue whose one entry mistypes an operator."""
+    mistyped = entry("guard_rate_mistyped", '{ table = "security", where = ["guards => 1"] }', '{ table = "schools" }')
+    return catalogue_file(folder, mistyped, name="broken.toml")
 
 
 def _assert_refused(result: subprocess.CompletedProcess[str], path: Path) -> None:
@@ -49,8 +36,7 @@ def _assert_refused(result: subprocess.CompletedProcess[str], path: Path) -> Non
 
 
 def test_run_and_validate_refuse_a_broken_catalogue_before_reading_input(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.toml"
-    broken.write_text(BROKEN, encoding="utf-8")
+    broken = _broken(tmp_path)
     (tmp_path / "in").mkdir()
     # A file that would be an error of its own, were the input read.
     (tmp_path / "in" / "schools.csv").write_text("not,a,table\n", encoding="utf-8")
@@ -64,8 +50,7 @@ def test_run_and_validate_refuse_a_broken_catalogue_before_reading_input(tmp_pat
 
 
 def test_demo_trace_indicators_and_serve_refuse_it_too_and_write_nothing(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.toml"
-    broken.write_text(BROKEN, encoding="utf-8")
+    broken = _broken(tmp_path)
     env = {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}", "EDUSTAT_INDICATORS_FILE": str(broken)}
     _assert_refused(edustat("demo", "--out", "sample", cwd=tmp_path, env=env), broken)
     _assert_refused(edustat("trace", "--year", "2020", "--indicator", "guard_rate_mistyped", cwd=tmp_path, env=env), broken)
