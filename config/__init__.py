@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_REGIONS_FILE = CONFIG_DIR / "regions.toml"
-INDICATORS_FILE = CONFIG_DIR / "indicators.toml"
+DEFAULT_INDICATORS_FILE = CONFIG_DIR / "indicators.toml"
 RULES_FILE = CONFIG_DIR / "rules.toml"
 
 __all__ = [
     "CONFIG_DIR",
+    "DEFAULT_INDICATORS_FILE",
     "DEFAULT_REGIONS_FILE",
+    "CatalogueError",
     "ConfigError",
     "load_catalogue",
     "load_regions",
@@ -29,6 +31,17 @@ __all__ = [
 
 class ConfigError(Exception):
     """A configuration file is missing, unreadable or breaks its model; the message names the file."""
+
+
+class CatalogueError(ConfigError):
+    """The indicator catalogue is refused: one line per problem, each naming the file, the entry's code and the key.
+
+    ``lines`` holds (Chinese, English) per problem; the message is every line in both languages.
+    """
+
+    def __init__(self, lines: list[tuple[str, str]]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(f"{zh}\n{en}" for zh, en in lines))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -76,52 +89,13 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         raise _fail(Path(path), error) from error
 
 
-def _expand(entry: dict[str, Any], data: dict[str, Any], rules: Rules) -> list[dict[str, Any]]:
-    """One catalogue entry → one dict per stage (and measure) it stands for."""
-    units = data["units"]
-    stages = entry.pop("stages", [None])
-    measures = entry.pop("measures", [None])
-    report = entry.pop("report", None)
-    rows = []
-    for stage in stages:
-        for measure in measures:
-            words: dict[str, str] = {}
-            if stage is not None:
-                info = rules.stages[stage]
-                words |= {"stage": stage, "stage_zh": info.name_zh, "stage_en": info.name_en}
-            if measure is not None:
-                names = data["measures"][measure]
-                words |= {"measure": measure, "measure_zh": names["name_zh"], "measure_en": names["name_en"]}
-            row = {k: v.format(**words) if isinstance(v, str) else v for k, v in entry.items()}
-            row["stage"] = stage
-            row["measure"] = measure
-            row["report"] = report.get(stage) if isinstance(report, dict) else report
-            unit = units[row["unit"]]
-            row["unit_zh"], row["unit_en"] = unit["zh"], unit["en"]
-            rows.append(row)
-    return rows
+@lru_cache(maxsize=8)
+def load_catalogue(path: Path = DEFAULT_INDICATORS_FILE) -> Catalogue:
+    """The indicator catalogue of ``path`` with every stage and measure template expanded: one entry per indicator code.
 
+    Raises CatalogueError, naming the file, each wrong entry's code and key in Chinese and English,
+    when an entry's terms cannot be computed (contract §4 "Indicators are data").
+    """
+    from config.catalogue_build import build_catalogue
 
-@lru_cache(maxsize=2)
-def load_catalogue(path: Path = INDICATORS_FILE) -> Catalogue:
-    """The indicator catalogue with every stage and measure template expanded: one entry per indicator code."""
-    from pydantic import ValidationError
-
-    from config.models import Catalogue, Indicator
-
-    data = _read_toml(Path(path))
-    rules = load_rules()
-    try:
-        rows = [row for entry in data.get("indicator", []) for row in _expand(dict(entry), data, rules)]
-        return Catalogue(
-            indicators=tuple(Indicator(**row) for row in rows),
-            sections=data["sections"],
-            report_region=data["report_region"],
-            report_year=data["report_year"],
-        )
-    except ValidationError as error:
-        raise _fail(Path(path), error) from error
-    except (KeyError, ValueError) as error:
-        raise ConfigError(f"{path}: {error}") from error
-
-
+    return build_catalogue(_read_toml(Path(path)), load_rules(), Path(path))

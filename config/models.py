@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.tables import numeric_columns
 
@@ -95,13 +97,30 @@ class SchoolType(_Strict):
         return value
 
 
-class SchoolGroups(_Strict):
-    """Which school types each indicator family counts."""
+class SchoolGroups(BaseModel):
+    """Named lists of 办学类型代码 that catalogue terms (``school_types``) and the sample name; more may be added."""
+
+    # Extra names are allowed: a province adds its own group in rules.toml, not in code.
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     kindergartens: tuple[str, ...]
     teaching_points: tuple[str, ...]
     primary_and_secondary: tuple[str, ...]
     primary_and_secondary_with_teaching_points: tuple[str, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _codes(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for name, codes in data.items():
+                if not isinstance(codes, list | tuple) or not all(isinstance(c, str) and c.isdigit() and len(c) == 3 for c in codes):
+                    raise ValueError(f"school group {name} must list 3-digit 办学类型代码 as text")
+            return {name: tuple(codes) for name, codes in data.items()}
+        return data
+
+    def by_name(self) -> dict[str, tuple[str, ...]]:
+        """Every group, the added ones too: name → its 办学类型代码."""
+        return dict(self)
 
 
 class GuardStandard(_Strict):
@@ -244,6 +263,119 @@ class Rules(_Strict):
         return _check_ceilings(value)
 
 
+OPERATORS: tuple[str, ...] = (">=", "<=", "==", "!=", ">", "<")
+"""Comparison operators a term's ``where`` may use (contract §4)."""
+
+TERM_KINDS: tuple[IndicatorKind, ...] = ("ratio", "sum", "count")
+"""Kinds defined in the catalogue by their terms; growth and balance are built in."""
+
+
+class Condition(_Strict):
+    """One condition of a term's ``where``: ``COLUMN OP NUMBER``, ``COLUMN OP COLUMN``, ``COLUMN`` or ``not COLUMN``."""
+
+    column: str
+    operator: str | None = None
+    number: float | None = None
+    other_column: str | None = None
+    is_negated: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: object) -> object:
+        if not isinstance(data, str):
+            return data
+        parsed = parse_condition(data)
+        if parsed is not None:
+            return parsed
+        operator = comparison_operator(data)
+        if operator is not None:
+            raise PydanticCustomError(
+                "catalogue_unknown_operator",
+                "unknown operator {operator} in {condition}",
+                {"operator": operator, "condition": data, "choices": " ".join(OPERATORS)},
+            )
+        raise PydanticCustomError("catalogue_unreadable_condition", "cannot read the condition {condition}", {"condition": data})
+
+    def columns(self) -> tuple[str, ...]:
+        """The columns the condition reads."""
+        return (self.column,) if self.other_column is None else (self.column, self.other_column)
+
+    def text(self) -> str:
+        """The condition as the catalogue writes it."""
+        if self.operator is None:
+            return f"not {self.column}" if self.is_negated else self.column
+        right = self.other_column if self.other_column is not None else f"{self.number:g}"
+        return f"{self.column} {self.operator} {right}"
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_VALUE = rf"-?\d+(?:\.\d+)?|{_NAME}"
+_FLAG = re.compile(rf"\s*(not\s+)?({_NAME})\s*")
+_COMPARISONS = (
+    re.compile(rf"\s*({_NAME})\s*([<>=!]+)\s*({_VALUE})\s*"),
+    re.compile(rf"\s*({_NAME})\s+(\S+)\s+({_VALUE})\s*"),
+)
+
+
+def _comparison(text: str) -> tuple[str, str, str] | None:
+    for pattern in _COMPARISONS:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return found.group(1), found.group(2), found.group(3)
+    return None
+
+
+def parse_condition(text: str) -> dict[str, object] | None:
+    """The fields of a Condition written as ``text``; None when it is not one of the four forms (an unknown operator included)."""
+    flag = _FLAG.fullmatch(text)
+    if flag is not None:
+        return {"column": flag.group(2), "is_negated": flag.group(1) is not None}
+    comparison = _comparison(text)
+    if comparison is None or comparison[1] not in OPERATORS:
+        return None
+    column, operator, right = comparison
+    if re.fullmatch(_NAME, right):
+        return {"column": column, "operator": operator, "other_column": right}
+    return {"column": column, "operator": operator, "number": float(right)}
+
+
+def comparison_operator(text: str) -> str | None:
+    """The operator of a ``COLUMN OP VALUE`` condition as written, known or not; None when ``text`` has no such shape."""
+    comparison = _comparison(text)
+    return None if comparison is None else comparison[1]
+
+
+def _as_tuple(value: object) -> object:
+    return (value,) if isinstance(value, str) else value
+
+
+class Term(_Strict):
+    """One side of a catalogue indicator: Σ of ``sum`` (or, without it, a count of schools) over one table's rows passing every filter.
+
+    Grain: one amount per school (per county for population), summed to every region.
+    """
+
+    table: str
+    sum: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    school_types: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    ownership: tuple[str, ...] = ()
+    is_inclusive: bool | None = None
+    where: tuple[Condition, ...] = ()
+
+    _tuples = field_validator("sum", "stages", "school_types", "areas", "ownership", "where", mode="before")(_as_tuple)
+
+    @property
+    def is_count(self) -> bool:
+        """True when the term counts schools instead of summing columns."""
+        return not self.sum
+
+    def columns(self) -> tuple[str, ...]:
+        """Every column of the table the term reads: summed ones and those its conditions compare."""
+        return tuple(dict.fromkeys([*self.sum, *(c for condition in self.where for c in condition.columns())]))
+
+
 class Indicator(_Strict):
     """One indicator code of the catalogue, after its templates are expanded."""
 
@@ -258,9 +390,12 @@ class Indicator(_Strict):
     scale: float
     levels: Literal["all", "county"] = "all"
     definition: str
+    numerator: Term | None = None
+    denominator: Term | None = None
     base: str | None = None
     stage: str | None = None
     measure: str | None = None
+    statistic: Literal["cv", "cv_pass", "school_pass_share"] | None = None
     report: float | None = None
     report_text: str | None = None
 

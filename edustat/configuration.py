@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config import load_catalogue, load_regions, load_rules
+from config import DEFAULT_INDICATORS_FILE, load_catalogue, load_regions, load_rules
 from config.models import Catalogue, RegionTree, Rules
 from edustat.fingerprint import configuration_digest
 
@@ -58,6 +58,6 @@ class Configuration:
         return configuration_digest(self.regions, self.rules, self.catalogue)
 
 
-def load_configuration(regions_file: Path) -> Configuration:
-    """Load and validate the region file given and the project's rules and catalogue."""
-    return Configuration(regions=load_regions(Path(regions_file)), rules=load_rules(), catalogue=load_catalogue())
+def load_configuration(regions_file: Path, indicators_file: Path = DEFAULT_INDICATORS_FILE) -> Configuration:
+    """Load and validate the region file and the indicator catalogue given, and the project's rules."""
+    return Configuration(regions=load_regions(Path(regions_file)), rules=load_rules(), catalogue=load_catalogue(Path(indicators_file)))

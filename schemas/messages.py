@@ -205,6 +205,63 @@ MESSAGES: dict[str, Message] = {
         "在校生数由上年的 {previous} 变为 {students}，变化 {change_pct}% 超过 {limit_pct}%",
         "students changed from {previous} last year to {students}, by {change_pct}%, beyond {limit_pct}%",
     ),
+    # --- the indicator catalogue (contract §4 "Indicators are data"), refused before any input is read ---
+    "catalogue_refused": Message("{file}：指标 {code}，{key}：{problem_zh}", "{file}: indicator {code}, {key}: {problem_en}"),
+    "catalogue_invalid": Message("写法不对：{detail}", "not valid: {detail}"),
+    "catalogue_duplicate_code": Message("指标代码重复出现", "the code appears twice"),
+    "catalogue_unknown_placeholder": Message(
+        "用了占位符 {{{name}}}，但该条目没有对应的 stages 或 measures", "uses {{{name}}} but the entry has no stages or measures for it"
+    ),
+    "catalogue_unknown_unit": Message("未知的单位“{value}”（[units] 中有：{choices}）", "unknown unit '{value}' (those of [units]: {choices})"),
+    "catalogue_unknown_measure": Message("未知的均衡指标“{value}”（[measures] 中有：{choices}）", "unknown measure '{value}' (those of [measures]: {choices})"),
+    "catalogue_unknown_table": Message("未知的表“{value}”（可用：{choices}）", "unknown table '{value}' (one of {choices})"),
+    "catalogue_unknown_column": Message("表 {table} 没有列“{value}”（可用：{choices}）", "table {table} has no column '{value}' (its columns: {choices})"),
+    "catalogue_column_of_other_table": Message(
+        "列“{value}”属于表 {other}，不属于本项的表 {table}；每一项只能用一张表的列",
+        "column '{value}' belongs to table {other}, not to this term's table {table}; a term reads one table",
+    ),
+    "catalogue_text_sum": Message("列“{value}”不是数值列，不能求和", "column '{value}' is not numeric and cannot be summed"),
+    "catalogue_not_numeric": Message("列“{value}”不是数值列，不能比较大小", "column '{value}' is not numeric and cannot be compared"),
+    "catalogue_not_yes_no": Message(
+        "列“{value}”不是是/否列，应写成“{value} >= 数值”之类的比较", "column '{value}' is not a yes/no column; compare it with a number instead"
+    ),
+    "catalogue_unknown_operator": Message(
+        "条件“{condition}”中的运算符“{operator}”未知（可用：{choices}）", "unknown operator '{operator}' in '{condition}' (one of {choices})"
+    ),
+    "catalogue_unreadable_condition": Message(
+        "读不懂条件“{condition}”：应写成“列 运算符 数值”“列”或“not 列”",
+        "cannot read the condition '{condition}': write COLUMN OP NUMBER, COLUMN or not COLUMN",
+    ),
+    "catalogue_no_stage_column": Message("表 {table} 没有学段，不能按 stages 筛选", "table {table} has no stage to filter by"),
+    "catalogue_unknown_stage": Message("未知的学段“{value}”（可用：{choices}）", "unknown stage '{value}' (one of {choices})"),
+    "catalogue_unknown_school_type": Message(
+        "“{value}”既不是办学类型代码，也不是 rules.toml [school_groups] 中的类别（类别：{choices}）",
+        "'{value}' is neither a 办学类型代码 nor a group of rules.toml [school_groups] (groups: {choices})",
+    ),
+    "catalogue_unknown_area": Message("未知的城乡类别“{value}”（可用：{choices}）", "unknown area '{value}' (one of {choices})"),
+    "catalogue_unknown_ownership": Message("未知的举办者类型“{value}”（可用：{choices}）", "unknown ownership '{value}' (one of {choices})"),
+    "catalogue_population_filter": Message("人口表只能用 sum，不能按 {value} 筛选", "a population term takes sum only, not {value}"),
+    "catalogue_population_count": Message("人口表的项必须写 sum（人口不是学校，不能计数）", "a population term needs a sum (it has no schools to count)"),
+    "catalogue_no_numerator": Message("{kind} 类指标必须有 numerator", "an indicator of kind {kind} needs a numerator"),
+    "catalogue_no_denominator": Message("比率指标必须有 denominator", "a ratio needs a denominator"),
+    "catalogue_extra_denominator": Message("{kind} 类指标只有 numerator，不能有 denominator", "an indicator of kind {kind} has a numerator only, no denominator"),
+    "catalogue_count_with_sum": Message("count 类指标计数学校，numerator 不能有 sum", "a count counts schools: its numerator takes no sum"),
+    "catalogue_sum_without_sum": Message("sum 类指标的 numerator 必须有 sum", "a sum needs a sum in its numerator"),
+    "catalogue_terms_on_builtin": Message(
+        "{kind} 类指标由程序内置计算，不能有 numerator 或 denominator", "kind {kind} is built in and takes no numerator or denominator"
+    ),
+    "catalogue_balance_statistic": Message(
+        "均衡指标须写 statistic：cv、cv_pass 或 school_pass_share", "a balance entry names its statistic: cv, cv_pass or school_pass_share"
+    ),
+    "catalogue_balance_stage": Message(
+        "均衡指标的学段“{value}”不在 rules.toml [balance] 中（可用：{choices}）", "balance stage '{value}' is not one of rules.toml [balance] ({choices})"
+    ),
+    "catalogue_balance_measure": Message(
+        "差异系数的指标“{value}”不在 rules.toml [balance] 中（可用：{choices}）", "measure '{value}' is not one of rules.toml [balance] ({choices})"
+    ),
+    "catalogue_definition_generated": Message(
+        "定义由 numerator、denominator（或 base）自动生成，请删除 definition", "the definition is written from the terms (or the base): remove definition"
+    ),
 }
 """Every rule code → its message templates."""
 

@@ -202,6 +202,10 @@ def numeric_columns() -> dict[str, tuple[str, ...]]:
     found = {t.name: tuple(c.name for c in t.columns if c.kind in NUMERIC_KINDS) for t in TABLES.values()}
     return {name: columns for name, columns in found.items() if columns}
 
+DERIVED_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {"security": (_int("required_guards", "应配专职保安员数"),)}
+"""Columns a catalogue term may read beyond a table's own, worked out from the rows (contract §4):
+required_guards is the guard standard of config/rules.toml for the school's students and staff."""
+
 
 _KIND_DTYPES = {
     "code": "String",

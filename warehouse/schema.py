@@ -68,7 +68,7 @@ indicator = Table(
     Column("definition", Text, nullable=False),
     Column("base_code", Text),
     Column("stage", Text),
-    Column("measure", Text),  # extra: the balance measure of balance_cv_* codes
+    Column("measure", Text),  # extra: the balance measure of a coefficient-of-variation code
     Column("report_figure", Double),
     Column("report_text", Text),
     Column("catalogue_order", Integer, nullable=False),  # extra: position in config/indicators.toml

@@ -18,7 +18,7 @@ COMMANDS: dict[str, str] = {
     "validate": "Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors).",
     "sample": "Write realistic sample spreadsheets for every year asked: the default region, or a synthetic province or country.",
     "template": "A blank county workbook: every sheet, Chinese headers with units, drop-down lists, number checks.",
-    "indicators": "The current values of a year, with Chinese and English names, units, and the report's figures.",
+    "indicators": "The current values of a year, with Chinese and English names, units, and the report's figures; or, with --catalogue, what each code means.",
     "history": "Every version of each value of a year, with the run, its trigger and reason, and the change from the version before.",
     "query": "A read-only query against the warehouse, checked by a parsing guard (allowed tables, views and functions only).",
     "report": "Write the report's indicator section: sentences, county tables, bar charts and 存在的困难问题, from the warehouse alone.",

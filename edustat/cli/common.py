@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from edustat.configuration import Configuration
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -26,6 +29,15 @@ RegionsOption = Annotated[
     Path | None,
     typer.Option("--regions", help="Region file (default: EDUSTAT_REGIONS_FILE or config/regions.toml).", exists=True, dir_okay=False),
 ]
+IndicatorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--indicators",
+        help="Indicator catalogue (default: EDUSTAT_INDICATORS_FILE or config/indicators.toml).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 
 
 
@@ -39,18 +51,36 @@ class Language(str, Enum):
 LanguageOption = Annotated[Language, typer.Option("--lang", help="zh (default) or en.")]
 
 
-def apply_overrides(warehouse: str | None = None, regions: Path | None = None) -> None:
+def apply_overrides(warehouse: str | None = None, regions: Path | None = None, indicators: Path | None = None) -> None:
     """Command-line options win over the environment: pass them on to the settings through it."""
     if warehouse:
         os.environ["EDUSTAT_WAREHOUSE_URL"] = warehouse
     if regions:
         os.environ["EDUSTAT_REGIONS_FILE"] = str(Path(regions).resolve())
+    if indicators:
+        os.environ["EDUSTAT_INDICATORS_FILE"] = str(Path(indicators).resolve())
 
 
 def fail(message: str, code: int = 3) -> typer.Exit:
     """Print a message for the user (no traceback) and give the exit code to raise."""
     err_console.print(f"[red]{message}[/red]")
     return typer.Exit(code)
+
+
+def checked_configuration() -> Configuration:
+    """The configuration the settings name (region file, rules, catalogue), or the command ends with exit 2, before any
+    input is read or anything written: a broken file is wrong usage, and its message names the file, entry and key."""
+    from rich.markup import escape
+
+    from config import ConfigError
+    from edustat.configuration import load_configuration
+    from edustat.settings import load_settings
+
+    settings = load_settings()
+    try:
+        return load_configuration(settings.regions_file, settings.indicators_file)
+    except ConfigError as error:
+        raise fail(escape(f"configuration refused / 配置有误:\n{error}"), 2) from None
 
 
 def connect_prefect() -> str:

@@ -1,10 +1,11 @@
-"""The current values as the `indicators` command shows them, beside the published figures."""
+"""The current values as the `indicators` command shows them, beside the published figures; the catalogue as `--catalogue` lists it."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from config.models import Catalogue
+from config.definitions import definition
+from config.models import Catalogue, Rules
 from edustat.figures import matches_published, published
 
 DISPLAY_DECIMALS = 2
@@ -39,4 +40,45 @@ def display_frame(values: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
         pl.when(pl.col("matches")).then(pl.lit("✓")).when(pl.col("matches").not_()).then(pl.lit("✗")).alias("match"),
         # An incomplete region's values are computed over the counties and schools that reported: never final.
         pl.when(pl.col("is_complete").not_()).then(pl.concat_str(pl.lit("incomplete 不完整: "), pl.col("completeness"))).alias("completeness"),
+    )
+
+
+def catalogue_listing(catalogue: Catalogue, rules: Rules) -> pl.DataFrame:
+    """One row per indicator code, in catalogue order: section, kind, levels, unit, names and definition in words (zh, en).
+
+    The definition of a ratio, sum or count is written from its terms, so it says what the engine computes.
+    """
+    rows = [
+        {
+            "indicator_code": i.code,
+            "section": i.section,
+            "kind": i.kind,
+            "levels": i.levels,
+            "unit": i.unit,
+            "unit_zh": i.unit_zh,
+            "unit_en": i.unit_en,
+            "name_zh": i.name_zh,
+            "name_en": i.name_en,
+            "definition_zh": definition(i, rules, "zh"),
+            "definition_en": definition(i, rules, "en"),
+        }
+        for i in catalogue.indicators
+    ]
+    return pl.DataFrame(rows, schema=dict.fromkeys(CATALOGUE_COLUMNS, pl.String), orient="row")
+
+
+CATALOGUE_COLUMNS = (
+    "indicator_code", "section", "kind", "levels", "unit", "unit_zh", "unit_en", "name_zh", "name_en", "definition_zh", "definition_en",
+)  # fmt: skip
+"""Columns of ``catalogue_listing``."""
+
+
+def catalogue_display(listing: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """The terminal view of ``catalogue_listing``: code, kind, unit, name and definition in ``lang`` (zh or en), one row per code."""
+    return listing.select(
+        pl.col("indicator_code").alias("code"),
+        "kind",
+        pl.col(f"unit_{lang}").alias("unit"),
+        pl.col(f"name_{lang}").alias("名称" if lang == "zh" else "name"),
+        pl.col(f"definition_{lang}").alias("定义" if lang == "zh" else "definition"),
     )

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import Catalogue, RegionTree
+from config.models import TERM_KINDS, Catalogue, RegionTree
 from edustat.indicators.common import FIXED_POINT, exact_sum, from_fixed_point
 from edustat.indicators.values import finish_values
-
-AGGREGATED_KINDS = ("ratio", "sum", "count")
-"""Kinds computed from contributions; growth and balance have their own modules."""
 
 ANCESTRY_SCHEMA = {"county_code": pl.String, "region_code": pl.String, "region_level": pl.String}
 
@@ -20,7 +17,7 @@ def ancestry_frame(regions: RegionTree) -> pl.DataFrame:
 
 
 def _specs(catalogue: Catalogue) -> pl.LazyFrame:
-    indicators = [i for i in catalogue.indicators if i.kind in AGGREGATED_KINDS]
+    indicators = [i for i in catalogue.indicators if i.kind in TERM_KINDS]
     return pl.LazyFrame(
         {
             "indicator_code": [i.code for i in indicators],
@@ -66,7 +63,7 @@ def aggregate(
 
 
 def roll_up(sums_by_county: pl.DataFrame | pl.LazyFrame, ancestry: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue) -> pl.DataFrame:
-    """``aggregate`` from counties' fixed-point sums (``county_sums``): one row per region of ``ancestry`` per aggregated code."""
+    """``aggregate`` from counties' fixed-point sums (``county_sums``, ``term_county_sums``): one row per region of ``ancestry`` per ratio, sum and count code."""
     ancestry = ancestry.lazy()
     # Summing to counties first makes the join to the ancestors cheap (thousands of rows, not millions).
     sums = (

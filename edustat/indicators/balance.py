@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import IndicatorKind, Rules
+from config.models import Catalogue, Indicator, IndicatorKind, Rules
 from edustat.indicators.common import DECIMALS, SCHOOL_ATTRIBUTES, stable_round, with_school
 from edustat.indicators.values import VALUE_SCHEMA
 from edustat.staged import StagedTables
@@ -51,14 +51,28 @@ def _measures(rules: Rules) -> tuple[str, ...]:
     return rules.balance.measures
 
 
-def codes(rules: Rules) -> dict[str, IndicatorKind]:
-    """Indicator codes this module produces (all of kind balance)."""
-    produced: dict[str, IndicatorKind] = {}
-    for stage in rules.balance.stages:
-        produced |= {f"balance_cv_{measure}_{stage}": "balance" for measure in _measures(rules)}
-    produced |= {f"balance_cv_pass_{stage}": "balance" for stage in rules.balance.stages}
-    produced |= {f"balance_school_pass_share_{stage}": "balance" for stage in rules.balance.stages}
-    return produced
+def _listed(catalogue: Catalogue, rules: Rules) -> list[Indicator]:
+    """The catalogue's balance entries this module can compute under ``rules``: a stage of rules.balance, and a CV's measure."""
+    return [
+        i
+        for i in catalogue.indicators
+        if i.kind == "balance"
+        and i.stage in rules.balance.stages
+        and (i.statistic != "cv" or i.measure in _measures(rules))
+        and i.statistic is not None
+    ]
+
+
+def codes(catalogue: Catalogue, rules: Rules) -> dict[str, IndicatorKind]:
+    """The balance codes of the catalogue this module computes: each entry names its statistic, stage and measure."""
+    return {i.code: "balance" for i in _listed(catalogue, rules)}
+
+
+def _code_frame(catalogue: Catalogue, rules: Rules) -> pl.LazyFrame:
+    """One row per balance code of the catalogue: statistic, stage, measure (NULL but for a CV) and indicator_code."""
+    rows = [(i.statistic, i.stage, i.measure, i.code) for i in _listed(catalogue, rules)]
+    schema = {"statistic": pl.String, "stage": pl.String, "measure": pl.String, "indicator_code": pl.String}
+    return pl.LazyFrame(rows, schema=schema, orient="row")
 
 
 def balance_school_values(staged: StagedTables, rules: Rules) -> pl.DataFrame:
@@ -145,14 +159,14 @@ def weighted_cv(school_values: pl.DataFrame | pl.LazyFrame, measures: Iterable[s
     )
 
 
-def balance_values(staged: StagedTables, rules: Rules, county_codes: Iterable[str]) -> pl.DataFrame:
-    """One row per county of ``county_codes`` per balance code; region_level "county".
+def balance_values(staged: StagedTables, rules: Rules, county_codes: Iterable[str], catalogue: Catalogue) -> pl.DataFrame:
+    """One row per county of ``county_codes`` per balance code of the catalogue; region_level "county".
 
-    balance_cv_{measure}_{stage}: value CV, numerator S, denominator X̄ (all NULL without schools).
-    balance_cv_pass_{stage}: 1 when every CV (rounded to DECIMALS) is within the stage's limit, 0 when one
-    is not, NULL when any CV is NULL; numerator = CVs within the limit, denominator = number of measures.
-    balance_school_pass_share_{stage}: 100 × passing / taking part (NULL with none taking part); numerator
-    and denominator are those counts. Numbers rounded to DECIMALS.
+    statistic cv (of a measure and stage): value CV, numerator S, denominator X̄ (all NULL without schools).
+    cv_pass: 1 when every CV of the stage (every measure of rules, rounded to DECIMALS) is within the
+    stage's limit, 0 when one is not, NULL when any CV is NULL; numerator = CVs within the limit,
+    denominator = number of measures. school_pass_share: 100 × passing / taking part (NULL with none
+    taking part); numerator and denominator are those counts. Numbers rounded to DECIMALS.
     """
     balance = rules.balance
     measures = _measures(rules)
@@ -166,10 +180,12 @@ def balance_values(staged: StagedTables, rules: Rules, county_codes: Iterable[st
         .join(measure_frame, how="cross")
         .join(weighted_cv(school_values, measures), on=["county_code", "stage", "measure"], how="left")
     )
-    cv_rows = cv.select(
+    listed = _code_frame(catalogue, rules)
+    statistic = pl.col("statistic")
+    cv_rows = cv.join(listed.filter(statistic == "cv"), on=["stage", "measure"]).select(
         pl.col("county_code").alias("region_code"),
         pl.lit("county").alias("region_level"),
-        (pl.lit("balance_cv_") + pl.col("measure") + pl.lit("_") + pl.col("stage")).alias("indicator_code"),
+        "indicator_code",
         pl.col("cv").alias("value"),
         pl.col("sd").alias("numerator"),
         pl.col("mean").alias("denominator"),
@@ -182,10 +198,11 @@ def balance_values(staged: StagedTables, rules: Rules, county_codes: Iterable[st
             pl.col("cv").is_null().sum().alias("missing"),
             (stable_round(pl.col("cv")) <= limit).cast(pl.Int64).sum().alias("within"),
         )
+        .join(listed.filter(statistic == "cv_pass").drop("measure"), on="stage")
         .select(
             pl.col("county_code").alias("region_code"),
             pl.lit("county").alias("region_level"),
-            (pl.lit("balance_cv_pass_") + pl.col("stage")).alias("indicator_code"),
+            "indicator_code",
             pl.when(pl.col("missing") == 0)
             .then((pl.col("within") == len(measures)).cast(pl.Float64))
             .alias("value"),
@@ -201,10 +218,11 @@ def balance_values(staged: StagedTables, rules: Rules, county_codes: Iterable[st
         counties.join(stages, how="cross")
         .join(passing, on=["county_code", "stage"], how="left")
         .with_columns(pl.col("passing", "taking_part").fill_null(0).cast(pl.Float64))
+        .join(listed.filter(statistic == "school_pass_share").drop("measure"), on="stage")
         .select(
             pl.col("county_code").alias("region_code"),
             pl.lit("county").alias("region_level"),
-            (pl.lit("balance_school_pass_share_") + pl.col("stage")).alias("indicator_code"),
+            "indicator_code",
             pl.when(pl.col("taking_part") > 0)
             .then(PERCENT * pl.col("passing") / pl.col("taking_part"))
             .alias("value"),

@@ -1,4 +1,4 @@
-"""Shared building blocks of the indicator engine: the contribution shape, the counted schools, rounding."""
+"""Shared building blocks of the indicator engine: the contribution shape, the counted schools, exact sums and rounding."""
 
 from __future__ import annotations
 
@@ -55,69 +55,9 @@ def with_school(frame: pl.LazyFrame | pl.DataFrame, staged: StagedTables) -> pl.
     return frame.lazy().join(staged.schools.lazy().select(SCHOOL_ATTRIBUTES), on="school_code", how="inner")
 
 
-def per_school_stage(
-    staged: StagedTables, left: tuple[str, str], right: tuple[str, str], stages: list[str]
-) -> pl.LazyFrame:
-    """One row per school and stage found in either table, with both columns (null where a side has no row), plus county_code.
-
-    Ratios across two tables (students / teachers, budget / students) keep a stage that only one
-    table reports: it still counts on its own side, as Σ/Σ over all rows requires.
-    """
-    (left_table, left_column), (right_table, right_column) = left, right
-    return with_school(
-        getattr(staged, left_table)
-        .lazy()
-        .select("school_code", "stage", left_column)
-        .join(
-            getattr(staged, right_table).lazy().select("school_code", "stage", right_column),
-            on=["school_code", "stage"],
-            how="full",
-            coalesce=True,
-        )
-        .filter(pl.col("stage").is_in(stages)),
-        staged,
-    )
-
-
-def school_rows(
-    frame: pl.LazyFrame,
-    code: str | pl.Expr,
-    numerator: pl.Expr | None,
-    denominator: pl.Expr | None = None,
-) -> pl.LazyFrame:
-    """Contribution rows from a frame with county_code and school_code: one row per row of ``frame``.
-
-    Numbers are rounded to DECIMALS, so a per-school sum comes out the same whatever order its rows were added in.
-    """
-    code_expr = pl.lit(code) if isinstance(code, str) else code
-    return frame.select(
-        pl.col("county_code").cast(pl.String),
-        pl.col("school_code").cast(pl.String),
-        code_expr.cast(pl.String).alias("indicator_code"),
-        stable_round(_float(numerator)).alias("numerator"),
-        stable_round(_float(denominator)).alias("denominator"),
-    )
-
-
-def population_rows(staged: StagedTables, code: str, column: str) -> pl.LazyFrame:
-    """Denominator-only contribution rows from the population table: one row per county."""
-    return staged.population.lazy().select(
-        pl.col("county_code").cast(pl.String),
-        pl.lit(None, dtype=pl.String).alias("school_code"),
-        pl.lit(code, dtype=pl.String).alias("indicator_code"),
-        pl.lit(None, dtype=pl.Float64).alias("numerator"),
-        pl.col(column).cast(pl.Float64).alias("denominator"),
-    )
-
-
-def in_group(codes: tuple[str, ...] | list[str]) -> pl.Expr:
-    """True for schools whose 办学类型代码 is one of ``codes``."""
-    return pl.col("school_type_code").is_in(list(codes))
-
-
-def area_expr(urban_rural: dict[str, str]) -> pl.Expr:
-    """The school's area (urban / town / rural) from its 城乡分类代码; NULL for an unknown code."""
-    return pl.col("urban_rural_code").replace_strict(urban_rural, default=None, return_dtype=pl.String)
+def fixed_point(expr: pl.Expr) -> pl.Expr:
+    """``expr`` (a number) as an Int128 count of 10⁻DECIMALS units, so that sums of it are exact."""
+    return (expr * FIXED_POINT).round().cast(pl.Int128)
 
 
 def exact_sum(name: str) -> pl.Expr:
@@ -125,7 +65,7 @@ def exact_sum(name: str) -> pl.Expr:
 
     NULLs add nothing; the result stays in fixed-point units (divide by FIXED_POINT).
     """
-    return (pl.col(name) * FIXED_POINT).round().cast(pl.Int128).sum().alias(name)
+    return fixed_point(pl.col(name)).sum().alias(name)
 
 
 def from_fixed_point(name: str) -> pl.Expr:
@@ -138,9 +78,3 @@ def stable_round(expr: pl.Expr, decimals: int = DECIMALS) -> pl.Expr:
     rounded = expr.round(decimals)
     # the first branch is ``rounded`` so the result keeps the input's column name
     return pl.when(rounded.is_null() | (rounded != 0)).then(rounded).otherwise(pl.lit(0.0))
-
-
-def _float(expr: pl.Expr | None) -> pl.Expr:
-    if expr is None:
-        return pl.lit(None, dtype=pl.Float64)
-    return expr.cast(pl.Float64)

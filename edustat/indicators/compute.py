@@ -1,4 +1,4 @@
-"""One year's indicators: contributions, roll-up, balance and growth in one call."""
+"""One year's indicators: the catalogue's terms summed per county and rolled up, balance and growth, in one call."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import Catalogue, IndicatorKind, RegionTree, Rules
-from edustat.indicators.aggregate import AGGREGATED_KINDS, ancestry_frame, county_sums, roll_up, to_fixed_point
+from config.models import TERM_KINDS, Catalogue, IndicatorKind, RegionTree, Rules
+from edustat.indicators.aggregate import ancestry_frame, roll_up, to_fixed_point
 from edustat.indicators.balance import balance_values
 from edustat.indicators.balance import codes as balance_codes
-from edustat.indicators.contributions import contribution_codes, contributions
-from edustat.indicators.coverage import CatalogueCoverageError, check_catalogue_coverage
+from edustat.indicators.coverage import check_catalogue_coverage
 from edustat.indicators.growth import codes as growth_codes
 from edustat.indicators.growth import growth
+from edustat.indicators.term_sums import term_county_sums
+from edustat.indicators.terms import compile_terms
 from edustat.indicators.values import finish_values
 from edustat.staged import StagedTables
 
@@ -32,27 +33,19 @@ class IndicatorResult:
 
 
 def implemented_codes(rules: Rules, catalogue: Catalogue) -> dict[str, IndicatorKind]:
-    """Every code the engine computes under ``rules``, with its kind."""
-    produced = contribution_codes(rules) | balance_codes(rules)
+    """Every code the engine computes under ``rules``, with its kind: the catalogue's codes defined by terms, balance, growth."""
+    produced: dict[str, IndicatorKind] = {i.code: i.kind for i in compile_terms(catalogue).indicators} | balance_codes(catalogue, rules)
     return produced | growth_codes(catalogue, frozenset(produced))
 
 
 def checked_county_sums(staged: StagedTables, rules: Rules, catalogue: Catalogue, counties: Iterable[str] | None = None) -> pl.DataFrame:
-    """Exact Σ numerator and Σ denominator per county per contribution code (``county_sums``), of ``counties`` when given.
+    """Exact Σ numerator and Σ denominator per county per ratio, sum and count code (``term_county_sums``), of ``counties`` when given.
 
-    Checks first that the catalogue and the engine agree both ways. The contribution rows are summed
-    as they stream by and never held whole: at national scale they are ten million rows.
+    Checks first that the catalogue and the engine agree both ways (every code has its terms or a
+    built-in kind). The per-school amounts are summed as they stream by and never held whole.
     """
-    declared = implemented_codes(rules, catalogue)
-    check_catalogue_coverage(catalogue, declared)
-    rows = contributions(staged, rules)
-    if counties is not None:
-        rows = rows.filter(pl.col("county_code").is_in(sorted(set(counties))))
-    sums = county_sums(rows).collect()
-    undeclared = set(sums["indicator_code"].unique().to_list()) - set(declared)
-    if undeclared:
-        raise CatalogueCoverageError(f"contributions carry undeclared codes: {sorted(undeclared)}")
-    return sums
+    check_catalogue_coverage(catalogue, implemented_codes(rules, catalogue))
+    return term_county_sums(staged, rules, catalogue, counties).collect()
 
 
 def compute_indicators(
@@ -72,7 +65,7 @@ def compute_indicators(
     current = pl.concat(
         [
             roll_up(checked_county_sums(staged, rules, catalogue), ancestry, catalogue),
-            balance_values(staged, rules, regions.county_codes()),
+            balance_values(staged, rules, regions.county_codes(), catalogue),
         ]
     )
     values = pl.concat([current, growth(current, previous_values, catalogue)])
@@ -104,7 +97,7 @@ def compute_correction(
     sums = pl.concat(
         [
             checked_county_sums(staged, rules, catalogue, corrected).lazy(),
-            to_fixed_point(others.filter(pl.col("kind").is_in(AGGREGATED_KINDS))),
+            to_fixed_point(others.filter(pl.col("kind").is_in(TERM_KINDS))),
         ]
     )
     stored_balance = others.filter(pl.col("kind") == "balance").select(
@@ -113,7 +106,7 @@ def compute_correction(
     current = pl.concat(
         [
             roll_up(sums, ancestry_frame(regions), catalogue),
-            balance_values(staged, rules, corrected),
+            balance_values(staged, rules, corrected, catalogue),
             finish_values(stored_balance, catalogue),
         ]
     )

@@ -1,8 +1,9 @@
 """The schools behind one value: each school's share, recomputed from staged rows by the engine's own code (pure).
 
 Values are stored, their school contributions are not (ten million rows a year at national scale):
-a trace runs the same contribution or balance code over the stored school rows of the counties
-asked, so that its rows add up to the stored numerator and denominator.
+a trace runs the same compiled catalogue terms (any ratio, sum or count code, a new one included)
+or balance code over the stored school rows of the counties asked, so that its rows add up to the
+stored numerator and denominator.
 """
 
 from __future__ import annotations
@@ -11,19 +12,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import Catalogue, Rules
-from edustat.indicators.aggregate import AGGREGATED_KINDS
+from config.models import TERM_KINDS, Catalogue, Indicator, Rules
 from edustat.indicators.balance import balance_school_values, weighted_cv
 from edustat.indicators.common import DECIMALS
-from edustat.indicators.contributions import contributions
+from edustat.indicators.term_sums import indicator_rows
 from edustat.staged import StagedTables
 
-PASS_SHARE_PREFIX = "balance_school_pass_share_"
-CV_PREFIX = "balance_cv_"
-
-
 class NotTraceable(ValueError):
-    """The code is unknown, or no school row makes up its value (growth, balance_cv_pass)."""
+    """The code is unknown, or no school row makes up its value (growth, a balance pass flag)."""
 
 
 @dataclass(frozen=True)
@@ -31,9 +27,9 @@ class Trace:
     """The rows behind one indicator, and how they add up.
 
     rows: one row per school (or per county for a county-wide term such as population), county and
-    school order. For ratio, sum and count codes and balance_school_pass_share_*: county_code,
+    school order. For ratio, sum and count codes and a balance school pass share: county_code,
     school_code, numerator, denominator — their sums over a region's counties are its stored
-    numerator and denominator. For balance_cv_*: county_code, school_code, students (the weight
+    numerator and denominator. For a balance CV: county_code, school_code, students (the weight
     Pᵢ) and value (Xᵢ) of each school taking part; the county's CV is their weighted CV.
     """
 
@@ -47,31 +43,33 @@ def trace(staged: StagedTables, rules: Rules, catalogue: Catalogue, indicator_co
     indicator = catalogue.by_code().get(indicator_code)
     if indicator is None:
         raise NotTraceable(f"unknown indicator code {indicator_code!r} / 未知指标代码")
-    if indicator.kind in AGGREGATED_KINDS:
-        rows = contributions(staged, rules).filter(pl.col("indicator_code") == indicator_code).drop("indicator_code")
-        return Trace(indicator_code, indicator.kind, _ordered(rows.collect()))
-    if indicator.kind == "balance" and indicator_code.startswith((CV_PREFIX, PASS_SHARE_PREFIX)) and indicator.stage:
-        return Trace(indicator_code, indicator.kind, _balance_rows(staged, rules, indicator_code, indicator.stage, indicator.measure))
+    if indicator.kind in TERM_KINDS:
+        rows = indicator_rows(staged, rules, catalogue, indicator_code)
+        if rows is None:
+            raise NotTraceable(f"{indicator_code} has no terms in the catalogue / 该指标在指标目录中没有定义")
+        return Trace(indicator_code, indicator.kind, _ordered(rows))
+    if indicator.kind == "balance" and indicator.statistic in ("cv", "school_pass_share") and indicator.stage:
+        return Trace(indicator_code, indicator.kind, _balance_rows(staged, rules, indicator))
     raise NotTraceable(
         f"{indicator_code} ({indicator.kind}) is not made of school rows: see `edustat history` for the values it compares"
         f" / 该指标不由学校数据直接汇总"
     )
 
 
-def _balance_rows(staged: StagedTables, rules: Rules, code: str, stage: str, measure: str | None) -> pl.DataFrame:
+def _balance_rows(staged: StagedTables, rules: Rules, indicator: Indicator) -> pl.DataFrame:
     """Each school taking part in the stage: its pass (1/0 of 1) for the pass share, its students and measure for a CV."""
-    schools = balance_school_values(staged, rules).filter(pl.col("stage") == stage)
-    if code.startswith(PASS_SHARE_PREFIX):
+    schools = balance_school_values(staged, rules).filter(pl.col("stage") == indicator.stage)
+    if indicator.statistic == "school_pass_share":
         rows = schools.select(
             "county_code",
             "school_code",
             pl.col("is_passing").cast(pl.Float64).alias("numerator"),
             pl.lit(1.0).alias("denominator"),
         )
-    elif measure is not None and measure in schools.columns:
-        rows = schools.select("county_code", "school_code", pl.col("students").cast(pl.Int64), pl.col(measure).alias("value"))
+    elif indicator.measure is not None and indicator.measure in schools.columns:
+        rows = schools.select("county_code", "school_code", pl.col("students").cast(pl.Int64), pl.col(indicator.measure).alias("value"))
     else:
-        raise NotTraceable(f"{code} is not made of school rows / 该指标不由学校数据直接汇总")
+        raise NotTraceable(f"{indicator.code} is not made of school rows / 该指标不由学校数据直接汇总")
     return _ordered(rows)
 
 

@@ -109,7 +109,7 @@ def describe_run(run: dict[str, Any]) -> str:
 @app.command()
 def history(
     year: YearOption,
-    indicator: Annotated[str | None, typer.Option("--indicator", help="One indicator code, e.g. preschool_ger.")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="One indicator code (`edustat indicators --catalogue` lists them).")] = None,
     region: Annotated[str | None, typer.Option("--region", help="One region code, e.g. 622921.")] = None,
     runs: Annotated[
         list[int] | None, typer.Option("--run", help="Give twice (--run A --run B) to see what run B moved against run A.")

@@ -9,31 +9,43 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, fail
-from edustat.cli.indicators_table import display_frame, published_columns
+from edustat.cli.common import IndicatorsOption, Language, LanguageOption, WarehouseOption, apply_overrides, checked_configuration, fail
+from edustat.cli.indicators_table import catalogue_display, catalogue_listing, display_frame, published_columns
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.configuration import load_configuration
 from edustat.settings import load_settings
 
 
 @app.command()
 def indicators(
-    year: YearOption,
+    year: Annotated[int | None, typer.Option("--year", help="Statistical year, e.g. 2020 (not with --catalogue).", min=1900, max=2999)] = None,
     level: Annotated[
         list[str] | None, typer.Option("--level", help="county, prefecture, province or country; several allowed.")
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
     lang: LanguageOption = Language.zh,
+    catalogue: Annotated[
+        bool, typer.Option("--catalogue", help="List every code of the catalogue instead: kind, unit, names and its definition in words.")
+    ] = False,
     warehouse: WarehouseOption = None,
+    catalogue_file: IndicatorsOption = None,
 ) -> None:
-    """The current values of a year, with Chinese and English names, units, and the report's figures."""
-    apply_overrides(warehouse)
+    """The current values of a year, with Chinese and English names, units, and the report's figures; or, with --catalogue, what each code means."""
+    apply_overrides(warehouse, indicators=catalogue_file)
+    if output_format is OutputFormat.xlsx and out is None:
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+    if catalogue:
+        if year is not None or level:
+            raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level", param_hint="--catalogue")
+        configuration = checked_configuration()
+        listing = catalogue_listing(configuration.catalogue, configuration.rules)
+        write_frame(catalogue_display(listing, lang.value) if output_format is OutputFormat.table else listing, output_format, out)
+        return
+    if year is None:
+        raise typer.BadParameter("give --year Y, or --catalogue", param_hint="--year")
     values = current_indicator_values(year, level)
     if values.is_empty():
         raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first", 1)
-    if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
     shown = display_frame(values, lang.value) if output_format is OutputFormat.table else values
     write_frame(shown, output_format, out)
     incomplete = values.filter(pl.col("is_complete").not_()).get_column("region_code").n_unique()
@@ -51,7 +63,7 @@ def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFram
     from warehouse.read import current_values, year_reporting_status
 
     settings = load_settings()
-    configuration = load_configuration(settings.regions_file)
+    configuration = checked_configuration()
     engine = get_engine(settings.warehouse_url)
     values = current_values(engine, year)
     if levels:

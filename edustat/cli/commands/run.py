@@ -9,7 +9,18 @@ from rich.markup import escape
 
 from config import ConfigError
 from edustat.cli.app import app
-from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, connect_prefect, console, fail
+from edustat.cli.common import (
+    IndicatorsOption,
+    InputOption,
+    RegionsOption,
+    WarehouseOption,
+    YearOption,
+    apply_overrides,
+    checked_configuration,
+    connect_prefect,
+    console,
+    fail,
+)
 from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
 from edustat.summary import printable
@@ -25,6 +36,7 @@ def run(
     reason: Annotated[str | None, typer.Option("--reason", help="Why this run (e.g. a county's correction); kept with every value it writes.")] = None,
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
+    catalogue_file: IndicatorsOption = None,
     allow_incomplete: Annotated[
         bool,
         typer.Option(
@@ -34,14 +46,15 @@ def run(
     ] = False,
 ) -> None:
     """The yearly flow: ingest, validate, aggregate and load one year (exit 0 loaded/unchanged, 1 rejected)."""
-    apply_overrides(warehouse, regions)
+    apply_overrides(warehouse, regions, catalogue_file)
     outcome = execute_run(year, str(input), reason, allow_incomplete)
     print_outcome(outcome)
     raise typer.Exit(EXIT_CODES[outcome.status])
 
 
 def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete: bool = False) -> RunOutcome:
-    """Run the yearly flow in this process; configuration errors end the command with a message, not a traceback."""
+    """Run the yearly flow in this process; configuration errors end the command (exit 2) before any input is read."""
+    checked_configuration()
     connect_prefect()
     from edustat.quiet import keep_failures_off_the_terminal
     from flows.runners import configured_yearly_flow

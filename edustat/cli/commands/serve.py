@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from edustat.cli.app import app
-from edustat.cli.common import RegionsOption, WarehouseOption, apply_overrides, connect_prefect, console, err_console
+from edustat.cli.common import (
+    IndicatorsOption,
+    RegionsOption,
+    WarehouseOption,
+    apply_overrides,
+    checked_configuration,
+    connect_prefect,
+    console,
+    err_console,
+)
 
 
 @app.command()
-def serve(warehouse: WarehouseOption = None, regions: RegionsOption = None) -> None:
+def serve(warehouse: WarehouseOption = None, regions: RegionsOption = None, catalogue_file: IndicatorsOption = None) -> None:
     """Serve the yearly deployment (cron and time zone from the schedule table of config/rules.toml) and the manual rerun until stopped (Ctrl-C)."""
-    apply_overrides(warehouse, regions)
+    apply_overrides(warehouse, regions, catalogue_file)
+    # A broken catalogue or region file is refused now, not at each scheduled run.
+    checked_configuration()
     api_url = connect_prefect()
     from prefect import serve as prefect_serve
 

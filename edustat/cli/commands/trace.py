@@ -9,9 +9,9 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import RegionsOption, WarehouseOption, YearOption, apply_overrides, err_console, fail
+from edustat.cli.common import IndicatorsOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, err_console, fail
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.configuration import Configuration, load_configuration
+from edustat.configuration import Configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
 from edustat.indicators.trace import trace as trace_rows
 from edustat.settings import load_settings
@@ -24,12 +24,13 @@ TABLE_ROWS = 1_000
 @app.command()
 def trace(
     year: YearOption,
-    indicator: Annotated[str, typer.Option("--indicator", help="Indicator code, e.g. guard_rate_schools.")],
+    indicator: Annotated[str, typer.Option("--indicator", help="Indicator code (`edustat indicators --catalogue` lists them).")],
     region: Annotated[str | None, typer.Option("--region", help="County, prefecture or province code (default: the top of the region file).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
+    catalogue_file: IndicatorsOption = None,
 ) -> None:
     """Each school's numerator and denominator behind a region's stored value, and a check that they add up to it.
 
@@ -40,11 +41,11 @@ def trace(
     from warehouse.engine import get_engine
     from warehouse.read import county_tables, current_values
 
-    apply_overrides(warehouse, regions)
+    apply_overrides(warehouse, regions, catalogue_file)
     if output_format is OutputFormat.xlsx and out is None:
         raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
     settings = load_settings()
-    configuration = load_configuration(settings.regions_file)
+    configuration = checked_configuration()
     if indicator not in configuration.catalogue.by_code():
         raise fail(f"unknown indicator code {indicator!r}; `edustat indicators --year {year}` lists them / 未知指标代码", 2)
     region_code = region or _top_region(configuration)

@@ -10,7 +10,7 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.output import render_table
-from edustat.cli.common import InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, console
+from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console
 from edustat.cli.problems import print_problems
 from edustat.settings import load_settings
 
@@ -22,18 +22,18 @@ def validate(
     out: Annotated[Path | None, typer.Option("--out", help="Error workbook to write (default errors/errors_YEAR.xlsx).", dir_okay=False)] = None,
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
+    catalogue_file: IndicatorsOption = None,
 ) -> None:
     """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors)."""
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
-    from edustat.configuration import load_configuration
     from edustat.errorbook import write_error_workbook
     from edustat.validation import validate_inputs
     from schemas.bound import problem_totals
     from schemas.completeness import completeness_line
 
-    apply_overrides(warehouse, regions)
+    apply_overrides(warehouse, regions, catalogue_file)
     settings = load_settings()
-    configuration = load_configuration(settings.regions_file)
+    configuration = checked_configuration()
     checked = validate_inputs(input, configuration, settings.warehouse_url, year)
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))

@@ -8,8 +8,8 @@ import polars as pl
 
 from config import load_catalogue, load_rules
 from config.models import Catalogue, Region, RegionTree, Rules
-from edustat.indicators.aggregate import aggregate, ancestry_frame
-from edustat.indicators.contributions import contributions
+from edustat.indicators import compute_indicators
+from edustat.indicators.term_sums import indicator_rows
 from edustat.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 
@@ -152,8 +152,8 @@ def population(county: str, age_3_5: int = 0, age_15_17: int = 0) -> dict[str, A
 
 
 def rolled_up(data: StagedTables) -> pl.DataFrame:
-    """All contribution-based values of ``data`` over the test regions."""
-    return aggregate(contributions(data, rules()), ancestry_frame(regions()), catalogue())
+    """Every value of ``data`` over the test regions, from the project's catalogue (its terms) and rules."""
+    return compute_indicators(data, regions(), rules(), catalogue()).values
 
 
 def value_of(values: pl.DataFrame, code: str, region: str = COUNTY_A) -> dict[str, Any]:
@@ -170,10 +170,7 @@ def triple(values: pl.DataFrame, code: str, region: str = COUNTY_A) -> tuple[Any
 
 
 def contribution_rows(data: StagedTables, code: str) -> pl.DataFrame:
-    """The contribution rows of ``code``, sorted by county and school."""
-    return (
-        contributions(data, rules())
-        .filter(pl.col("indicator_code") == code)
-        .sort("county_code", "school_code", nulls_last=False)
-        .collect()
-    )
+    """The rows behind ``code`` (one per school, or per county for population), with the code, sorted by county and school."""
+    rows = indicator_rows(data, rules(), catalogue(), code)
+    assert rows is not None, code
+    return rows.insert_column(2, pl.lit(code).alias("indicator_code")).sort("county_code", "school_code", nulls_last=False)

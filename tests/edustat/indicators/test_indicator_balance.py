@@ -7,6 +7,7 @@ import pytest
 from indicator_builders import (
     COUNTY_A,
     COUNTY_B,
+    catalogue,
     enrol,
     facilities,
     rules,
@@ -108,7 +109,7 @@ def test_school_values_count_standards_met():
 
 
 def test_balance_values_cv_pass_and_share():
-    values = balance_values(_data(), rules(), [COUNTY_A, COUNTY_B])
+    values = balance_values(_data(), rules(), [COUNTY_A, COUNTY_B], catalogue())
     # county A sports: X̄ = (7.5 + 7) / 2 = 7.25, S = √(½·0.25² + ½·0.25²) = 0.25, CV = 0.25 / 7.25 = 0.0344827…
     value, sd, mean = triple(values, "balance_cv_sports_area_per_student_primary", COUNTY_A)
     assert (value, sd, mean) == (0.034483, 0.25, 7.25)  # rounded to 6 decimals
@@ -124,14 +125,14 @@ def test_balance_values_cv_pass_and_share():
 
 
 def test_stage_without_schools_has_null_cv_pass_and_share():
-    values = balance_values(_data(), rules(), [COUNTY_A, COUNTY_B])
+    values = balance_values(_data(), rules(), [COUNTY_A, COUNTY_B], catalogue())
     assert triple(values, "balance_cv_teaching_area_per_student_junior", COUNTY_A) == (None, None, None)
     assert triple(values, "balance_cv_pass_junior", COUNTY_A) == (None, 0.0, 7.0)
     assert triple(values, "balance_school_pass_share_junior", COUNTY_A) == (None, 0.0, 0.0)
 
 
 def test_balance_values_one_row_per_county_per_code_at_county_level():
-    values = balance_values(_data(), rules(), [COUNTY_A, COUNTY_B])
+    values = balance_values(_data(), rules(), [COUNTY_A, COUNTY_B], catalogue())
     # 2 stages × (7 CVs + pass + share) = 18 codes per county
     assert values.height == 2 * 18
     assert values["region_level"].unique().to_list() == ["county"]

@@ -99,7 +99,8 @@ def test_coverage_check_names_missing_extra_and_wrongly_kinded_codes():
 
 
 def test_compute_fails_fast_when_the_catalogue_lists_an_unimplemented_code():
-    extra = catalogue().by_code()["video_rate"].model_copy(update={"code": "audio_rate"})
+    # A ratio without terms (only a model built past the catalogue's checks can have one): nobody computes it.
+    extra = catalogue().by_code()["video_rate"].model_copy(update={"code": "audio_rate", "numerator": None, "denominator": None})
     drifted = catalogue().model_copy(update={"indicators": (*catalogue().indicators, Indicator(**extra.model_dump()))})
     with pytest.raises(CatalogueCoverageError, match="audio_rate"):
         compute_indicators(_year(1.0, 1.0), regions(), rules(), drifted)

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from indicator_builders import contribution_rows, enrol, rolled_up, rules, school, security, staff, staged, triple
 
-from edustat.indicators.safety import required_guards
+from edustat.indicators.derived import required_guards
 
 
 def _data():
