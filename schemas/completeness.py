@@ -84,14 +84,15 @@ def _missing_stage_rows(tables: Mapping[str, pl.DataFrame], presence: pl.DataFra
     """(school_code, table_name, stage) of every stage with students whose staff or funding row is missing, for registry schools whose type allows the stage."""
     if "enrollment" not in tables:
         return pl.DataFrame(schema={"school_code": pl.String, "table_name": pl.String, "stage": pl.String})
-    taught = tables["enrollment"].filter(pl.col("students") > 0).select("school_code", "stage").drop_nulls().unique()
+    # Not made unique here: a repeated stage row is rare (and already a duplicate_key); the few lacking rows are.
+    taught = tables["enrollment"].filter(pl.col("students") > 0).select("school_code", "stage").drop_nulls()
     frames = []
     for table in PER_STAGE_TABLES:
         frame = tables.get(table)
         lacking = taught if frame is None else taught.join(frame.select("school_code", "stage").drop_nulls(), on=["school_code", "stage"], how="anti")
         frames.append(lacking.with_columns(pl.lit(table).alias("table_name")))
     # Filtered after the anti-joins, on the few rows that lack one: the same rows, at a fraction of the cost.
-    lacking = pl.concat(frames).join(presence.select("school_code"), on="school_code", how="semi")
+    lacking = pl.concat(frames).unique().join(presence.select("school_code"), on="school_code", how="semi")
     if "schools" in tables:
         types = tables["schools"].select("school_code", "school_type_code").unique("school_code", keep="first")
         lacking = lacking.join(types, on="school_code", how="left").join(allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
