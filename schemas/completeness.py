@@ -20,6 +20,7 @@ import polars as pl
 from config.models import RegionTree, Rules
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
+from schemas.school_rows import SCHOOL_ID, SchoolRows, pair_school_rows
 from schemas.tables import DATA_TABLES, TABLES
 
 PROVENANCE = ["source_file", "source_sheet", "source_row"]
@@ -56,12 +57,11 @@ def registry(schools: pl.DataFrame | None, counties: list[str]) -> pl.DataFrame:
     )
 
 
-def _presence(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame) -> pl.DataFrame:
-    """One row per registry school: school_code, county_code and, per data table, whether the school has a row of it (a column named after the table)."""
-    # Membership tests rather than joins: at national scale (half a million schools, seven tables) a
-    # hash set per table costs a fraction of a join, and a run pays this once.
-    return schools.select("school_code", "county_code").with_columns(
-        (pl.col("school_code").is_in(tables[table].get_column("school_code").drop_nulls().implode()) if table in tables else pl.lit(False)).alias(table)
+def _presence(school_rows: SchoolRows, schools: pl.DataFrame) -> pl.DataFrame:
+    """One row per registry school: school_code, county_code, its SCHOOL_ID and, per data table, whether the school has a row of it (a column named after the table)."""
+    numbered = schools.select("school_code", "county_code").join(school_rows.ids, on="school_code", how="left", maintain_order="left")
+    return numbered.with_columns(
+        (pl.col(SCHOOL_ID).is_in(school_rows.rows[table].get_column(SCHOOL_ID).drop_nulls().implode()) if table in school_rows.rows else pl.lit(False)).alias(table)
         for table in DATA_TABLES
     )
 
@@ -80,33 +80,48 @@ def allowed_stages(rules: Rules) -> pl.DataFrame:
     return pl.DataFrame(pairs, schema={"school_type_code": pl.String, "stage": pl.String}, orient="row")
 
 
-def _missing_stage_rows(tables: Mapping[str, pl.DataFrame], presence: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def _stage_keys(rows: pl.DataFrame, stages: pl.Enum) -> pl.Expr:
+    """One number per (school, stage) of ``rows``: SCHOOL_ID × 8 + the stage's position (null for an unknown school or stage)."""
+    return pl.col(SCHOOL_ID).cast(pl.UInt64) * 8 + pl.col("stage").cast(stages, strict=False).to_physical().cast(pl.UInt64)
+
+
+def _missing_stage_rows(tables: Mapping[str, pl.DataFrame], school_rows: SchoolRows, presence: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """(school_code, table_name, stage) of every stage with students whose staff or funding row is missing, for registry schools whose type allows the stage."""
-    if "enrollment" not in tables:
+    if "enrollment" not in school_rows.rows:
         return pl.DataFrame(schema={"school_code": pl.String, "table_name": pl.String, "stage": pl.String})
-    # Not made unique here: a repeated stage row is rare (and already a duplicate_key); the few lacking rows are.
-    taught = tables["enrollment"].filter(pl.col("students") > 0).select("school_code", "stage").drop_nulls()
+    stages = pl.Enum(list(rules.stages))
+    # A stage outside rules.stages is no key: no school type allows it, so it lacks nothing here (it is an error of its own).
+    taught = school_rows.rows["enrollment"].filter(pl.col("students") > 0).select(_stage_keys(school_rows.rows["enrollment"], stages).alias("__key")).drop_nulls()
     frames = []
     for table in PER_STAGE_TABLES:
-        frame = tables.get(table)
-        lacking = taught if frame is None else taught.join(frame.select("school_code", "stage").drop_nulls(), on=["school_code", "stage"], how="anti")
-        frames.append(lacking.with_columns(pl.lit(table).alias("table_name")))
-    # Filtered after the anti-joins, on the few rows that lack one: the same rows, at a fraction of the cost.
-    lacking = pl.concat(frames).unique().join(presence.select("school_code"), on="school_code", how="semi")
+        paired = school_rows.rows.get(table)
+        present = paired.select(_stage_keys(paired, stages).alias("__key")).drop_nulls() if paired is not None else taught.clear()
+        frames.append(taught.join(present, on="__key", how="anti").with_columns(pl.lit(table).alias("table_name")))
+    by_position = dict(enumerate(rules.stages))
+    # Decoded and filtered after the anti-joins, on the few rows that lack one: the same rows, at a fraction of the cost.
+    lacking = (
+        pl.concat(frames).unique()
+        .select(
+            (pl.col("__key") // 8).cast(pl.UInt32).alias(SCHOOL_ID),
+            "table_name",
+            (pl.col("__key") % 8).replace_strict(by_position, return_dtype=pl.String).alias("stage"),
+        )
+        .join(presence.select(SCHOOL_ID, "school_code"), on=SCHOOL_ID, how="inner")
+    )
     if "schools" in tables:
         types = tables["schools"].select("school_code", "school_type_code").unique("school_code", keep="first")
         lacking = lacking.join(types, on="school_code", how="left").join(allowed_stages(rules), on=["school_type_code", "stage"], how="semi")
     return lacking.select("school_code", "table_name", "stage")
 
 
-def _missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, presence: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """``missing_rows`` given ``presence`` (``_presence`` of the same tables and registry)."""
+def _missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, school_rows: SchoolRows, presence: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """``missing_rows`` given the pairing and ``presence`` (``_presence``) of the same tables and registry."""
     counted = presence.filter(pl.any_horizontal(list(DATA_TABLES)))
     per_school = [
         counted.filter(~pl.col(table)).select("school_code", pl.lit(table).alias("table_name"), pl.lit(None, dtype=pl.String).alias("stage"))
         for table in PER_SCHOOL_TABLES
     ]
-    keys = pl.concat([*per_school, _missing_stage_rows(tables, presence, rules)])
+    keys = pl.concat([*per_school, _missing_stage_rows(tables, school_rows, presence, rules)])
     return (
         schools.join(keys, on="school_code", how="inner")
         .select(*schools.columns, "table_name", "stage")
@@ -121,7 +136,8 @@ def missing_rows(tables: Mapping[str, pl.DataFrame], schools: pl.DataFrame, rule
     with students in a stage needs that stage's staff and funding rows (a stage of 0 students needs
     neither, nor does a stage its type may not have: that row is already stage_not_allowed).
     """
-    return _missing_rows(tables, schools, _presence(tables, schools), rules)
+    school_rows = pair_school_rows(tables)
+    return _missing_rows(tables, schools, school_rows, _presence(school_rows, schools), rules)
 
 
 def _status(tables: Mapping[str, pl.DataFrame], scope: list[str], presence: pl.DataFrame, missing: pl.DataFrame) -> pl.DataFrame:
@@ -152,15 +168,26 @@ class Completeness:
     schools: pl.DataFrame
     missing: pl.DataFrame
     status: pl.DataFrame
+    school_rows: SchoolRows
 
 
-def assess_completeness(tables: Mapping[str, pl.DataFrame], regions: RegionTree, rules: Rules, counties: Iterable[str] | None = None) -> Completeness:
-    """The completeness of ``tables`` over the configured counties (or those of ``counties``): registry, missing rows and status."""
+def assess_completeness(
+    tables: Mapping[str, pl.DataFrame],
+    regions: RegionTree,
+    rules: Rules,
+    counties: Iterable[str] | None = None,
+    school_rows: SchoolRows | None = None,
+) -> Completeness:
+    """The completeness of ``tables`` over the configured counties (or those of ``counties``): registry, missing rows and status.
+
+    ``school_rows`` is ``pair_school_rows`` of the same tables when the caller has it (a run pairs them once for every check).
+    """
     scope = scope_counties(regions, counties)
     schools = registry(tables.get("schools"), scope)
-    presence = _presence(tables, schools)
-    missing = _missing_rows(tables, schools, presence, rules)
-    return Completeness(scope=scope, schools=schools, missing=missing, status=_status(tables, scope, presence, missing))
+    school_rows = pair_school_rows(tables) if school_rows is None else school_rows
+    presence = _presence(school_rows, schools)
+    missing = _missing_rows(tables, schools, school_rows, presence, rules)
+    return Completeness(scope=scope, schools=schools, missing=missing, status=_status(tables, scope, presence, missing), school_rows=school_rows)
 
 
 def county_status(tables: Mapping[str, pl.DataFrame], regions: RegionTree, rules: Rules, counties: Iterable[str] | None = None) -> pl.DataFrame:

@@ -15,6 +15,7 @@ from config.models import RegionTree, Rules
 from schemas.completeness import Completeness, allowed_stages, completeness_issues
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
+from schemas.school_rows import SCHOOL_ID, SchoolRows
 from schemas.tables import DATA_TABLES, TABLES
 
 PROVENANCE = ["source_file", "source_sheet", "source_row"]
@@ -74,16 +75,13 @@ def _registry(schools: pl.DataFrame) -> pl.DataFrame:
     return schools.select("school_code", "school_type_code").drop_nulls("school_code").unique("school_code", keep="first", maintain_order=True)
 
 
-def unknown_school_issues(schools: pl.DataFrame, tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame) -> pl.DataFrame:
+def unknown_school_issues(school_rows: SchoolRows, headers: pl.DataFrame) -> pl.DataFrame:
     """Rows of the data tables whose school_code is not in the schools table: one error per row."""
-    registry = _registry(schools)
     frames = []
-    for table in DATA_TABLES:
-        if table not in tables:
-            continue
+    for table, paired in school_rows.rows.items():
         rows = (
-            tables[table].select("school_code", *PROVENANCE).drop_nulls("school_code")
-            .join(registry, on="school_code", how="anti")
+            paired.filter(pl.col("school_code").is_not_null() & pl.col(SCHOOL_ID).is_null())
+            .select("school_code", *PROVENANCE)
             .with_columns(pl.col("school_code").alias("value"))
         )
         frames.append(issues_from(locate(rows, table, "school_code", headers), "unknown_school", "error", table_name=table))
@@ -264,7 +262,7 @@ def cross_table_issues(
     frames += [duplicate_key_issues(table, tables[table], headers, named) for table in TABLES if table in tables]
     frames.append(unknown_county_issues(tables, headers, regions))
     if "schools" in present:
-        frames.append(unknown_school_issues(tables["schools"], tables, headers))
+        frames.append(unknown_school_issues(completeness.school_rows, headers))
         frames.append(stage_not_allowed_issues(tables["schools"], tables, headers, rules))
         if "population" in present:
             frames.append(missing_population_issues(tables["schools"], tables["population"], regions))

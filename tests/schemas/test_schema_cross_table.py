@@ -3,6 +3,7 @@ import polars as pl
 from config import load_regions, load_rules
 from schema_builders import headers, staged
 from schemas.completeness import assess_completeness
+from schemas.school_rows import pair_school_rows
 from schemas.cross_table import (
     allowed_stages,
     cross_table_issues,
@@ -73,7 +74,7 @@ def test_unknown_school_in_data_tables():
         "security": staged("security", [{"school_code": "2162000001"}, {"school_code": "2162000002"}]),
         "funding": staged("funding", [{"school_code": "2162000003", "stage": "primary"}]),
     }
-    issues = unknown_school_issues(schools, tables, headers("security", {"school_code": "A"}))
+    issues = unknown_school_issues(pair_school_rows({"schools": schools, **tables}), headers("security", {"school_code": "A"}))
     assert issues.select("table_name", "source_row", "cell", "value").rows() == [
         ("funding", 2, None, "2162000003"),
         ("security", 3, "A3", "2162000002"),
