@@ -15,6 +15,26 @@ from edustat.quiet import quiet_prefect
 
 quiet_prefect()
 
+
+def _hypothesis_profiles() -> None:
+    """`ci` (the default) draws fewer examples than `nightly` (the counts each test declares); see tests/examples.py."""
+    from hypothesis import settings
+
+    from tests.examples import CI_FLOOR, CI_SHARE, profile
+
+    settings.register_profile("nightly", max_examples=100)
+    settings.register_profile("ci", max_examples=max(CI_FLOOR, 100 // CI_SHARE))
+    settings.load_profile(profile())
+
+
+_hypothesis_profiles()
+
+
+def pytest_report_header() -> str:
+    from tests.examples import PROFILE_ENV, profile
+
+    return f"hypothesis examples: {profile()} profile ({PROFILE_ENV}=nightly for the full counts)"
+
 # A run's subprocess that is given no PREFECT_API_URL starts a background Prefect server under the Prefect
 # home (edustat.local_server): the suite's home is a temporary folder, never the user's ~/.prefect.
 _SUITE_PREFECT_HOME = tempfile.mkdtemp(prefix="edustat-tests-prefect-")

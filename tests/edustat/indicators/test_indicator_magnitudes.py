@@ -17,6 +17,7 @@ import hypothesis.strategies as st
 import polars as pl
 from hypothesis import HealthCheck, example, given, settings
 
+from tests.examples import examples
 from config import load_catalogue, load_rules
 from edustat.indicators.aggregate import to_fixed_point
 from edustat.indicators.common import FIXED_POINT, from_fixed_point, stable_round
@@ -175,7 +176,7 @@ AT_THE_CEILINGS = {
 """Every facility, funding and population cell at its highest valid value (public funds kept below the budget)."""
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=mutations())
 @example(changes=AT_THE_CEILINGS)
 @example(changes={("facilities", 0, "teaching_area_m2"): 1e308})
@@ -200,7 +201,7 @@ def test_the_fixed_point_sums_hold_any_valid_country() -> None:
     assert largest > 2**63
 
 
-@settings(max_examples=200, derandomize=True)
+@settings(max_examples=examples(200), derandomize=True)
 @given(units=st.integers(min_value=0, max_value=2**31 * FIXED_POINT))
 def test_a_stored_county_sum_below_two_to_the_31_reads_back_as_its_fixed_point_integer(units: int) -> None:
     # A correction rolls stored county sums up with recomputed ones: the round trip through a double must be exact.

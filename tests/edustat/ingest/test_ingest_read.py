@@ -10,6 +10,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from config import load_rules
 from edustat.ingest.read import column_letter, decode_text, read_file
 from ingest_builders import write_workbook
@@ -176,7 +177,7 @@ def test_zip_member_lying_about_its_size_is_refused(tmp_path: Path):
     assert sheets == [] and issues.height == 1 and issues["severity"][0] == "error"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".xlsx", ".xls", ".csv"]), zip_prefix=st.booleans())
 def test_no_bytes_raise_out_of_read_file(tmp_path: Path, data: bytes, suffix: str, zip_prefix: bool):
     path = tmp_path / f"f{suffix}"

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from tests.examples import examples
 from config import load_rules
 from edustat.ingest.values import _convert_all_passes, convert_columns
 from schemas.tables import ColumnSpec
@@ -34,7 +35,7 @@ CELLS = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(*([CELLS] * len(COLUMNS))), min_size=1, max_size=12))
 def test_shortcut_equals_full_passes(rows):
     frame = pl.DataFrame(rows, schema={name: pl.String for name in COLUMNS}, orient="row")
@@ -49,7 +50,7 @@ def test_plain_and_unplain_rows_keep_their_order():
     assert out["__fail_integer_value"].to_list() == [None, None, None, "not_a_number"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(*([CELLS] * len(COLUMNS))), min_size=1, max_size=12))
 def test_as_written_copies_equal_full_passes(rows):
     # The copies of plain cells are the cells themselves, of the others as_written: both must be as_written of every cell.

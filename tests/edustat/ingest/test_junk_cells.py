@@ -29,6 +29,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
+from tests.examples import examples
 from config import load_regions, load_rules
 from edustat.cli.app import app
 from edustat.ingest.stage import stage_year
@@ -196,7 +197,7 @@ def _blank_rows(junk: dict[tuple[str, int, int], Junk]) -> set[tuple[str, int]]:
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cells=junk_cells)
 def test_junk_cells_are_each_reported_and_block_the_load(cells: list[tuple[tuple[str, int, int], Junk]]) -> None:
     junk = dict(cells)
@@ -362,7 +363,7 @@ def test_one_mutated_cell_makes_validate_exit_1_naming_its_file(tmp_path: Path) 
     assert "622924_广河县.xlsx" in output and "A2" in output
 
 
-@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(mutations=batches)
 def test_mutated_county_workbooks_validate_with_exit_0_or_1_and_no_traceback(mutations: list[dict[tuple[str, int, int], object]]) -> None:
     with tempfile.TemporaryDirectory() as name:
