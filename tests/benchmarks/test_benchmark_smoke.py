@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.system
+
 REQUIRED_KEYS = (
     "schools", "parse_only_s", "full_run_sqlite_s", "full_run_postgres_s", "rerun_one_county_s", "peak_rss_mb",
     "baseline_s", "baseline_schools", "prefect_overhead_s",

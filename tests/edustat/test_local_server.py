@@ -42,6 +42,7 @@ def _edustat(home: Path, *argv: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "edustat.cli", *argv], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.system
 def test_a_stale_record_is_replaced_by_a_running_server_that_is_then_reused_and_stopped(tmp_path: Path) -> None:
     stale = local_server.ServerRecord(pid=_dead_pid(), port=local_server.free_port(), api_url="http://127.0.0.1:9/api", started_at=0.0)
     local_server.record_path(tmp_path).write_text(json.dumps(stale.__dict__))

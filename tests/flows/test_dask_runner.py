@@ -15,6 +15,8 @@ distributed = pytest.importorskip("distributed")
 
 from flows.runners import configured_yearly_flow  # noqa: E402
 
+pytestmark = pytest.mark.system
+
 VALUES_SQL = (
     "SELECT region_code, indicator_code, value, numerator, denominator FROM indicator_value "
     "WHERE year = 2020 AND is_current ORDER BY region_code, indicator_code"

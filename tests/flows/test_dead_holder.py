@@ -16,6 +16,8 @@ from rerun_data import DUPLICATES_SQL, PausedRun, query
 from flows.yearly import yearly_flow
 from tasks.concurrency import SLOT_LEASE_S
 
+pytestmark = pytest.mark.system
+
 LOCK_TIMEOUT_S = "600"
 """Far beyond the lease: a run that only waited would take minutes."""
 

@@ -47,6 +47,7 @@ def _run_status(url: str, reason: str) -> list[str]:
     return query(url, f"SELECT status FROM etl_run WHERE reason = '{reason}' ORDER BY run_id")["status"].to_list()
 
 
+@pytest.mark.system
 def test_killed_loads_keep_the_previous_version_and_the_next_run_succeeds(
     sample_dir: Path,
     corrected: dict[int, Path],

@@ -149,6 +149,7 @@ def _hold_in_subprocess(settings: Settings, year: int, prefect_api_url: str) -> 
     return process, int(line)
 
 
+@pytest.mark.system
 def test_a_recorded_holder_is_waited_for_while_alive_and_taken_over_at_once_when_killed(settings: Settings, prefect_api_url: str) -> None:
     engine = get_engine(settings.warehouse_url)
     holder, holder_run = _hold_in_subprocess(settings, 2010, prefect_api_url)

@@ -15,6 +15,8 @@ from png_pixels import Image, read_png
 from report_builders import COUNTIES, VALUES_2019, VALUES_2020, load, prepare_warehouse
 from typer.testing import CliRunner
 
+pytestmark = pytest.mark.system
+
 WINDOW = (1280, 4000)
 BAR_COLOURS = {(0x3B, 0x6E, 0xA5), (0xD9, 0x82, 0x2B)}
 """The bars' fills (edustat/report/charts.py): on target, below target."""
