@@ -11,15 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import run_edustat
+
 EDUSTAT = str(Path(sys.executable).with_name("edustat"))
 COMMANDS = ["run", "validate", "sample", "template", "indicators", "history", "query", "report", "serve", "demo", "trace"]
 
 
-def edustat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed `edustat` script."""
+def edustat_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `edustat` script as a process of its own (exit status as the shell sees it, a fresh interpreter)."""
     return subprocess.run(
         [EDUSTAT, *args], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=600
     )
+
+
+edustat = run_edustat
+"""Most command-line tests run `edustat` in process (tests/cli_runner.py); the same exit code and output, without the start-up."""
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -30,8 +36,8 @@ def test_every_command_has_help(command: str, tmp_path: Path) -> None:
 
 
 def test_wrong_usage_exits_2(tmp_path: Path) -> None:
-    assert edustat("run", "--input", str(tmp_path), cwd=tmp_path).returncode == 2  # no --year
-    assert edustat("run", "--year", "2020", "--input", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
+    assert edustat_process("run", "--input", str(tmp_path), cwd=tmp_path).returncode == 2  # no --year
+    assert edustat_process("run", "--year", "2020", "--input", str(tmp_path / "missing"), cwd=tmp_path).returncode == 2
 
 
 def test_sample_run_indicators(tmp_path: Path, prefect_api_url: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from edustat.local_server import free_port
-from tests.edustat.cli.test_cli import edustat
+from tests.edustat.cli.test_cli import edustat_process as edustat
 
 
 def _closed_port() -> int:
