@@ -103,6 +103,63 @@ def fresh_warehouse(kind: str, directory: Path) -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def template_warehouse(kind: str, directory: Path) -> Iterator[str]:
+    """An empty warehouse meant to be loaded once and copied (``copied_warehouse``), dropped afterwards.
+
+    SQLite: a file. PostgreSQL: a database of its own (its public schema), the template of each copy's
+    `CREATE DATABASE … TEMPLATE`; a name of its own, so worktrees and workers never share one.
+    """
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'template.db'}"
+        return
+    with _postgres_database(kind, None) as url:
+        yield url
+
+
+@contextmanager
+def copied_warehouse(template_url: str, directory: Path) -> Iterator[str]:
+    """A private, writable copy of the (loaded) warehouse at ``template_url``, dropped afterwards.
+
+    SQLite is copied through its backup API (WAL included); PostgreSQL by `CREATE DATABASE … TEMPLATE`, which needs
+    the template to have no connections: its engines are disposed first.
+    """
+    from warehouse.engine import dispose_engines
+
+    dispose_engines()
+    if template_url.startswith("sqlite"):
+        import sqlite3
+
+        target = directory / "warehouse.db"
+        with sqlite3.connect(template_url.removeprefix("sqlite:///")) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        yield f"sqlite:///{target}"
+        return
+    with _postgres_database(template_url, template_url) as url:
+        yield url
+
+
+@contextmanager
+def _postgres_database(server_url: str, template_url: str | None) -> Iterator[str]:
+    import sqlalchemy as sa
+
+    base = sa.make_url(server_url).set(drivername="postgresql+psycopg")
+    name = f"edustat_{'c' if template_url else 't'}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base.set(database="postgres", query={}), isolation_level="AUTOCOMMIT")
+    template = f' TEMPLATE "{sa.make_url(template_url).database}"' if template_url else ""
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"{template}'))
+    try:
+        yield base.set(database=name, query={}).render_as_string(hide_password=False)
+    finally:
+        from warehouse.engine import dispose_engines
+
+        dispose_engines()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _error_workbooks_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Error workbooks of rejected runs go to the test's own folder, not the working directory."""

@@ -1,15 +1,19 @@
-"""A warehouse with the sample's 2020 loaded through `edustat run`, for the command-line tests that change one cell of it."""
+"""A warehouse with the sample's 2020 loaded through `edustat run`, for the command-line tests that change one cell of it.
+
+The sample is written and loaded once per session and warehouse kind (``Sample2020.loaded``); each module or test
+gets its own copy (tests/conftest.py ``copied_warehouse``), so a test may change it freely.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.conftest import fresh_warehouse
+from tests.conftest import copied_warehouse, template_warehouse
 from tests.edustat.cli.test_cli import edustat
 
 YEAR = "2020"
@@ -25,17 +29,43 @@ class SampleWarehouse:
     first_output: str
 
 
-@contextmanager
-def sample_2020_loaded(kind: str, root: Path, prefect_api_url: str) -> Iterator[SampleWarehouse]:
-    """A fresh warehouse of ``kind`` (see tests.conftest.fresh_warehouse) with the sample's 2020 (seed 2021) loaded, below ``root``."""
-    from edustat.sample import write_sample
+@dataclass
+class Sample2020:
+    """The sample's 2020 (seed 2021) written once, and loaded once per warehouse kind into a template that is copied per use."""
 
-    write_sample(root / "sample", [int(YEAR)], seed=2021)
-    with fresh_warehouse(kind, root) as url:
-        env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "errors")}
-        first = edustat("run", "--year", YEAR, "--input", str(root / "sample" / YEAR), cwd=root, env=env)
-        assert first.returncode == 0, first.stdout + first.stderr
-        yield SampleWarehouse(url, env, root / "sample" / YEAR, first.stdout)
+    root: Path
+    prefect_api_url: str
+    stack: ExitStack = field(default_factory=ExitStack)
+    _templates: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> Path:
+        """The sample's 2020 folder (read-only: copy it to change it)."""
+        folder = self.root / "sample" / YEAR
+        if not folder.exists():
+            from edustat.sample import write_sample
+
+            write_sample(self.root / "sample", [int(YEAR)], seed=2021)
+        return folder
+
+    def _template(self, kind: str) -> tuple[str, str]:
+        if kind not in self._templates:
+            directory = self.root / f"template-{len(self._templates)}"
+            directory.mkdir()
+            url = self.stack.enter_context(template_warehouse(kind, directory))
+            env = {"PREFECT_API_URL": self.prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(directory / "errors")}
+            first = edustat("run", "--year", YEAR, "--input", str(self.complete), cwd=directory, env=env)
+            assert first.returncode == 0, first.stdout + first.stderr
+            self._templates[kind] = (url, first.stdout)
+        return self._templates[kind]
+
+    @contextmanager
+    def loaded(self, kind: str, root: Path) -> Iterator[SampleWarehouse]:
+        """A private copy of the loaded warehouse of ``kind`` ("sqlite" or a PostgreSQL URL) below ``root``."""
+        template, first_output = self._template(kind)
+        with copied_warehouse(template, root) as url:
+            env = {"PREFECT_API_URL": self.prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "errors")}
+            yield SampleWarehouse(url, env, self.complete, first_output)
 
 
 def query(url: str, sql: str) -> list[tuple]:

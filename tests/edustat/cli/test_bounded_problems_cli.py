@@ -19,7 +19,8 @@ import sqlalchemy as sa
 
 from config import load_rules
 from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS, PROBLEMS_SHEET
-from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
+from tests.conftest import WAREHOUSE_PARAMS
+from tests.edustat.cli.sample_warehouse import Sample2020
 from tests.edustat.cli.test_cli import edustat
 
 YEAR = "2020"
@@ -39,13 +40,9 @@ ERRORS = BAD_ROWS + (BAD_ROWS + 1)
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(sample_2020: Sample2020) -> Path:
     """The sample's 2020 folder (read-only for the tests)."""
-    from edustat.sample import write_sample
-
-    root = tmp_path_factory.mktemp("bounded_sample")
-    write_sample(root, [int(YEAR)], seed=2021)
-    return root / YEAR
+    return sample_2020.complete
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +99,10 @@ def test_validate_lists_the_limit_and_counts_the_rest(bad_year: Path, tmp_path: 
 
 
 @pytest.fixture(params=WAREHOUSE_PARAMS)
-def loaded(request: pytest.FixtureRequest, sample: Path, tmp_path: Path, prefect_api_url: str) -> Iterator[tuple[str, dict[str, str]]]:
+def loaded(request: pytest.FixtureRequest, sample_2020: Sample2020, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """A warehouse of the given kind with the sample's 2020 loaded, and the environment of the runs against it."""
-    with fresh_warehouse(request.param, tmp_path) as url:
-        env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(tmp_path / "errors")}
-        first = edustat("run", "--year", YEAR, "--input", str(sample), cwd=tmp_path, env=env)
-        assert first.returncode == 0, first.stdout + first.stderr
-        yield url, env
+    with sample_2020.loaded(request.param, tmp_path) as loaded_2020:
+        yield loaded_2020.url, loaded_2020.env
 
 
 def _query(url: str, sql: str) -> list[dict]:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import WAREHOUSE_PARAMS
 from tests.edustat.cli.sample_warehouse import query as _query
-from tests.edustat.cli.sample_warehouse import sample_2020_loaded
+from tests.edustat.cli.sample_warehouse import Sample2020
 from tests.edustat.cli.test_cli import edustat
 
 YEAR = "2020"
@@ -42,9 +42,9 @@ class Loaded:
 
 
 @pytest.fixture(scope="module", params=WAREHOUSE_PARAMS)
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[Loaded]:
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sample_2020: Sample2020) -> Iterator[Loaded]:
     root = tmp_path_factory.mktemp("completeness")
-    with sample_2020_loaded(request.param, root, prefect_api_url) as sample:
+    with sample_2020.loaded(request.param, root) as sample:
         assert "8 of 8 counties reported" in sample.first_output
         yield Loaded(sample.url, sample.env, sample.complete, _values(sample.url), root)
 

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import WAREHOUSE_PARAMS
-from tests.edustat.cli.sample_warehouse import YEAR, SampleWarehouse, query, sample_2020_loaded
+from tests.edustat.cli.sample_warehouse import YEAR, Sample2020, SampleWarehouse, query
 from tests.edustat.cli.test_cli import edustat
 
 LINXIA = "622921_临夏县.xlsx"
@@ -30,8 +30,8 @@ def _values(url: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module", params=WAREHOUSE_PARAMS)
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[SampleWarehouse]:
-    with sample_2020_loaded(request.param, tmp_path_factory.mktemp("magnitudes"), prefect_api_url) as sample:
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sample_2020: Sample2020) -> Iterator[SampleWarehouse]:
+    with sample_2020.loaded(request.param, tmp_path_factory.mktemp("magnitudes")) as sample:
         yield sample
 
 
