@@ -1,7 +1,10 @@
-"""Flow-tier fixtures: the sample written once per session, and the Prefect harness."""
+"""Flow-tier fixtures: the sample written once per session, loaded once per warehouse kind, and the Prefect harness."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,50 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sample")
     write_sample(root, SAMPLE_YEARS, seed=SAMPLE_SEED)
     return root
+
+
+@dataclass
+class LoadedSample:
+    """The sample's 2019 and 2020 loaded by the flow once per warehouse kind (a template), copied for each user."""
+
+    sample_dir: Path
+    root: Path
+    stack: ExitStack = field(default_factory=ExitStack)
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def template(self, kind: str) -> str:
+        """The URL of the loaded template of ``kind`` ("sqlite" or a PostgreSQL URL): read it, never write it."""
+        if kind not in self.templates:
+            if kind == "sqlite":
+                from rerun_data import base_warehouse
+
+                # One SQLite load per session, shared with the rerun tests' base warehouse.
+                self.templates[kind] = f"sqlite:///{base_warehouse(self.sample_dir, self.root)}"
+            else:
+                from rerun_data import load_sample_years
+
+                from tests.conftest import template_warehouse
+
+                url = self.stack.enter_context(template_warehouse(kind, self.root))
+                load_sample_years(url, self.sample_dir)
+                self.templates[kind] = url
+        return self.templates[kind]
+
+    @contextmanager
+    def copy(self, kind: str, directory: Path) -> Iterator[str]:
+        """A private, writable copy of the loaded warehouse of ``kind`` below ``directory``; its URL."""
+        from tests.conftest import copied_warehouse
+
+        with copied_warehouse(self.template(kind), directory) as url:
+            yield url
+
+
+@pytest.fixture(scope="session")
+def loaded_sample(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[LoadedSample]:
+    """``loaded_sample.copy(kind, directory)``: a private warehouse holding the sample's 2019 and 2020 as the flow loads them."""
+    loaded = LoadedSample(sample_dir, tmp_path_factory.mktemp("loaded_sample"))
+    with loaded.stack:
+        yield loaded
 
 
 @pytest.fixture(autouse=True)

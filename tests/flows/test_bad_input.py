@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 import polars as pl
@@ -40,10 +41,13 @@ from edustat.ingest.stage import stage_year
 from edustat.outcome import RunOutcome
 from flows.yearly import yearly_flow
 from schemas.issues import has_errors
-from tests.conftest import POSTGRES_ENV, fresh_warehouse
+from tests.conftest import POSTGRES_ENV
 from tests.flows.bad_files import damage_member, encrypted_xlsx, zip_bomb
 from rerun_data import base_warehouse, copy_warehouse
 from warehouse.read import previous_enrollment as read_previous_enrollment
+
+if TYPE_CHECKING:
+    from tests.flows.conftest import LoadedSample
 
 LINXIA = "622921_临夏县.xlsx"
 DONGXIANG_ENROLLMENT = "622926_东乡族自治县/在校生.csv"
@@ -57,14 +61,6 @@ Located = tuple[str, str | None, int | None, str | None, str | None, str]
 # --- the warehouse -------------------------------------------------------------------------------
 
 
-def _load_sample(url: str, sample_dir: Path, years: tuple[int, ...]) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EDUSTAT_WAREHOUSE_URL", url)
-        for year in years:
-            outcome = yearly_flow(year=year, input_dir=str(sample_dir / str(year)), reason="sample")
-            assert outcome.status == "succeeded", outcome.message
-
-
 @pytest.fixture(scope="module")
 def sqlite_loaded(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> str:
     """A private copy of the session's SQLite warehouse with the sample's 2019 and 2020 loaded; tests add rejected runs only."""
@@ -73,13 +69,12 @@ def sqlite_loaded(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, pr
 
 
 @pytest.fixture(scope="module")
-def postgres_loaded(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[str]:
-    """The test PostgreSQL with the sample's 2020 loaded (2019 would only add growth values); skipped when not configured."""
+def postgres_loaded(loaded_sample: LoadedSample, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A copy of the test PostgreSQL's warehouse with the sample's 2019 and 2020 loaded; skipped when not configured."""
     kind = os.environ.get(POSTGRES_ENV)
     if kind is None:
         pytest.skip(f"{POSTGRES_ENV} not set")
-    with fresh_warehouse(kind, tmp_path_factory.mktemp("bad_input_postgres")) as url:
-        _load_sample(url, sample_dir, (2020,))
+    with loaded_sample.copy(kind, tmp_path_factory.mktemp("bad_input_postgres")) as url:
         yield url
 
 

@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -14,23 +15,21 @@ import sqlalchemy as sa
 from config import load_catalogue, load_regions
 from edustat.figures import matches_published
 from flows.yearly import yearly_flow
-from tests.conftest import POSTGRES_ENV, WAREHOUSE_PARAMS, fresh_warehouse
+from tests.conftest import POSTGRES_ENV, WAREHOUSE_PARAMS
+
+if TYPE_CHECKING:
+    from tests.flows.conftest import LoadedSample
 
 
 @pytest.fixture(scope="module", params=WAREHOUSE_PARAMS)
-def loaded(
-    request: pytest.FixtureRequest, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str
-) -> Iterator[str]:
-    """A warehouse with the sample's 2019 and 2020 loaded by the flow, shared by this module's tests.
+def loaded(request: pytest.FixtureRequest, loaded_sample: LoadedSample, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A copy of the warehouse with the sample's 2019 and 2020 loaded by the flow (each run succeeded without an
+    error: tests/flows/rerun_data.load_sample_years), shared by this module's tests.
 
     Tests may add runs but must leave the current values as loaded.
     """
-    with fresh_warehouse(request.param, tmp_path_factory.mktemp("warehouse")) as url, pytest.MonkeyPatch.context() as patch:
+    with loaded_sample.copy(request.param, tmp_path_factory.mktemp("warehouse")) as url, pytest.MonkeyPatch.context() as patch:
         patch.setenv("EDUSTAT_WAREHOUSE_URL", url)
-        for year in (2019, 2020):
-            outcome = yearly_flow(year=year, input_dir=str(sample_dir / str(year)), reason="test")
-            assert outcome.status == "succeeded", outcome.message
-            assert outcome.error_count == 0
         yield url
 
 
@@ -119,16 +118,9 @@ def test_bad_input_is_rejected_and_changes_nothing(loaded: str, sample_dir: Path
 
 
 @pytest.mark.skipif(os.environ.get(POSTGRES_ENV) is None, reason=f"{POSTGRES_ENV} not set: needs both warehouses")
-def test_sqlite_and_postgres_store_the_same_values(
-    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_api_url: str
-) -> None:
+def test_sqlite_and_postgres_store_the_same_values(loaded_sample: LoadedSample) -> None:
+    # Both templates are the flow's loads of the same 2019 and 2020 (rerun_data.load_sample_years), one per dialect.
     sql = "SELECT year, region_code, indicator_code, value, numerator, denominator FROM indicator_current ORDER BY 1, 2, 3"
-    stored = []
-    for kind in ("sqlite", os.environ[POSTGRES_ENV]):
-        with fresh_warehouse(kind, tmp_path) as url:
-            monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
-            for year in (2019, 2020):
-                assert yearly_flow(year=year, input_dir=str(sample_dir / str(year))).status == "succeeded"
-            stored.append(_query(url, sql))
+    stored = [_query(loaded_sample.template(kind), sql) for kind in ("sqlite", os.environ[POSTGRES_ENV])]
     assert stored[0].height > 1000
     assert stored[0].equals(stored[1])
