@@ -25,37 +25,38 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class LoadedSample:
-    """The sample's 2019 and 2020 loaded by the flow once per warehouse kind (a template), copied for each user."""
+    """The sample's years loaded by the flow once per warehouse kind and years (a template), copied for each user."""
 
     sample_dir: Path
     root: Path
     stack: ExitStack = field(default_factory=ExitStack)
-    templates: dict[str, str] = field(default_factory=dict)
+    templates: dict[tuple[str, tuple[int, ...]], str] = field(default_factory=dict)
 
-    def template(self, kind: str) -> str:
-        """The URL of the loaded template of ``kind`` ("sqlite" or a PostgreSQL URL): read it, never write it."""
-        if kind not in self.templates:
-            if kind == "sqlite":
-                from rerun_data import base_warehouse
+    def template(self, kind: str, years: tuple[int, ...] = (2019, 2020)) -> str:
+        """The URL of the template of ``kind`` ("sqlite" or a PostgreSQL URL) with ``years`` loaded: read it, never write it."""
+        key = (kind, years)
+        if key not in self.templates:
+            from rerun_data import base_warehouse, load_sample_years
 
+            if key == ("sqlite", (2019, 2020)):
                 # One SQLite load per session, shared with the rerun tests' base warehouse.
-                self.templates[kind] = f"sqlite:///{base_warehouse(self.sample_dir, self.root)}"
+                self.templates[key] = f"sqlite:///{base_warehouse(self.sample_dir, self.root)}"
             else:
-                from rerun_data import load_sample_years
-
                 from tests.conftest import template_warehouse
 
-                url = self.stack.enter_context(template_warehouse(kind, self.root))
-                load_sample_years(url, self.sample_dir)
-                self.templates[kind] = url
-        return self.templates[kind]
+                directory = self.root / f"template-{len(self.templates)}"
+                directory.mkdir()
+                url = self.stack.enter_context(template_warehouse(kind, directory))
+                load_sample_years(url, self.sample_dir, years)
+                self.templates[key] = url
+        return self.templates[key]
 
     @contextmanager
-    def copy(self, kind: str, directory: Path) -> Iterator[str]:
-        """A private, writable copy of the loaded warehouse of ``kind`` below ``directory``; its URL."""
+    def copy(self, kind: str, directory: Path, years: tuple[int, ...] = (2019, 2020)) -> Iterator[str]:
+        """A private, writable copy of the warehouse of ``kind`` with ``years`` loaded, below ``directory``; its URL."""
         from tests.conftest import copied_warehouse
 
-        with copied_warehouse(self.template(kind), directory) as url:
+        with copied_warehouse(self.template(kind, years), directory) as url:
             yield url
 
 

@@ -37,13 +37,13 @@ def base_warehouse(sample_dir: Path, folder: Path) -> Path:
     return _BASE["db"]
 
 
-def load_sample_years(url: str, sample_dir: Path) -> None:
-    """The sample's 2019 and 2020 loaded by the flow into the warehouse at ``url``: each run succeeds without an error."""
+def load_sample_years(url: str, sample_dir: Path, years: tuple[int, ...] = (2019, 2020)) -> None:
+    """The sample's ``years`` loaded by the flow into the warehouse at ``url``, in order: each run succeeds without an error."""
     from flows.yearly import yearly_flow
     from warehouse.engine import dispose_engines
 
     with mock.patch.dict(os.environ, {"EDUSTAT_WAREHOUSE_URL": url}):
-        for year in (2019, 2020):
+        for year in years:
             outcome = yearly_flow(year=year, input_dir=str(sample_dir / str(year)), reason="first load")
             assert outcome.status == "succeeded", outcome.message
             assert outcome.error_count == 0

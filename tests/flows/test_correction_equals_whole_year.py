@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 from unittest import mock
 
 import polars as pl
@@ -19,9 +21,12 @@ from polars.testing import assert_frame_equal
 from rerun_data import COUNTY_DIR, SCHOOL, add_to_cell, copy_year, edit_first_cell, query
 
 from flows.yearly import yearly_flow
-from tests.conftest import WAREHOUSE_PARAMS, fresh_warehouse
+from tests.conftest import WAREHOUSE_PARAMS
 from warehouse.engine import dispose_engines
 from warehouse.schema import SCHOOL_TABLES
+
+if TYPE_CHECKING:
+    from tests.flows.conftest import LoadedSample
 
 SECURITY_SHEET = "安保"
 GUARDS_HEADER = "专职保安员数"
@@ -88,30 +93,29 @@ def _stored(url: str, year: int, run_id: int) -> dict[str, pl.DataFrame]:
 
 
 @pytest.fixture
-def corrected_pair(tmp_path: Path) -> Iterator[Callable[[str], tuple[str, str]]]:
-    """Two fresh warehouses of one kind per call: (corrected by a correction, loaded whole)."""
-    made = []
+def corrected_pair(tmp_path: Path, loaded_sample: LoadedSample) -> Iterator[Callable[[str], tuple[str, str]]]:
+    """Two warehouses of one kind per call: (2019 and 2020 loaded, to be corrected; 2019 alone, to load 2020 whole).
 
-    def make(kind: str) -> tuple[str, str]:
-        for name in ("a", "b"):
-            (tmp_path / name).mkdir()
-            context = fresh_warehouse(kind, tmp_path / name)
-            made.append(context)
-        return made[0].__enter__(), made[1].__enter__()
+    Both are copies of the session's loads of the sample (rerun_data.load_sample_years: each run succeeded, reason
+    "first load"), the same runs this test made itself before.
+    """
+    with ExitStack() as stack:
 
-    yield make
-    dispose_engines()
-    for context in made:
-        context.__exit__(None, None, None)
+        def make(kind: str) -> tuple[str, str]:
+            urls = []
+            for name, years in (("a", (2019, 2020)), ("b", (2019,))):
+                (tmp_path / name).mkdir()
+                urls.append(stack.enter_context(loaded_sample.copy(kind, tmp_path / name, years)))
+            return urls[0], urls[1]
+
+        yield make
+        dispose_engines()
 
 
 def _compare(sample_dir: Path, tmp_path: Path, urls: tuple[str, str], change: Callable[[Path], None]) -> str | None:
     corrected_url, whole_url = urls
     corrected = copy_year(sample_dir, 2020, tmp_path)
     change(corrected)
-    for url in urls:
-        _run(url, 2019, sample_dir / "2019", "first load")
-    _run(corrected_url, 2020, sample_dir / "2020", "first load")
     # A county gone is a gap: both runs load it as --allow-incomplete does.
     incomplete = change is _county_gone
     corrected_run, message = _run(corrected_url, 2020, corrected, "a county's correction", incomplete)
