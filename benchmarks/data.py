@@ -14,6 +14,7 @@ from pathlib import Path
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from benchmarks.baseline_env import ENV_DIR
 from edustat.sample.national import NATIONAL_SCHOOLS, REGIONS_FILE_NAME, write_scaled_sample
 from edustat.sample.regions_synthetic import tree_toml
 
@@ -49,7 +50,8 @@ def ensure_data(schools: int, seed: int, root: Path | None = None, workers: int 
     regions_file = root / REGIONS_FILE_NAME
     marker = root / MARKER
     if not (input_dir.is_dir() and regions_file.is_file()):
-        if root.exists() and any(root.iterdir()):
+        # The baseline's environment may already be there (benchmarks/baseline_env.py keeps it below the data folder).
+        if root.exists() and any(path.name != ENV_DIR for path in root.iterdir()):
             raise SystemExit(f"{root} holds something else than a complete benchmark sample; choose another --data")
         if schools >= NATIONAL_SCHOOLS:
             written = write_scaled_sample(root, [YEAR], scale="national", seed=seed, workers=workers)
