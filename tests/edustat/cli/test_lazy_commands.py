@@ -47,11 +47,13 @@ def _imports(*argv: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.system  # a fresh interpreter's imports
 def test_top_level_help_imports_no_command_and_no_dependency() -> None:
     seen = _imports("--help")
     assert seen == {"loaded": [], "commands": []}
 
 
+@pytest.mark.system  # a fresh interpreter's imports
 @pytest.mark.parametrize("name", ["indicators", "query", "report", "history", "trace", "template", "validate"])
 def test_read_only_commands_import_no_prefect(name: str, tmp_path) -> None:
     # --help of the command builds its options from its own module only.
@@ -60,6 +62,7 @@ def test_read_only_commands_import_no_prefect(name: str, tmp_path) -> None:
     assert seen["commands"] == [f"edustat.cli.commands.{name}"]
 
 
+@pytest.mark.system  # a fresh interpreter's imports
 def test_read_only_commands_run_without_prefect(tmp_path, monkeypatch) -> None:
     # Each runs for real (on an empty warehouse most end in a one-line error): none may import Prefect or the flows.
     from edustat.sample import write_sample
@@ -81,6 +84,7 @@ def test_read_only_commands_run_without_prefect(tmp_path, monkeypatch) -> None:
         assert seen["commands"] == [f"edustat.cli.commands.{name}"], name
 
 
+@pytest.mark.system  # a fresh interpreter's imports
 def test_a_sqlite_query_loads_neither_postgresql_s_parser_nor_the_config_models(tmp_path, monkeypatch) -> None:
     # Both are a tenth of the command's start each; a SQLite query reads no configuration file and parses nothing itself.
     from sqlalchemy import create_engine
