@@ -13,6 +13,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from edustat.cli.common import CsvEncoding
+from edustat.cli.headers import with_headers
+
 _FORMULA_START = r"^[=+\-@\t\r]"
 """What Excel (and LibreOffice) read as the start of a formula when a CSV cell or a typed cell begins with it."""
 
@@ -58,27 +61,52 @@ def excel_ready(frame: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.col(name).cast(pl.String) for name, dtype in frame.schema.items() if isinstance(dtype, (pl.Categorical, pl.Enum)))
 
 
-def write_xlsx(frame: pl.DataFrame, target: Path) -> None:
-    """Write ``frame`` as one sheet; every text cell and header is a string with Excel's quote prefix, so it never runs as a formula."""
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+EXCEL_SHEET_NAME_MAX = 31
+
+
+def sheet_name(name: str) -> str:
+    """``name`` as Excel accepts a sheet name: at most 31 characters, none of []:*?/\\."""
+    return name.translate(_SHEET_FORBIDDEN).strip()[:EXCEL_SHEET_NAME_MAX] or "Sheet1"
+
+
+def write_xlsx(frame: pl.DataFrame, target: Path, sheet: str | None = None) -> None:
+    """Write ``frame`` as one sheet named ``sheet``; every text cell and header is a string with Excel's quote prefix, so it never runs as a formula."""
     # Text cells stay exactly as stored (no visible quote): quotePrefix marks them text even when edited in Excel.
     excel_ready(frame).write_excel(
         target,
+        worksheet=sheet_name(sheet) if sheet else None,
         autofit=True,
         column_formats={cs.string(): {"quote_prefix": True}},
         header_format={"bold": True, "quote_prefix": True},
     )
 
 
-def write_frame(frame: pl.DataFrame, output_format: OutputFormat, out: Path | None) -> None:
-    """Write ``frame`` in ``output_format`` to ``out`` (stdout when None, except for XLSX)."""
+def write_frame(
+    frame: pl.DataFrame,
+    output_format: OutputFormat,
+    out: Path | None,
+    *,
+    lang: str | None = None,
+    encoding: CsvEncoding | None = None,
+    sheet: str | None = None,
+) -> None:
+    """Write ``frame`` in ``output_format`` to ``out`` (stdout when None, except for XLSX).
+
+    CSV and XLSX get Chinese headers when ``lang`` is zh (JSON keeps the column names, for programs).
+    A CSV file is UTF-8 with a byte-order mark unless ``encoding`` says utf-8; on stdout it is plain
+    unless ``encoding`` says utf-8-sig. ``sheet`` names the XLSX sheet after its content.
+    """
     if output_format is OutputFormat.table:
         _emit(render_table(frame), out)
     elif output_format is OutputFormat.csv:
-        _emit(neutralise_formulas(frame).write_csv(), out)
+        chosen = encoding or (CsvEncoding.utf8_sig if out is not None else CsvEncoding.utf8)
+        text = neutralise_formulas(with_headers(frame, lang)).write_csv()
+        _emit(("\ufeff" if chosen is CsvEncoding.utf8_sig else "") + text, out)
     elif output_format is OutputFormat.json:
         _emit(frame.write_json() + "\n", out)
     else:
-        write_xlsx(frame, out or Path("export.xlsx"))
+        write_xlsx(with_headers(frame, lang), out or Path("export.xlsx"), sheet)
 
 
 def render_table(frame: pl.DataFrame) -> str:
