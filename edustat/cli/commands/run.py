@@ -58,15 +58,22 @@ def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete:
     connect_prefect()
     from edustat.quiet import keep_failures_off_the_terminal
     from flows.runners import configured_yearly_flow
+    from flows.scheduled import end_as_failed, failure_message
 
     # After the flows' import: Prefect sets up its console handler as it is imported.
     keep_failures_off_the_terminal()
     try:
-        return configured_yearly_flow()(
-            year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete
+        state = configured_yearly_flow()(
+            year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete, return_state=True
         )
+        outcome: RunOutcome = state.result()
     except ConfigError as error:
         raise fail(f"configuration error / 配置错误: {error}") from None
+    message = failure_message(outcome)
+    if message is not None:
+        # As the deployments do: the Prefect UI and its notifications flag a rejected or failed year.
+        end_as_failed(state.state_details.flow_run_id, message)
+    return outcome
 
 
 def print_outcome(outcome: RunOutcome) -> None:
