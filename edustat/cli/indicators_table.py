@@ -48,7 +48,7 @@ def display_frame(values: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
     )
 
 
-PARTIAL_NOTE = {"zh": "部分：仅含所列下级", "en": "partial: listed children only"}
+PARTIAL_NOTE = {"zh": "partial 部分覆盖", "en": "partial 部分覆盖"}
 """The completeness cell of a partial region (contract §1 "Partial regions")."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -109,16 +110,27 @@ def write_frame(
         write_xlsx(with_headers(frame, lang), out or Path("export.xlsx"), sheet)
 
 
-def render_table(frame: pl.DataFrame) -> str:
-    """The frame as a terminal table that keeps Chinese text aligned; empty cells show as —."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+UNBOUNDED_WIDTH = 200
+"""Columns a table may take when the output is no terminal (a pipe, a file) and COLUMNS is not set."""
+
+
+def terminal_width() -> int:
+    """The width tables fit: COLUMNS when set, else the terminal's, else UNBOUNDED_WIDTH."""
+    return shutil.get_terminal_size((UNBOUNDED_WIDTH, 24)).columns
+
+
+def render_table(frame: pl.DataFrame, width: int | None = None) -> str:
+    """The frame as a table at most ``width`` display columns wide (default: terminal_width); Chinese characters count
+    as two columns and stay aligned, long text wraps inside its cell, numbers never wrap; empty cells show as —."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+        numeric = dtype.is_numeric()
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
     for row in frame.iter_rows():
         table.add_row(*("—" if cell is None else str(cell) for cell in row))
-    console = Console(width=200, record=True, file=io.StringIO(), highlight=False)
+    console = Console(width=width or terminal_width(), record=True, file=io.StringIO(), highlight=False)
     console.print(table)
-    return console.export_text()
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
 def _emit(text: str, out: Path | None) -> None:

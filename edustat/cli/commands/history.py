@@ -12,7 +12,7 @@ from sqlalchemy import true
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, Language, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.cli.words import plural, unknown_code_message
+from edustat.words import plural, unknown_code_message
 from edustat.indicators.common import DECIMALS
 from edustat.settings import load_settings
 

@@ -21,7 +21,7 @@ from edustat.cli.common import (
 )
 from edustat.cli.indicators_table import catalogue_display, catalogue_listing, display_frame, published_columns
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.cli.words import plural
+from edustat.words import plural
 from edustat.settings import load_settings
 
 

@@ -11,7 +11,7 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.cli.words import plural
+from edustat.words import plural
 from edustat.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
 from edustat.settings import load_settings
 

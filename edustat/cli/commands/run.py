@@ -24,6 +24,7 @@ from edustat.cli.common import (
 from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
 from edustat.summary import printable
+from edustat.words import plural
 
 EXIT_CODES = {"succeeded": 0, "unchanged": 0, "rejected": 1, "failed": 3}
 """Contract §6: 0 loaded or unchanged, 1 rejected, 2 wrong usage (Typer's own); 3 when the run failed."""
@@ -82,7 +83,7 @@ def print_outcome(outcome: RunOutcome) -> None:
     if outcome.status == "succeeded":
         console.print(
             f"[green]{head}[/green] — {outcome.values_added} values added, {outcome.values_changed} changed, "
-            f"{outcome.values_unchanged} unchanged; {outcome.warning_count} warnings"
+            f"{outcome.values_unchanged} unchanged; {plural(outcome.warning_count or 0, 'warning')}"
         )
         if outcome.message:
             console.print(f"  {escape(printable(outcome.message))}")
@@ -91,7 +92,7 @@ def print_outcome(outcome: RunOutcome) -> None:
     elif outcome.status == "failed":
         console.print(f"[red]{head}[/red] — {escape(printable(outcome.message or ''))}; the previous version stays current")
     else:
-        console.print(f"[red]{head}[/red] — {outcome.error_count} errors, {outcome.warning_count} warnings; nothing loaded")
+        console.print(f"[red]{head}[/red] — {plural(outcome.error_count or 0, 'error')}, {plural(outcome.warning_count or 0, 'warning')}; nothing loaded / 未载入")
     if outcome.completeness:
         style = "green" if "missing" not in outcome.completeness else "yellow"
         console.print(f"  completeness / 完整性: [{style}]{escape(outcome.completeness)}[/{style}]")

@@ -22,7 +22,7 @@ from edustat.cli.common import (
     fail,
 )
 from edustat.cli.output import OutputFormat, write_frame
-from edustat.cli.words import unknown_code_message
+from edustat.words import unknown_code_message
 from edustat.configuration import Configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
 from edustat.indicators.trace import trace as trace_rows
