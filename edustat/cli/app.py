@@ -72,6 +72,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: flags without a `<bool>` value placeholder, defaults written whole, the width of the terminal.
+    rich_markup_mode=None,
 )
 
 
