@@ -224,5 +224,5 @@ def _diff_frame(
     moved = run_differences(run_diff(engine, run_a, run_b, year), run_a, run_b, year, indicator, region)
     if output_format is OutputFormat.table:
         console.print(f"A = {described[run_a]}\nB = {described[run_b]}", markup=False)
-        console.print(f"{plural(moved.height, 'value')} of {year} differ from A to B / {year} 年有 {moved.height} 个值在 A 与 B 之间不同", markup=False)
+        console.print(f"{plural(moved.height, 'value')} of {year} {'differs' if moved.height == 1 else 'differ'} from A to B / {year} 年有 {moved.height} 个值在 A 与 B 之间不同", markup=False)
     return moved
