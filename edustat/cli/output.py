@@ -136,5 +136,7 @@ def render_table(frame: pl.DataFrame, width: int | None = None) -> str:
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
+        # Flushed now: what follows on stderr (notes, totals) must come after it, and a caller reading stdout sees it all.
+        sys.stdout.flush()
     else:
         Path(out).write_text(text, encoding="utf-8")
