@@ -46,10 +46,10 @@ def indicators(
     names = (lang or Language.zh).value
     export_lang = lang.value if lang is not None else None
     if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
     if catalogue:
         if year is not None or level:
-            raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level", param_hint="--catalogue")
+            raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level / --catalogue 列出指标代码，不与 --year、--level 同用", param_hint="--catalogue")
         configuration = checked_configuration()
         listing = catalogue_listing(configuration.catalogue, configuration.rules)
         shown_listing = catalogue_display(listing, names) if output_format is OutputFormat.table else listing

@@ -54,7 +54,7 @@ def query(
     url = warehouse or settings.query_url or settings.warehouse_url
     apply_overrides(warehouse)
     if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
     export_lang = lang.value if lang is not None else None
     if tables:
         if sql is not None:

@@ -88,9 +88,9 @@ def print_outcome(outcome: RunOutcome) -> None:
         if outcome.message:
             console.print(f"  {escape(printable(outcome.message))}")
     elif outcome.status == "unchanged":
-        console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written")
+        console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written / 输入与当前版本完全相同，未写入")
     elif outcome.status == "failed":
-        console.print(f"[red]{head}[/red] — {escape(printable(outcome.message or ''))}; the previous version stays current")
+        console.print(f"[red]{head}[/red] — {escape(printable(outcome.message or ''))}; the previous version stays current / 运行失败，上一版本保持不变")
     else:
         console.print(f"[red]{head}[/red] — {plural(outcome.error_count or 0, 'error')}, {plural(outcome.warning_count or 0, 'warning')}; nothing loaded / 未载入")
     if outcome.completeness:

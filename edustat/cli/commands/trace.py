@@ -57,7 +57,7 @@ def trace(
 
     apply_overrides(warehouse, regions, catalogue_file)
     if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
     settings = load_settings()
     configuration = checked_configuration()
     if indicator not in configuration.catalogue.by_code():
@@ -82,7 +82,7 @@ def trace(
     rows = with_names(traced.rows, staged, names)
     if output_format is OutputFormat.table and rows.height > TABLE_ROWS:
         # A province's thousands of schools are for a file, not a terminal.
-        err_console.print(f"[yellow]note: the first {TABLE_ROWS:,} of {rows.height:,} rows are shown; --format csv --out FILE writes them all[/yellow]")
+        err_console.print(f"[yellow]note: the first {TABLE_ROWS:,} of {rows.height:,} rows are shown; --format csv --out FILE writes them all / 仅显示前 {TABLE_ROWS} 行[/yellow]")
         rows = rows.head(TABLE_ROWS)
     write_frame(rows, output_format, out, lang=lang.value if lang else None, encoding=encoding, sheet=f"{indicator} {region_code}")
     _print_check(totals(traced), traced.rows.height, stored.row(0, named=True))

@@ -211,7 +211,7 @@ def test_query_trace_history_and_runs_write_excel_files_too(loaded: Loaded) -> N
     traced = edustat(loaded, "trace", "--year", YEAR, "--indicator", "preschool_ger", "--region", COUNTY, "--format", "csv", "--lang", "zh", "--out", str(trace_csv))
     assert traced.returncode == 0, traced.stderr
     header = trace_csv.read_bytes().decode("utf-8-sig").splitlines()[0].split(",")
-    assert header[:3] == ["县级区划代码", "县名称", "学校代码"] and "学校名称" in header
+    assert header[:3] == ["县级区划代码", "县名称", "学校标识码"] and "学校名称" in header
 
     history_xlsx = loaded.root / "history.xlsx"
     history = edustat(loaded, "history", "--year", YEAR, "--indicator", "preschool_ger", "--format", "xlsx", "--lang", "zh", "--out", str(history_xlsx))
