@@ -116,8 +116,8 @@ def test_the_views_name_the_province_as_partial(loaded: Loaded) -> None:
     ]
     wide = rows_of(loaded.url, f"SELECT region_name_zh, is_partial FROM indicator_wide WHERE region_code = '{PROVINCE}'")
     assert [(r["region_name_zh"], bool(r["is_partial"])) for r in wide] == [(PARTIAL_ZH, True)]
-    # Through `edustat query` too, and listed by `query --tables`.
-    queried = edustat(loaded, "query", f"SELECT region_name_zh, is_partial FROM indicator_current WHERE region_code = '{PROVINCE}' LIMIT 1", "--format", "json")
+    # Through `edustat query` too (the test's PostgreSQL login is a superuser: allowed explicitly), and listed by `query --tables`.
+    queried = edustat(loaded, "query", f"SELECT region_name_zh, is_partial FROM indicator_current WHERE region_code = '{PROVINCE}' LIMIT 1", "--format", "json", "--allow-superuser")
     assert queried.returncode == 0, queried.stderr
     assert [(r["region_name_zh"], bool(r["is_partial"])) for r in json.loads(queried.stdout)] == [(PARTIAL_ZH, True)]
     tables = json.loads(edustat(loaded, "query", "--tables", "--format", "json").stdout)
@@ -203,7 +203,7 @@ def test_an_xlsx_sheet_is_named_after_its_content_with_numbers_as_numbers(loaded
 def test_query_trace_history_and_runs_write_excel_files_too(loaded: Loaded) -> None:
     query_csv = loaded.root / "query.csv"
     ran = edustat(loaded, "query", f"SELECT region_code, region_name_zh, value FROM indicator_current WHERE indicator_code = 'preschool_ger' AND year = {YEAR}",
-                  "--format", "csv", "--lang", "zh", "--out", str(query_csv))  # fmt: skip
+                  "--format", "csv", "--lang", "zh", "--out", str(query_csv), "--allow-superuser")  # fmt: skip
     assert ran.returncode == 0, ran.stderr
     assert query_csv.read_bytes().startswith(codecs.BOM_UTF8 + "区划代码,地区名称,数值".encode())
 
