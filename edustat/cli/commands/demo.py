@@ -37,6 +37,10 @@ def demo_folder(out: Path) -> Path:
                 f"/ {out} 中有不是演示写入的文件，未作改动；请换一个 --out",
                 2,
             )
+        from warehouse.engine import dispose_engines
+
+        # No pooled connection may keep writing to the old warehouse file once it is deleted.
+        dispose_engines()
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("Written by `edustat demo`; the next `edustat demo --out` here replaces this folder.\n", encoding="utf-8")

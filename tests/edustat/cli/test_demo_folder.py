@@ -113,8 +113,8 @@ def test_every_command_is_in_the_readme_table(section: str) -> None:
     from edustat.cli.app import COMMANDS
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme.split(f"\n{section}\n", 1)[1].split("\n\n", 2)[1]
-    listed = {row.split("`")[1].split()[1] for row in table.splitlines() if row.startswith("| `edustat ")}
+    body = readme.split(f"\n{section}\n", 1)[1].split("\n## ", 1)[0]
+    listed = {row.split("`")[1].split()[1] for row in body.splitlines() if row.startswith("| `edustat ")}
     assert listed == set(COMMANDS)
 
 
