@@ -74,13 +74,36 @@ def sheet_name(name: str) -> str:
 def write_xlsx(frame: pl.DataFrame, target: Path, sheet: str | None = None) -> None:
     """Write ``frame`` as one sheet named ``sheet``; every text cell and header is a string with Excel's quote prefix, so it never runs as a formula."""
     # Text cells stay exactly as stored (no visible quote): quotePrefix marks them text even when edited in Excel.
-    excel_ready(frame).write_excel(
+    ready = excel_ready(frame)
+    ready.write_excel(
         target,
         worksheet=sheet_name(sheet) if sheet else None,
         autofit=True,
-        column_formats={cs.string(): {"quote_prefix": True}},
+        # Whole numbers as written (a year is 2020, not 2,020); times to the second.
+        column_formats={cs.string(): {"quote_prefix": True}, cs.integer(): "0", cs.datetime(): "yyyy-mm-dd hh:mm:ss"},
         header_format={"bold": True, "quote_prefix": True},
+        column_widths=_pixel_widths(ready),
     )
+
+
+_PIXELS_PER_COLUMN = 7
+"""About one Latin character of Excel's default font, in pixels; a Chinese character takes two."""
+
+
+def _pixel_widths(frame: pl.DataFrame) -> dict[str, int]:
+    """Widths (pixels) that show whole Chinese text and times: autofit counts a Chinese character as one Latin one."""
+    from rich.cells import cell_len
+
+    widths: dict[str, int] = {}
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            widths[name] = 21 * _PIXELS_PER_COLUMN
+        elif dtype == pl.String:
+            texts = [name, *(t for t in frame.get_column(name).head(1_000).to_list() if t is not None)]
+            widest = max(cell_len(t) for t in texts)
+            if any(cell_len(t) != len(t) for t in texts):
+                widths[name] = min(widest, 60) * _PIXELS_PER_COLUMN + 2 * _PIXELS_PER_COLUMN
+    return widths
 
 
 def write_frame(

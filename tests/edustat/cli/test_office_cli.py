@@ -198,6 +198,10 @@ def test_an_xlsx_sheet_is_named_after_its_content_with_numbers_as_numbers(loaded
     first = dict(zip(header, (c.value for c in sheet[2])))
     assert first["区划代码"] == PROVINCE and first["地区名称"] == PARTIAL_ZH
     assert isinstance(first["数值"], float) and isinstance(first["年度"], int)
+    assert sheet.cell(2, 1).number_format == "0"  # the year reads 2020, not 2,020
+    # The name column is wide enough for its Chinese text (Excel's width unit: about one Latin character).
+    name_column = openpyxl.utils.get_column_letter(header.index("地区名称") + 1)
+    assert sheet.column_dimensions[name_column].width >= cell_len(PARTIAL_ZH)
 
 
 def test_query_trace_history_and_runs_write_excel_files_too(loaded: Loaded) -> None:
