@@ -101,7 +101,7 @@ def main() -> None:
     """Measure on the default sample (``--sample DIR``) or a generated one of ``--schools`` schools, and print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--schools", type=int, default=530_000)
-    parser.add_argument("--sample", type=Path, help="a year folder of the default region (e.g. data/sample/2020) instead of a generated one")
+    parser.add_argument("--sample", type=Path, help="a year folder of the default region (e.g. edustat-demo/data/2020) instead of a generated one")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--runs", type=int, default=5)

@@ -54,8 +54,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _fail(path: Path, error: ValidationError) -> ConfigError:
-    details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+    details = "; ".join(_located(e["loc"], e["msg"].removeprefix("Value error, ")) for e in error.errors())
     return ConfigError(f"{path}: {details}")
+
+
+def _located(loc: tuple, message: str) -> str:
+    # A model's own check (the whole tree) has no location: its message names the entry and key itself.
+    return f"{'.'.join(str(p) for p in loc)}: {message}" if loc else message
 
 
 @lru_cache(maxsize=8)

@@ -28,6 +28,11 @@ class Region(_Strict):
     name_en: str = Field(min_length=1)
     level: RegionLevel
     parent_code: str | None = None
+    partial: bool = False
+    """Its children are not all listed (contract §1 "Partial regions"): its values cover the listed ones only."""
+    partial_name_zh: str | None = Field(default=None, min_length=1)
+    partial_name_en: str | None = Field(default=None, min_length=1)
+    """How a partial region is shown (甘肃省（仅临夏州）); by default its name and its listed children's."""
 
 
 class RegionTree(_Strict):
@@ -45,6 +50,17 @@ class RegionTree(_Strict):
         if not any(r.level == "county" for r in self.regions):
             raise ValueError("the region file holds no county")
         for region in self.regions:
+            if region.partial and region.level == "county":
+                raise ValueError(
+                    f"region {region.code} ({region.name_zh}), key partial: a county has no children, so it cannot be partial "
+                    f"/ 区划 {region.code}（{region.name_zh}）的 partial 键：县级区划没有下级，不能标记为部分覆盖"
+                )
+            if not region.partial and (region.partial_name_zh or region.partial_name_en):
+                raise ValueError(
+                    f"region {region.code} ({region.name_zh}), key partial_name_zh/partial_name_en: only a region with partial = true has a partial name "
+                    f"/ 区划 {region.code}（{region.name_zh}）的 partial_name 键：只有 partial = true 的区划才有部分覆盖名称"
+                )
+        for region in self.regions:
             if region.parent_code is None:
                 continue
             parent = by_code.get(region.parent_code)
@@ -57,6 +73,23 @@ class RegionTree(_Strict):
     def by_code(self) -> dict[str, Region]:
         """Regions keyed by code."""
         return {r.code: r for r in self.regions}
+
+    def shown_names(self) -> dict[str, tuple[str, str]]:
+        """(zh, en) name under which each region's values are shown: a partial region's says it covers its listed children only."""
+        children: dict[str, list[Region]] = {}
+        for r in self.regions:
+            if r.parent_code is not None:
+                children.setdefault(r.parent_code, []).append(r)
+        names: dict[str, tuple[str, str]] = {}
+        for r in self.regions:
+            if not r.partial:
+                names[r.code] = (r.name_zh, r.name_en)
+                continue
+            listed = children.get(r.code, [])
+            zh = r.partial_name_zh or f"{r.name_zh}（仅{'、'.join(c.name_zh for c in listed)}）"
+            en = r.partial_name_en or f"{r.name_en} ({', '.join(c.name_en for c in listed)} only)"
+            names[r.code] = (zh, en)
+        return names
 
     def county_codes(self) -> frozenset[str]:
         """Codes of every county-level region."""

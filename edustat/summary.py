@@ -6,6 +6,7 @@ import unicodedata
 
 import polars as pl
 
+from edustat.words import plural
 from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
 
 FIRST_PROBLEMS = 20
@@ -65,7 +66,7 @@ def location(row: dict) -> str:
 def summary_markdown(year: int, issues: pl.DataFrame) -> str:
     """The problem summary of one year's run, as markdown for the Prefect UI."""
     errors, warnings = problem_totals(issues)
-    lines = [f"# {year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告", ""]
+    lines = [f"# {year}: {plural(errors, 'error')}, {plural(warnings, 'warning')} / {errors} 个错误, {warnings} 个警告", ""]
     if issues.is_empty():
         return "\n".join(lines + ["No problems found. 未发现问题。"])
     for title, column in (("By file / 按文件", "source_file"), ("By rule / 按规则", "rule")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from prefect import flow
@@ -50,6 +51,20 @@ def final_state(outcome: RunOutcome) -> RunOutcome | State:
     """The flow's return: the outcome when loaded or unchanged, a Failed state carrying the reason otherwise."""
     message = failure_message(outcome)
     return outcome if message is None else Failed(message=message)
+
+
+def end_as_failed(flow_run_id: UUID | None, message: str) -> None:
+    """End the finished flow run ``flow_run_id`` (a yearly run started from the command line) as Failed with ``message``.
+
+    The flow itself returns its outcome, which the command prints; only its Prefect state changes, as
+    final_state does for the deployments' runs.
+    """
+    if flow_run_id is None:
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run_id, Failed(message=message), force=True)
 
 
 def _scheduled_moment() -> datetime:

@@ -116,4 +116,4 @@ def aggregate_correction(
 @task(name="correction_replacement", cache_policy=NO_CACHE)
 def correction_replacement(plan: CorrectionPlan, context: CorrectionContext) -> Replacement:
     """Which stored rows the correction's load replaces: its files' rows, on top of the run it corrects (and the counties it recomputed)."""
-    return Replacement(changed_files=plan.changed_files, counties=context.counties, base_run_id=plan.base_run_id)
+    return Replacement(changed_files=plan.changed_files, counties=context.counties, base_run_id=plan.base_run_id, removed_files=plan.removed_files)

@@ -22,6 +22,7 @@ from warehouse.correction import stored_inputs
 from warehouse.engine import get_engine
 from warehouse.migrate import migrate
 from warehouse.sync import sync_configuration
+from edustat.words import plural
 
 
 @task(name="prepare_warehouse", cache_policy=NO_CACHE)
@@ -74,7 +75,7 @@ def reject_year(
     configuration: Configuration,
 ) -> RunOutcome:
     """Store every problem and mark the run rejected; no indicator value changes. The outcome says how complete the input was."""
-    message = f"{problem_totals(issues)[0]} errors block the load"
+    message = f"{plural(problem_totals(issues)[0], 'error')} block the load"
     load.record_rejection(get_engine(settings.warehouse_url), run_id, year, issues, message)
     get_run_logger().info("run %d of year %d rejected: %s", run_id, year, message)
     return RunOutcome(

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, 
 from sqlalchemy.exc import DBAPIError
 
 from edustat.staged import StagedTables
+from edustat.words import plural
 from schemas.tables import PROVENANCE_COLUMNS
 from warehouse.bulk import insert_frame
 from warehouse.correction import current_run_id
@@ -243,6 +244,25 @@ class Replacement:
     changed_files: tuple[str, ...] | None = None
     counties: tuple[str, ...] = ()
     base_run_id: int | None = None
+    removed_files: tuple[str, ...] = ()
+    """The changed files that are gone from the folder: their rows are removed, not read again."""
+
+
+def _listed(files: Sequence[str]) -> str:
+    return ", ".join(files[:5]) + (", …" if len(files) > 5 else "")
+
+
+def correction_note(replacement: Replacement) -> str:
+    """The run's message for a correction: the files read again, the files removed (each said as such), the counties recomputed."""
+    removed = set(replacement.removed_files)
+    read = [f for f in replacement.changed_files or () if f not in removed]
+    parts = []
+    if read:
+        parts.append(f"{plural(len(read), 'changed file')} read again ({_listed(read)})")
+    if removed:
+        parts.append(f"{plural(len(removed), 'file')} removed ({_listed(sorted(removed))})")
+    parts.append(f"{plural(len(replacement.counties), 'county')} recomputed")
+    return f"correction of run {replacement.base_run_id}: " + ", ".join(parts)
 
 
 WHOLE_YEAR = Replacement()
@@ -413,11 +433,7 @@ class YearLoad:
         notes = []
         replacement = self.replacement
         if replacement.changed_files is not None:
-            files = ", ".join(replacement.changed_files[:5]) + (", …" if len(replacement.changed_files) > 5 else "")
-            notes.append(
-                f"correction of run {replacement.base_run_id}: {len(replacement.changed_files)} changed file(s) read again ({files}), "
-                f"{len(replacement.counties)} county(ies) recomputed"
-            )
+            notes.append(correction_note(replacement))
         if next_year_growth is not None:
             lock_year(conn, self.year + 1, self.lock_timeout_s)
             growth = refresh_growth(conn, self.run_id, self.year + 1, next_year_growth)

@@ -44,6 +44,8 @@ class Migration:
 
 def create_views(conn: Connection) -> None:
     """(Re)create every view: the fixed ones from their plain DDL, then indicator_wide from the indicator table."""
+    # The views read region's partial columns (step 8): an older warehouse replaying step 2 or 6 gets them first.
+    _add_partial_columns(conn)
     for name, ddl in VIEWS.items():
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
         if name in VIEW_REQUIRES and not inspect(conn).has_table(VIEW_REQUIRES[name]):
@@ -158,6 +160,26 @@ def _add_reader_and_load_lock(conn: Connection) -> None:
     ensure_reader_role(conn)
 
 
+def _add_partial_columns(conn: Connection) -> None:
+    """region.is_partial, partial_name_zh and partial_name_en, each added when the table lacks it."""
+    columns = {column["name"] for column in inspect(conn).get_columns("region")}
+    if "is_partial" not in columns:
+        conn.execute(text("ALTER TABLE region ADD COLUMN is_partial BOOLEAN NOT NULL DEFAULT false"))
+    for name in ("partial_name_zh", "partial_name_en"):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE region ADD COLUMN {name} TEXT"))
+
+
+def _add_partial_regions(conn: Connection) -> None:
+    """Step 8: partial regions (contract §1): region.is_partial and its shown names; the views name such a region as partial.
+
+    Regions keep is_partial false until the next run syncs the region file.
+    """
+    create_views(conn)
+    # Views made again by another login than the one whose default privileges cover them need the grant again.
+    grant_reader(conn, tuple(VIEWS))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create every table, index and view", _create_all),
     Migration(2, "analyst views: indicator_wide, indicator_contribution_detail, run_history", create_views),
@@ -166,6 +188,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "versions hold changed values only: indicator_value.is_removed, etl_run.last_value_id", _version_changed_values_only),
     Migration(6, "completeness: county_reporting and the view reporting_status", _add_reporting_status),
     Migration(7, "load_lock rows instead of advisory locks; the reader role edustat_reader with SELECT on the warehouse", _add_reader_and_load_lock),
+    Migration(8, "partial regions: region.is_partial, partial_name_zh, partial_name_en; indicator_current and indicator_wide show them", _add_partial_regions),
 )
 """Every schema step, in version order; append new steps, never edit applied ones."""
 

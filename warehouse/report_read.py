@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import polars as pl
-from sqlalchemy import Engine, select, true
+from sqlalchemy import Engine, func, select, true
 
 from warehouse.errors import WarehouseError
 from warehouse.frames import fetch_frame
@@ -77,7 +77,19 @@ def read_report_frames(engine: Engine, year: int, run_id: int | None = None) -> 
         raise WarehouseError(f"run {run_id} loaded no values (status {run['status']}) / 运行 {run_id} 未载入数据")
     previous = _values(engine, year - 1, run_id)
     with engine.connect() as conn:
-        regions = fetch_frame(conn, select(region.c.region_code, region.c.name_zh, region.c.name_en, region.c.region_level, region.c.parent_code))
+        g = region.c
+        # A partial region goes by the name that says it covers its listed children only (contract §1): never as itself.
+        regions = fetch_frame(
+            conn,
+            select(
+                g.region_code,
+                func.coalesce(g.partial_name_zh, g.name_zh).label("name_zh"),
+                func.coalesce(g.partial_name_en, g.name_en).label("name_en"),
+                g.region_level,
+                g.parent_code,
+                g.is_partial,
+            ),
+        )
         i = indicator.c
         indicators = fetch_frame(
             conn,

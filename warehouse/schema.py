@@ -47,6 +47,10 @@ region = Table(
     Column("region_level", Text, nullable=False),
     # No foreign key: a region file may be replaced by one whose tree no longer holds an old parent.
     Column("parent_code", Text),
+    # extra (schema step 8): a region whose children are not all listed, and the names its values are shown under.
+    Column("is_partial", Boolean, nullable=False, server_default=false()),
+    Column("partial_name_zh", Text),
+    Column("partial_name_en", Text),
 )
 """One row per region ever configured (upserted from the region file at every run, never deleted)."""
 
@@ -260,8 +264,8 @@ SELECT
     v.year,
     v.region_code,
     r.region_level,
-    r.name_zh AS region_name_zh,
-    r.name_en AS region_name_en,
+    COALESCE(r.partial_name_zh, r.name_zh) AS region_name_zh,
+    COALESCE(r.partial_name_en, r.name_en) AS region_name_en,
     v.indicator_code,
     i.name_zh AS indicator_name_zh,
     i.name_en AS indicator_name_en,
@@ -272,13 +276,17 @@ SELECT
     v.value,
     v.numerator,
     v.denominator,
-    v.run_id
+    v.run_id,
+    r.is_partial
 FROM indicator_value v
 JOIN region r ON r.region_code = v.region_code
 JOIN indicator i ON i.indicator_code = v.indicator_code
 WHERE v.is_current
 """
-"""The current values with region level and names, indicator names and unit: one row per year per region per indicator."""
+"""The current values with region level and names, indicator names and unit: one row per year per region per indicator.
+
+A partial region (is_partial) is named as covering its listed children only (甘肃省（仅临夏州）), never as itself.
+"""
 
 RUN_HISTORY_SQL = """
 CREATE VIEW run_history AS
@@ -362,7 +370,7 @@ INDICATOR_WIDE = "indicator_wide"
 QUERYABLE_RELATIONS = frozenset({*metadata.tables, *VIEWS, INDICATOR_WIDE})
 """Every table and view of the warehouse: what `edustat query` may read, and what the reader role may SELECT."""
 
-WIDE_KEY_COLUMNS = ("year", "region_code", "region_level", "region_name_zh", "region_name_en")
+WIDE_KEY_COLUMNS = ("year", "region_code", "region_level", "region_name_zh", "region_name_en", "is_partial")
 """The leading columns of indicator_wide; no indicator code may take one of these names."""
 
 POSTGRES_MAX_IDENTIFIER = 63
@@ -388,12 +396,14 @@ def indicator_wide_sql(codes: Sequence[str], quote: Callable[[str], str]) -> str
     pivots = "".join(f",\n    MAX(CASE WHEN v.indicator_code = {_sql_literal(code)} THEN v.value END) AS {quote(code)}" for code in codes)
     return (
         f"CREATE VIEW {INDICATOR_WIDE} AS\n"
-        "SELECT\n    v.year,\n    v.region_code,\n    r.region_level,\n    r.name_zh AS region_name_zh,\n    r.name_en AS region_name_en"
+        "SELECT\n    v.year,\n    v.region_code,\n    r.region_level,\n"
+        "    COALESCE(r.partial_name_zh, r.name_zh) AS region_name_zh,\n    COALESCE(r.partial_name_en, r.name_en) AS region_name_en,\n"
+        "    r.is_partial"
         f"{pivots}\n"
         "FROM indicator_value v\n"
         "JOIN region r ON r.region_code = v.region_code\n"
         "WHERE v.is_current\n"
-        "GROUP BY v.year, v.region_code, r.region_level, r.name_zh, r.name_en\n"
+        "GROUP BY v.year, v.region_code, r.region_level, r.name_zh, r.name_en, r.partial_name_zh, r.partial_name_en, r.is_partial\n"
     )
 
 view_metadata = MetaData()
@@ -418,6 +428,7 @@ indicator_current = Table(
     Column("numerator", Double),
     Column("denominator", Double),
     Column("run_id", Integer),
+    Column("is_partial", Boolean),
 )
 """The indicator_current view's columns, typed, for selects."""
 

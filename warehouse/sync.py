@@ -73,7 +73,8 @@ def sync_catalogue(conn: Connection, catalogue: Catalogue) -> int:
 
 
 def sync_regions(conn: Connection, regions: RegionTree) -> int:
-    """Upsert one ``region`` row per region of the file; returns the count."""
+    """Upsert one ``region`` row per region of the file, partial ones with the names their values are shown under; returns the count."""
+    shown = regions.shown_names()
     rows = [
         {
             "region_code": item.code,
@@ -81,6 +82,9 @@ def sync_regions(conn: Connection, regions: RegionTree) -> int:
             "name_en": item.name_en,
             "region_level": item.level,
             "parent_code": item.parent_code,
+            "is_partial": item.partial,
+            "partial_name_zh": shown[item.code][0] if item.partial else None,
+            "partial_name_en": shown[item.code][1] if item.partial else None,
         }
         for item in regions.regions
     ]

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "template": "A blank county workbook: every sheet, Chinese headers with units, drop-down lists, number checks.",
     "indicators": "The current values of a year, with Chinese and English names, units, and the report's figures; or, with --catalogue, what each code means.",
     "history": "Every version of each value of a year, with the run, its trigger and reason, and the change from the version before.",
+    "runs": "The runs, newest first: status, trigger, reason, start, duration, errors and warnings, values changed, Prefect flow run address.",
     "query": "A read-only query against the warehouse, checked by a parsing guard (allowed tables, views and functions only).",
     "report": "Write the report's indicator section: sentences, county tables, bar charts and 存在的困难问题, from the warehouse alone.",
     "trace": "Each school's numerator and denominator behind a region's stored value, and a check that they add up to it.",
@@ -71,6 +72,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: flags without a `<bool>` value placeholder, defaults written whole, the width of the terminal.
+    rich_markup_mode=None,
 )
 
 

@@ -49,6 +49,26 @@ class Language(str, Enum):
 
 
 LanguageOption = Annotated[Language, typer.Option("--lang", help="zh (default) or en.")]
+ExportLanguageOption = Annotated[
+    Language | None,
+    typer.Option("--lang", help="zh or en: the table's names (default zh); with zh, CSV and XLSX get Chinese headers (codes keep their columns)."),
+]
+
+
+class CsvEncoding(str, Enum):
+    """How a CSV is encoded: with a byte-order mark (Excel on Chinese Windows reads it as UTF-8), or plain for scripts."""
+
+    utf8_sig = "utf-8-sig"
+    utf8 = "utf-8"
+
+
+ENCODING_HELP = (
+    "CSV encoding: utf-8-sig (UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens it; the default for --out) "
+    "or utf-8 (plain UTF-8 for scripts; the default on the terminal)."
+)
+"""The --encoding help line, the same on every command that writes CSV."""
+
+EncodingOption = Annotated[CsvEncoding | None, typer.Option("--encoding", help=ENCODING_HELP, show_default=False)]
 
 
 def apply_overrides(warehouse: str | None = None, regions: Path | None = None, indicators: Path | None = None) -> None:

@@ -39,8 +39,17 @@ def display_frame(values: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
         pl.col("published").alias("report"),
         pl.when(pl.col("matches")).then(pl.lit("✓")).when(pl.col("matches").not_()).then(pl.lit("✗")).alias("match"),
         # An incomplete region's values are computed over the counties and schools that reported: never final.
-        pl.when(pl.col("is_complete").not_()).then(pl.concat_str(pl.lit("incomplete 不完整: "), pl.col("completeness"))).alias("completeness"),
+        # A partial region's cover its listed children only (its name says which): never the region's own.
+        pl.when(pl.col("is_partial").fill_null(False))
+        .then(pl.lit(PARTIAL_NOTE[lang]))
+        .when(pl.col("is_complete").not_())
+        .then(pl.concat_str(pl.lit("incomplete 不完整: "), pl.col("completeness")))
+        .alias("completeness"),
     )
+
+
+PARTIAL_NOTE = {"zh": "partial 部分覆盖", "en": "partial 部分覆盖"}
+"""The completeness cell of a partial region (contract §1 "Partial regions")."""
 
 
 def catalogue_listing(catalogue: Catalogue, rules: Rules) -> pl.DataFrame:

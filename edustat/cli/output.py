@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,6 +13,9 @@ import polars.selectors as cs
 from rich import box
 from rich.console import Console
 from rich.table import Table
+
+from edustat.cli.common import CsvEncoding
+from edustat.cli.headers import with_headers
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 """What Excel (and LibreOffice) read as the start of a formula when a CSV cell or a typed cell begins with it."""
@@ -58,43 +62,104 @@ def excel_ready(frame: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.col(name).cast(pl.String) for name, dtype in frame.schema.items() if isinstance(dtype, (pl.Categorical, pl.Enum)))
 
 
-def write_xlsx(frame: pl.DataFrame, target: Path) -> None:
-    """Write ``frame`` as one sheet; every text cell and header is a string with Excel's quote prefix, so it never runs as a formula."""
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+EXCEL_SHEET_NAME_MAX = 31
+
+
+def sheet_name(name: str) -> str:
+    """``name`` as Excel accepts a sheet name: at most 31 characters, none of []:*?/\\."""
+    return name.translate(_SHEET_FORBIDDEN).strip()[:EXCEL_SHEET_NAME_MAX] or "Sheet1"
+
+
+def write_xlsx(frame: pl.DataFrame, target: Path, sheet: str | None = None) -> None:
+    """Write ``frame`` as one sheet named ``sheet``; every text cell and header is a string with Excel's quote prefix, so it never runs as a formula."""
     # Text cells stay exactly as stored (no visible quote): quotePrefix marks them text even when edited in Excel.
-    excel_ready(frame).write_excel(
+    ready = excel_ready(frame)
+    ready.write_excel(
         target,
+        worksheet=sheet_name(sheet) if sheet else None,
         autofit=True,
-        column_formats={cs.string(): {"quote_prefix": True}},
+        # Whole numbers as written (a year is 2020, not 2,020); times to the second.
+        column_formats={cs.string(): {"quote_prefix": True}, cs.integer(): "0", cs.datetime(): "yyyy-mm-dd hh:mm:ss"},
         header_format={"bold": True, "quote_prefix": True},
+        column_widths=_pixel_widths(ready),
     )
 
 
-def write_frame(frame: pl.DataFrame, output_format: OutputFormat, out: Path | None) -> None:
-    """Write ``frame`` in ``output_format`` to ``out`` (stdout when None, except for XLSX)."""
+_PIXELS_PER_COLUMN = 7
+"""About one Latin character of Excel's default font, in pixels; a Chinese character takes two."""
+
+
+def _pixel_widths(frame: pl.DataFrame) -> dict[str, int]:
+    """Widths (pixels) that show whole Chinese text and times: autofit counts a Chinese character as one Latin one."""
+    from rich.cells import cell_len
+
+    widths: dict[str, int] = {}
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            widths[name] = 21 * _PIXELS_PER_COLUMN
+        elif dtype == pl.String:
+            texts = [name, *(t for t in frame.get_column(name).head(1_000).to_list() if t is not None)]
+            widest = max(cell_len(t) for t in texts)
+            if any(cell_len(t) != len(t) for t in texts):
+                widths[name] = min(widest, 60) * _PIXELS_PER_COLUMN + 2 * _PIXELS_PER_COLUMN
+    return widths
+
+
+def write_frame(
+    frame: pl.DataFrame,
+    output_format: OutputFormat,
+    out: Path | None,
+    *,
+    lang: str | None = None,
+    encoding: CsvEncoding | None = None,
+    sheet: str | None = None,
+) -> None:
+    """Write ``frame`` in ``output_format`` to ``out`` (stdout when None, except for XLSX).
+
+    CSV and XLSX get Chinese headers when ``lang`` is zh (JSON keeps the column names, for programs).
+    A CSV file is UTF-8 with a byte-order mark unless ``encoding`` says utf-8; on stdout it is plain
+    unless ``encoding`` says utf-8-sig. ``sheet`` names the XLSX sheet after its content.
+    """
     if output_format is OutputFormat.table:
         _emit(render_table(frame), out)
     elif output_format is OutputFormat.csv:
-        _emit(neutralise_formulas(frame).write_csv(), out)
+        chosen = encoding or (CsvEncoding.utf8_sig if out is not None else CsvEncoding.utf8)
+        text = neutralise_formulas(with_headers(frame, lang)).write_csv()
+        _emit(("\ufeff" if chosen is CsvEncoding.utf8_sig else "") + text, out)
     elif output_format is OutputFormat.json:
         _emit(frame.write_json() + "\n", out)
     else:
-        write_xlsx(frame, out or Path("export.xlsx"))
+        write_xlsx(with_headers(frame, lang), out or Path("export.xlsx"), sheet)
 
 
-def render_table(frame: pl.DataFrame) -> str:
-    """The frame as a terminal table that keeps Chinese text aligned; empty cells show as —."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+UNBOUNDED_WIDTH = 200
+"""Columns a table may take when the output is no terminal (a pipe, a file) and COLUMNS is not set."""
+
+
+def terminal_width() -> int:
+    """The width tables fit: COLUMNS when set, else the terminal's, else UNBOUNDED_WIDTH."""
+    return shutil.get_terminal_size((UNBOUNDED_WIDTH, 24)).columns
+
+
+def render_table(frame: pl.DataFrame, width: int | None = None) -> str:
+    """The frame as a table at most ``width`` display columns wide (default: terminal_width); Chinese characters count
+    as two columns and stay aligned, long text wraps inside its cell, numbers never wrap; empty cells show as —."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+        numeric = dtype.is_numeric()
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
     for row in frame.iter_rows():
         table.add_row(*("—" if cell is None else str(cell) for cell in row))
-    console = Console(width=200, record=True, file=io.StringIO(), highlight=False)
+    console = Console(width=width or terminal_width(), record=True, file=io.StringIO(), highlight=False)
     console.print(table)
-    return console.export_text()
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
+        # Flushed now: what follows on stderr (notes, totals) must come after it, and a caller reading stdout sees it all.
+        sys.stdout.flush()
     else:
         Path(out).write_text(text, encoding="utf-8")

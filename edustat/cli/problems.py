@@ -7,6 +7,7 @@ import polars as pl
 from edustat.cli.common import console
 from edustat.summary import counted_only, counts_by, first_problems, location, printable
 from schemas.bound import problem_totals
+from edustat.words import plural
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:
@@ -17,7 +18,7 @@ def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file:
         for title, column in (("Problems by file / 按文件:", "source_file"), ("Problems by rule / 按规则:", "rule")):
             console.print(f"\n{title}")
             for row in counts_by(issues, column).iter_rows(named=True):
-                console.print(f"  {printable(row[column] or '(all files)')}: {row['errors']} errors, {row['warnings']} warnings", markup=False)
+                console.print(f"  {printable(row[column] or '(all files)')}: {plural(row['errors'], 'error')}, {plural(row['warnings'], 'warning')}", markup=False)
     shown = first_problems(issues)
     console.print(f"\nFirst problems / 前几个问题 ({shown.height} of {sum(problem_totals(issues)):,}):")
     _print_rows(shown)

@@ -27,6 +27,8 @@ class CorrectionPlan:
     changed_files: tuple[str, ...] = ()
     base_run_id: int | None = None
     whole_year_reason: str | None = None
+    removed_files: tuple[str, ...] = ()
+    """The changed files that are gone from the folder (their stored rows are removed, nothing is read)."""
 
     @property
     def is_correction(self) -> bool:
@@ -50,7 +52,8 @@ def plan_correction(inputs: pl.DataFrame, stored: StoredInputs | None, config_di
     total = joined.height
     if len(changed) > MAX_CHANGED_SHARE * total:
         return CorrectionPlan(whole_year_reason=f"{len(changed)} of {total} files changed")
-    return CorrectionPlan(changed_files=tuple(changed), base_run_id=stored.run_id)
+    removed = joined.filter(pl.col("sha256").is_null())["source_file"].sort().to_list()
+    return CorrectionPlan(changed_files=tuple(changed), base_run_id=stored.run_id, removed_files=tuple(removed))
 
 
 def changed_paths(plan: CorrectionPlan, files: list[Path], root: Path) -> list[Path]:

@@ -18,6 +18,8 @@ class Place:
     code: str
     name: str
     level: str
+    is_partial: bool = False
+    """Its values cover only the listed regions below it; ``name`` then says so (甘肃省（仅临夏州））."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,12 @@ class ReportContext:
         return with_unit(value, info.unit, info.unit_zh, info.unit_en, self.lang)
 
     def area(self) -> str:
-        """The whole subject region as sentences name it: 全州 (a name ending in 州), 全省, the prefecture…"""
+        """The whole subject region as sentences name it: 全州 (a name ending in 州), 全省, the prefecture…
+
+        A partial region is never "the whole": its shown name (甘肃省（仅临夏州）) is used instead.
+        """
+        if self.subject.is_partial:
+            return self.subject.name
         words = self.phrases.levels.get(self.subject.level)
         if self.lang == "zh":
             if self.subject.name[-1:] in ("州", "市", "盟"):
@@ -119,7 +126,7 @@ def build_context(frames: ReportFrames, phrases: Phrases, targets: dict[str, dic
         raise ValueError(f"region {code} is not in the warehouse")
     with_values = set(frames.values.get_column("region_code").to_list())
     children = tuple(
-        Place(c, regions[c][name_column], regions[c]["region_level"])
+        Place(c, regions[c][name_column], regions[c]["region_level"], bool(regions[c].get("is_partial")))
         for c in sorted(regions)
         if regions[c]["parent_code"] == code and c in with_values
     )
@@ -130,7 +137,7 @@ def build_context(frames: ReportFrames, phrases: Phrases, targets: dict[str, dic
     return ReportContext(
         year=frames.year,
         lang=lang,
-        subject=Place(code, regions[code][name_column], regions[code]["region_level"]),
+        subject=Place(code, regions[code][name_column], regions[code]["region_level"], bool(regions[code].get("is_partial"))),
         children=children,
         values=_lookup(frames.values),
         previous=_lookup(frames.previous),

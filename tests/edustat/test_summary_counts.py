@@ -25,7 +25,7 @@ def test_counts_by_file_and_rule_include_what_a_summary_stands_for():
 
 
 def test_the_run_summary_and_outcome_count_the_same():
-    assert summary_markdown(2020, _issues()).startswith("# 2020: 7 errors, 1 warnings")
+    assert summary_markdown(2020, _issues()).startswith("# 2020: 7 errors, 1 warning")
     outcome = RunOutcome(run_id=1, year=2020, status="rejected", issues=_issues())
     assert (outcome.error_count, outcome.warning_count) == (7, 1)
 

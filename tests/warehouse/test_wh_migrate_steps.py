@@ -85,7 +85,7 @@ def test_step_7_adds_load_lock_and_grants_the_reader(warehouse_url: str) -> None
             schema = conn.scalar(sa.text("SELECT current_schema()"))
             conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {READER_ROLE}')
             conn.exec_driver_sql(f'REVOKE USAGE ON SCHEMA "{schema}" FROM {READER_ROLE}')
-    assert migrate(engine) == 7
+    assert migrate(engine) == LATEST_VERSION
     assert "load_lock" in sa.inspect(engine).get_table_names()
     if not is_sqlite(engine):
         with engine.connect() as conn:
@@ -93,5 +93,5 @@ def test_step_7_adds_load_lock_and_grants_the_reader(warehouse_url: str) -> None
             writes = conn.scalar(sa.text(f"SELECT has_table_privilege('{READER_ROLE}', 'load_lock', 'UPDATE, INSERT, DELETE, TRUNCATE')"))
             assert (granted, writes) == (True, False)
             # Migrating again (another schema, another run) is a no-op that does not fail on the existing role.
-            assert migrate(engine) == 7
+            assert migrate(engine) == LATEST_VERSION
     engine.dispose()

@@ -47,7 +47,7 @@ def test_indicator_wide_has_one_row_per_year_and_region_and_one_column_per_code(
     _load(warehouse, 2020, values_frame([("622901", "ratio_a", 80.0, 40.0, 50.0), ("622921", "sum_b", 3.0, 3.0, None)]))
     _load(warehouse, 2019, values_frame([("622900", "sum_b", 7.0, 7.0, None)]))
     rows = _rows(warehouse, "SELECT * FROM indicator_wide ORDER BY year, region_code")
-    assert list(rows[0]) == ["year", "region_code", "region_level", "region_name_zh", "region_name_en", "ratio_a", "sum_b", "sum_b_growth"]
+    assert list(rows[0]) == ["year", "region_code", "region_level", "region_name_zh", "region_name_en", "is_partial", "ratio_a", "sum_b", "sum_b_growth"]
     assert [(r["year"], r["region_code"], r["region_level"], r["region_name_zh"], r["ratio_a"], r["sum_b"], r["sum_b_growth"]) for r in rows] == [
         (2019, "622900", "prefecture", "临夏回族自治州", None, 7.0, None),
         (2020, "622901", "county", "临夏市", 80.0, None, None),  # sum_b of 622901 is not in the current version
@@ -110,12 +110,12 @@ def test_a_version_1_warehouse_gets_the_views_by_migration(engine: sa.Engine) ->
         # Today's sync also builds indicator_wide; version 1's did not.
         conn.execute(sa.text("DROP VIEW indicator_wide"))
     assert not ANALYST_VIEWS & set(sa.inspect(engine).get_view_names())
-    assert migrate(engine) == LATEST_VERSION == 7
+    assert migrate(engine) == LATEST_VERSION == 8
     assert ANALYST_VIEWS <= set(sa.inspect(engine).get_view_names())
     with engine.connect() as conn:
-        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7]
+        assert conn.execute(sa.select(schema_version.c.version).order_by(schema_version.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8]
     columns = [c["name"] for c in sa.inspect(engine).get_columns("indicator_wide")]
-    assert columns[5:] == ["ratio_a", "sum_b", "sum_b_growth"]
+    assert columns[6:] == ["ratio_a", "sum_b", "sum_b_growth"]
 
 
 def test_refresh_reports_an_unusable_code_as_a_warehouse_error(warehouse: sa.Engine) -> None:

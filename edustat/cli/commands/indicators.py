@@ -9,9 +9,19 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import IndicatorsOption, Language, LanguageOption, WarehouseOption, apply_overrides, checked_configuration, fail
+from edustat.cli.common import (
+    EncodingOption,
+    ExportLanguageOption,
+    IndicatorsOption,
+    Language,
+    WarehouseOption,
+    apply_overrides,
+    checked_configuration,
+    fail,
+)
 from edustat.cli.indicators_table import catalogue_display, catalogue_listing, display_frame, published_columns
 from edustat.cli.output import OutputFormat, write_frame
+from edustat.words import plural
 from edustat.settings import load_settings
 
 
@@ -22,8 +32,9 @@ def indicators(
         list[str] | None, typer.Option("--level", help="county, prefecture, province or country; several allowed.")
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
-    lang: LanguageOption = Language.zh,
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it). A CSV file is UTF-8 with a byte-order mark for Excel; --encoding utf-8 for plain.")] = None,
+    lang: ExportLanguageOption = None,
+    encoding: EncodingOption = None,
     catalogue: Annotated[
         bool, typer.Option("--catalogue", help="List every code of the catalogue instead: kind, unit, names and its definition in words.")
     ] = False,
@@ -32,27 +43,36 @@ def indicators(
 ) -> None:
     """The current values of a year, with Chinese and English names, units, and the report's figures; or, with --catalogue, what each code means."""
     apply_overrides(warehouse, indicators=catalogue_file)
+    names = (lang or Language.zh).value
+    export_lang = lang.value if lang is not None else None
     if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
     if catalogue:
         if year is not None or level:
-            raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level", param_hint="--catalogue")
+            raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level / --catalogue 列出指标代码，不与 --year、--level 同用", param_hint="--catalogue")
         configuration = checked_configuration()
         listing = catalogue_listing(configuration.catalogue, configuration.rules)
-        write_frame(catalogue_display(listing, lang.value) if output_format is OutputFormat.table else listing, output_format, out)
+        shown_listing = catalogue_display(listing, names) if output_format is OutputFormat.table else listing
+        write_frame(shown_listing, output_format, out, lang=export_lang, encoding=encoding, sheet="指标目录" if names == "zh" else "indicator catalogue")
         return
     if year is None:
-        raise typer.BadParameter("give --year Y, or --catalogue", param_hint="--year")
+        raise typer.BadParameter("give --year Y, or --catalogue / 请给出 --year 年度，或 --catalogue", param_hint="--year")
     values = current_indicator_values(year, level)
     if values.is_empty():
-        raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first", 1)
-    shown = display_frame(values, lang.value) if output_format is OutputFormat.table else values
-    write_frame(shown, output_format, out)
+        raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first / 仓库中没有 {year} 年的数据，请先运行 edustat run", 1)
+    shown = display_frame(values, names) if output_format is OutputFormat.table else values
+    write_frame(shown, output_format, out, lang=export_lang, encoding=encoding, sheet=f"指标 {year}" if names == "zh" else f"indicators {year}")
     incomplete = values.filter(pl.col("is_complete").not_()).get_column("region_code").n_unique()
     if incomplete:
         typer.echo(
-            f"{incomplete} region(s) incomplete: their values are not final (see column completeness, or the view reporting_status)"
+            f"{plural(incomplete, 'region')} incomplete: their values are not final (see column completeness, or the view reporting_status)"
             f" / {incomplete} 个地区数据不完整，其数值不是最终数", err=True,
+        )
+    partial = values.filter(pl.col("is_partial").fill_null(False)).get_column("region_name_zh").unique(maintain_order=True).to_list()
+    if partial:
+        typer.echo(
+            f"partial regions: their values cover only the regions listed below them, never the whole region (column is_partial)"
+            f" / 部分覆盖的地区，其数值仅含所列下级，不代表全地区: {'、'.join(partial)}", err=True,
         )
 
 

@@ -24,6 +24,7 @@ from edustat.cli.common import (
 from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
 from edustat.summary import printable
+from edustat.words import plural
 
 EXIT_CODES = {"succeeded": 0, "unchanged": 0, "rejected": 1, "failed": 3}
 """Contract §6: 0 loaded or unchanged, 1 rejected, 2 wrong usage (Typer's own); 3 when the run failed."""
@@ -58,15 +59,22 @@ def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete:
     connect_prefect()
     from edustat.quiet import keep_failures_off_the_terminal
     from flows.runners import configured_yearly_flow
+    from flows.scheduled import end_as_failed, failure_message
 
     # After the flows' import: Prefect sets up its console handler as it is imported.
     keep_failures_off_the_terminal()
     try:
-        return configured_yearly_flow()(
-            year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete
+        state = configured_yearly_flow()(
+            year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete, return_state=True
         )
+        outcome: RunOutcome = state.result()
     except ConfigError as error:
         raise fail(f"configuration error / 配置错误: {error}") from None
+    message = failure_message(outcome)
+    if message is not None:
+        # As the deployments do: the Prefect UI and its notifications flag a rejected or failed year.
+        end_as_failed(state.state_details.flow_run_id, message)
+    return outcome
 
 
 def print_outcome(outcome: RunOutcome) -> None:
@@ -75,16 +83,16 @@ def print_outcome(outcome: RunOutcome) -> None:
     if outcome.status == "succeeded":
         console.print(
             f"[green]{head}[/green] — {outcome.values_added} values added, {outcome.values_changed} changed, "
-            f"{outcome.values_unchanged} unchanged; {outcome.warning_count} warnings"
+            f"{outcome.values_unchanged} unchanged; {plural(outcome.warning_count or 0, 'warning')}"
         )
         if outcome.message:
             console.print(f"  {escape(printable(outcome.message))}")
     elif outcome.status == "unchanged":
-        console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written")
+        console.print(f"[green]{head}[/green] — inputs byte-for-byte identical to the current version; nothing written / 输入与当前版本完全相同，未写入")
     elif outcome.status == "failed":
-        console.print(f"[red]{head}[/red] — {escape(printable(outcome.message or ''))}; the previous version stays current")
+        console.print(f"[red]{head}[/red] — {escape(printable(outcome.message or ''))}; the previous version stays current / 运行失败，上一版本保持不变")
     else:
-        console.print(f"[red]{head}[/red] — {outcome.error_count} errors, {outcome.warning_count} warnings; nothing loaded")
+        console.print(f"[red]{head}[/red] — {plural(outcome.error_count or 0, 'error')}, {plural(outcome.warning_count or 0, 'warning')}; nothing loaded / 未载入")
     if outcome.completeness:
         style = "green" if "missing" not in outcome.completeness else "yellow"
         console.print(f"  completeness / 完整性: [{style}]{escape(outcome.completeness)}[/{style}]")

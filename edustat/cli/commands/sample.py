@@ -10,6 +10,7 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.common import console, fail
+from edustat.words import plural
 
 DEFAULT_YEARS = [2019, 2020]
 DEFAULT_SEED = 2021
@@ -50,10 +51,10 @@ def sample(
         from edustat.sample import write_sample
 
         written = write_sample(out, years or DEFAULT_YEARS, seed=seed)
-        console.print(f"{len(written)} files written below {out}")
+        console.print(f"{plural(len(written), 'file')} written below {out} / 已写入 {len(written)} 个文件", markup=False)
         return
     if schools is not None and scale is not Scale.prefecture:
-        raise fail("give either --scale or --schools, not both", code=2)
+        raise fail("give either --scale or --schools, not both / --scale 与 --schools 只能给一个", code=2)
     from edustat.sample.national import write_scaled_sample
 
     result = write_scaled_sample(
@@ -64,4 +65,4 @@ def sample(
         f"region file {result.regions_file}"
     )
     year = (years or DEFAULT_YEARS)[-1]
-    console.print(f"load a year with: edustat run --year {year} --input {out / str(year)} --regions {result.regions_file}")
+    console.print(f"load a year with / 载入一年: edustat run --year {year} --input {out / str(year)} --regions {result.regions_file}")

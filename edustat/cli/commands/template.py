@@ -19,4 +19,4 @@ def template(
 ) -> None:
     """A blank county workbook: every sheet, Chinese headers with units, drop-down lists, number checks."""
     written = write_template(out, load_rules())
-    console.print(f"template written to {written}")
+    console.print(f"template written to {written} / 空白模板已写入", markup=False)

@@ -9,8 +9,20 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import IndicatorsOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, err_console, fail
+from edustat.cli.common import (
+    EncodingOption,
+    ExportLanguageOption,
+    IndicatorsOption,
+    RegionsOption,
+    WarehouseOption,
+    YearOption,
+    apply_overrides,
+    checked_configuration,
+    err_console,
+    fail,
+)
 from edustat.cli.output import OutputFormat, write_frame
+from edustat.words import unknown_code_message
 from edustat.configuration import Configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
 from edustat.indicators.trace import trace as trace_rows
@@ -28,6 +40,8 @@ def trace(
     region: Annotated[str | None, typer.Option("--region", help="County, prefecture or province code (default: the top of the region file).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    lang: ExportLanguageOption = None,
+    encoding: EncodingOption = None,
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
     catalogue_file: IndicatorsOption = None,
@@ -43,11 +57,11 @@ def trace(
 
     apply_overrides(warehouse, regions, catalogue_file)
     if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx", param_hint="--out")
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
     settings = load_settings()
     configuration = checked_configuration()
     if indicator not in configuration.catalogue.by_code():
-        raise fail(f"unknown indicator code {indicator!r}; `edustat indicators --year {year}` lists them / 未知指标代码", 2)
+        raise fail(unknown_code_message(indicator, configuration.catalogue.by_code()), 2)
     region_code = region or _top_region(configuration)
     counties = _counties_of(configuration, region_code)
     if not counties:
@@ -68,9 +82,9 @@ def trace(
     rows = with_names(traced.rows, staged, names)
     if output_format is OutputFormat.table and rows.height > TABLE_ROWS:
         # A province's thousands of schools are for a file, not a terminal.
-        err_console.print(f"[yellow]note: the first {TABLE_ROWS:,} of {rows.height:,} rows are shown; --format csv --out FILE writes them all[/yellow]")
+        err_console.print(f"[yellow]note: the first {TABLE_ROWS:,} of {rows.height:,} rows are shown; --format csv --out FILE writes them all / 仅显示前 {TABLE_ROWS} 行[/yellow]")
         rows = rows.head(TABLE_ROWS)
-    write_frame(rows, output_format, out)
+    write_frame(rows, output_format, out, lang=lang.value if lang else None, encoding=encoding, sheet=f"{indicator} {region_code}")
     _print_check(totals(traced), traced.rows.height, stored.row(0, named=True))
 
 

@@ -13,6 +13,7 @@ from edustat.cli.output import render_table
 from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console
 from edustat.cli.problems import print_problems
 from edustat.settings import load_settings
+from edustat.words import plural
 
 
 @app.command()
@@ -45,7 +46,7 @@ def validate(
         issues, input, out or settings.error_workbook_dir / f"errors_{year}.xlsx", max_copied_cells=configuration.rules.limits.max_copied_cells
     )
     colour = "red" if errors else "yellow"
-    console.print(f"[{colour}]{year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告[/{colour}]")
+    console.print(f"[{colour}]{year}: {plural(errors, 'error')}, {plural(warnings, 'warning')} / {errors} 个错误, {warnings} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))
     raise typer.Exit(1 if errors else 0)
 

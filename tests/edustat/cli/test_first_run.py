@@ -25,9 +25,13 @@ def test_demo_succeeds_on_its_first_try_in_a_fresh_clone(tmp_path: Path) -> None
         assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
         assert "30 of 30 published figures reproduced" in demo.stdout
         assert "8 of 8 counties reported" in demo.stdout
-        assert (clone / "edustat.db").exists()
+        # The demo's own folder, never ./edustat.db (contract §6).
+        assert (clone / "edustat-demo" / "edustat.db").exists() and not (clone / "edustat.db").exists()
+        # Bytecode is compiled by Python as modules are first imported, not announced and redone by every `uv run`.
+        assert "Bytecode compiled" not in demo.stdout + demo.stderr
         # The second command reuses the server the first one started.
         status = subprocess.run(["uv", "run", "edustat", "server", "status"], cwd=clone, env=env, capture_output=True, text=True, timeout=300)
         assert status.returncode == 0, status.stdout + status.stderr
+        assert "Bytecode compiled" not in status.stdout + status.stderr
     finally:
         subprocess.run(["uv", "run", "edustat", "server", "stop"], cwd=clone, env=env, capture_output=True, timeout=300)

@@ -79,7 +79,7 @@ def test_two_runs_show_what_the_correction_moved(warehouse: str) -> None:
     code, output = _invoke("--year", "2020", "--run", "1", "--run", "2")
     assert code == 0, output
     assert "B = run 2 of 2020 (manual, succeeded" in output and "reason: 临夏市 correction" in output
-    assert "1 values of 2020 differ from A to B" in output
+    assert "1 value of 2020 differs from A to B" in output
     assert "90.0" in output and "92.5" in output and "changed" in output
 
 

@@ -34,7 +34,8 @@ def test_categorical_cells_and_column_names_are_neutralised_too() -> None:
 def test_csv_export(tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
     write_frame(pl.DataFrame({"school_name": ['=HYPERLINK("http://x","y")'], "students": [120]}), OutputFormat.csv, out)
-    assert out.read_text(encoding="utf-8") == 'school_name,students\n"\'=HYPERLINK(""http://x"",""y"")",120\n'
+    assert out.read_text(encoding="utf-8-sig") == 'school_name,students\n"\'=HYPERLINK(""http://x"",""y"")",120\n'
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a CSV file opens in Excel on Chinese Windows (contract §6)
 
 
 def test_xlsx_export_with_zoned_timestamps(tmp_path: Path) -> None:
