@@ -10,7 +10,8 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.output import render_table
-from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console
+from config.models import RegionTree
+from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.problems import print_problems
 from edustat.settings import load_settings
 
@@ -23,8 +24,16 @@ def validate(
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
     catalogue_file: IndicatorsOption = None,
+    county: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--county",
+            help="Check only this county's schools (a county code of the region file; repeat for more), completeness included:"
+            " a clerk's own workbook before sending it. 只检查该县。",
+        ),
+    ] = None,
 ) -> None:
-    """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors)."""
+    """Validate a year's spreadsheets and write the error workbook and marked copies (exit 0 no errors, 1 errors)."""
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
     from edustat.errorbook import write_error_workbook
     from edustat.validation import validate_inputs
@@ -34,7 +43,8 @@ def validate(
     apply_overrides(warehouse, regions, catalogue_file)
     settings = load_settings()
     configuration = checked_configuration()
-    checked = validate_inputs(input, configuration, settings.warehouse_url, year)
+    counties = chosen_counties(county, configuration.regions)
+    checked = validate_inputs(input, configuration, settings.warehouse_url, year, counties)
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors, warnings = problem_totals(issues)
@@ -48,6 +58,23 @@ def validate(
     console.print(f"[{colour}]{year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))
     raise typer.Exit(1 if errors else 0)
+
+
+def chosen_counties(codes: list[str] | None, regions: RegionTree) -> list[str] | None:
+    """The counties ``--county`` names (None: every county), or exit 2 naming a code that is no county of the region file."""
+    if not codes:
+        return None
+    by_code = regions.by_code()
+    wrong = [code for code in codes if code not in regions.county_codes()]
+    if wrong:
+        raise fail(
+            f"--county {', '.join(wrong)}: 不是地区配置中的县 / not a county of the region file"
+            f" (counties / 县: {', '.join(sorted(regions.county_codes()))})",
+            2,
+        )
+    chosen = sorted(set(codes))
+    console.print("Counties checked / 只检查: " + "、".join(f"{code} {by_code[code].name_zh}" for code in chosen), markup=False)
+    return chosen
 
 
 def print_checklist(checklist: pl.DataFrame, line: str) -> None:
