@@ -76,7 +76,9 @@ def _linked_to_copies(problems: list[dict[str, Any]], copies_dir: Path) -> list[
     return rows
 
 
-def write_error_workbook(issues: pl.DataFrame, input_dir: Path, out_path: Path, max_copied_cells: int | None = None) -> Path:
+def write_error_workbook(
+    issues: pl.DataFrame, input_dir: Path, out_path: Path, max_copied_cells: int | None = None, with_copies: bool = True
+) -> Path:
     """Write the problem list for ``issues`` (one row per problem) to ``out_path``, and the marked copies beside it; return its path.
 
     The problem list ``errors_2020.xlsx`` has one sheet "问题清单 Problems": one row per issue, errors first,
@@ -84,6 +86,7 @@ def write_error_workbook(issues: pl.DataFrame, input_dir: Path, out_path: Path, 
     folder named like the list without ``.xlsx``, at the inputs' relative paths (``source_file`` below
     ``input_dir``); a source that cannot be read is listed only. Every sheet stays within Excel's limits;
     a rebuilt copy's sheet holds at most ``max_copied_cells`` cells (None: Excel's grid), cut below a whole row with a note.
+    ``with_copies=False`` writes the list alone (what the copies cost is measured by ``benchmarks.clerk``).
     """
     normalised = normalise_issues(issues)
     problems, totals = normalised.to_dicts(), problem_totals(normalised)
@@ -93,7 +96,7 @@ def write_error_workbook(issues: pl.DataFrame, input_dir: Path, out_path: Path, 
     out_path.parent.mkdir(parents=True, exist_ok=True)
     copies_dir = copies_dir_for(out_path)
     copies = []
-    if _may_hold_copies(copies_dir, Path(input_dir)):
+    if with_copies and _may_hold_copies(copies_dir, Path(input_dir)):
         copies_dir.mkdir(parents=True, exist_ok=True)
         (copies_dir / COPIES_MARKER).write_text("edustat: marked copies of the last check / 上次检查的标注副本\n", encoding="utf-8")
         copies = _write_copies(problems, normalised, Path(input_dir), copies_dir, max_copied_cells)
