@@ -1,4 +1,4 @@
-"""The error workbook: every problem listed, every offending sheet copied with its problem cells marked."""
+"""The error workbook: every problem listed, and a marked copy of every input file with a problem (the clerk's round trip)."""
 
 from edustat.errorbook.workbook import write_error_workbook
 

@@ -1,4 +1,4 @@
-"""Copy one offending source sheet into the error workbook and mark its problem cells."""
+"""Rebuild one source sheet from its cells in a workbook (a marked copy of an .xls, a .csv or a large workbook), and the marks."""
 
 from __future__ import annotations
 

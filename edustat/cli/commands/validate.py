@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from edustat.cli.output import render_table
 from config.models import RegionTree
 from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.problems import print_problems
+from edustat.summary import printable
 from edustat.settings import load_settings
 
 
@@ -57,6 +59,13 @@ def validate(
     colour = "red" if errors else "yellow"
     console.print(f"[{colour}]{year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))
+    copies = workbook.with_suffix("")
+    if copies.is_dir() and any(copies.rglob("*.xlsx")):
+        console.print(
+            f"Marked copies / 标注副本: {printable(str(copies))}{os.sep} — 改正红色单元格后用副本代替原文件报送"
+            " / correct the red cells and send each copy back in place of its original",
+            markup=False,
+        )
     raise typer.Exit(1 if errors else 0)
 
 
