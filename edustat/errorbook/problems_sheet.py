@@ -90,6 +90,15 @@ def write_problems(
     """
     set_cell(ws.cell(row=1, column=1), line if line is not None else summary_line(*totals, cut_copies, copies_dir))
     ws.cell(row=1, column=1).font = Font(bold=True)
+    # The line is read whole on screen and on paper: wrapped across the list's width, the page landscape and one page wide.
+    ws.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PROBLEM_COLUMNS))
+    ws.row_dimensions[1].height = 48
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     for col, (header, _, width) in enumerate(PROBLEM_COLUMNS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=col, value=header)
         cell.font = Font(bold=True)
