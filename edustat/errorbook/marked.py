@@ -27,7 +27,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
-from edustat.errorbook.cells import read_source_sheets
+from edustat.errorbook.cells import EXCEL_COLUMNS, EXCEL_ROWS, read_source_sheets
 from edustat.errorbook.copies import COMMENT_AUTHOR, ERROR_FILL, ERROR_TAB_COLOR, WARNING_FILL, WARNING_TAB_COLOR, Mark, copy_sheet, mark_comment
 from edustat.errorbook.names import SheetNamer
 from edustat.errorbook.problems_sheet import write_problems
@@ -51,6 +51,9 @@ NO_COPY_RULES = frozenset(
 """Rules of a file refused unread: it is not opened again (its copy would rebuild what was refused), its problems are listed only."""
 
 _WHOLE_SUFFIXES = {".xlsx", ".xlsm"}
+WHOLE_COPY_MAX_BYTES = 64 * 2**20
+"""An .xlsx copied whole is loaded whole by openpyxl (about 20 times its XML in memory): beyond this many bytes of XML
+once unpacked (a sample county's workbook has 2 MB), it is rebuilt sheet by sheet instead."""
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CHUNK = 1 << 20
 
@@ -70,10 +73,13 @@ def copy_name(source_file: str) -> str:
     return str(path if path.suffix.lower() in _WHOLE_SUFFIXES else path.with_suffix(".xlsx"))
 
 
-def _cell_count_within(data: bytes, budget: int) -> bool:
-    """Whether the worksheets of an .xlsx (its bytes) hold at most ``budget`` cells together; counted while streaming, stopped past it."""
+def _fits_whole(data: bytes, budget: int) -> bool:
+    """Whether an .xlsx (its bytes) can be copied whole: at most ``WHOLE_COPY_MAX_BYTES`` unpacked and ``budget`` cells in its
+    worksheets together (counted while streaming, stopped past it)."""
     count = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > WHOLE_COPY_MAX_BYTES:
+            return False
         for info in archive.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
@@ -221,15 +227,21 @@ def write_marked_copy(
     suffix = path.suffix.lower()
     with open_input(path) as handle:
         data = handle.read()
-    if suffix in _WHOLE_SUFFIXES and (max_cells is None or _cell_count_within(data, max_cells)):
-        book, titles, cut = _whole_copy(data, suffix), {}, {}
-    else:
+    book = None
+    if suffix in _WHOLE_SUFFIXES and _fits_whole(data, max_cells if max_cells is not None else EXCEL_ROWS * EXCEL_COLUMNS):
+        try:
+            book, titles, cut = _whole_copy(data, suffix), {}, {}
+        except Exception:  # noqa: BLE001 - a workbook openpyxl will not load whole may still be rebuilt from its cells
+            book = None
+    if book is None:
         book, titles, cut = _rebuilt_copy(path, data, suffix, max_cells)
     is_cut = bool(cut)
     by_sheet: dict[str, dict[tuple[int, int], list[Mark]]] = {}
+    only_sheet = book.worksheets[0].title if len(book.worksheets) == 1 else None
     for problem in problems:
         problem["link_sheet"] = problem["link_cell"] = None
-        ws = _find_sheet(book, titles, problem.get("source_sheet"))
+        # A CSV is one sheet: a problem on its row names no sheet.
+        ws = _find_sheet(book, titles, problem.get("source_sheet") or only_sheet)
         if ws is None:
             continue
         target = _target(ws, problem)

@@ -145,3 +145,20 @@ def test_a_copy_marked_again_loses_its_old_marks_and_list(tmp_path: Path, origin
     assert _fill(again["学校名录"]["A5"]) is None
     assert _fill(again["在校生"]["D6"]) == WARNING_RGB
     assert again["在校生"]["B4"].comment.text == "学段按下拉表填写"
+
+
+def test_a_workbook_too_large_to_load_whole_is_rebuilt_from_its_cells(tmp_path: Path, original: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from edustat.errorbook import marked
+
+    monkeypatch.setattr(marked, "WHOLE_COPY_MAX_BYTES", 1)
+    out = write_error_workbook(pl.DataFrame([_issue("error", "在校生", "C4", "rule_C4")]), original, tmp_path / "big" / "errors_2020.xlsx")
+    rebuilt = openpyxl.load_workbook(out.with_name(out.stem) / FILE)
+    before = openpyxl.load_workbook(original / FILE, data_only=True)
+    # Every sheet (the hidden one hidden) and every value, the merges; not the drop-down list, which only a whole copy keeps.
+    assert rebuilt.sheetnames == [PROBLEMS_SHEET, *before.sheetnames] and rebuilt["lists"].sheet_state == "hidden"
+    for ws in before.worksheets:
+        values = {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+        assert {c.coordinate: c.value for row in rebuilt[ws.title].iter_rows() for c in row if c.value is not None} == values
+        assert {str(r) for r in rebuilt[ws.title].merged_cells.ranges} == {str(r) for r in ws.merged_cells.ranges}
+    assert _fill(rebuilt["在校生"]["C4"]) == ERROR_RGB
+    assert "in place of" in rebuilt[PROBLEMS_SHEET]["A1"].value  # complete, so it may be sent back
