@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,6 +24,7 @@ import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
@@ -129,6 +131,25 @@ def _sheet_list(data: bytes, suffix: str, stem: str) -> list[tuple[str, bool]]:
         book.close()
 
 
+def _display_width(value: object) -> int:
+    """Columns a value takes on screen: a CJK character two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def _fit_widths(ws: Worksheet, cells: dict[tuple[int, int], object], rows: int = 200) -> None:
+    """Widths that show a sheet without set widths (a CSV) readably: each column as wide as its widest value in the first
+    ``rows`` rows (title lines of one cell excepted), between 6 and 40."""
+    widest: dict[int, int] = {}
+    by_row: dict[int, int] = {}
+    for row, _ in cells:
+        by_row[row] = by_row.get(row, 0) + 1
+    for (row, col), value in cells.items():
+        if row <= rows and by_row[row] > 1:
+            widest[col] = max(widest.get(col, 0), _display_width(value))
+    for col, width in widest.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(40, max(6, width + 2))
+
+
 def _rebuilt_copy(path: Path, data: bytes, suffix: str, max_cells: int | None) -> tuple[Workbook, dict[str, str], dict[str, int]]:
     """A new workbook with every sheet's cells (each within ``max_cells``): the book, source sheet → copy sheet, and the cut
     sheets (copy sheet → last row copied; 0 for a sheet that could not be read)."""
@@ -147,6 +168,8 @@ def _rebuilt_copy(path: Path, data: bytes, suffix: str, max_cells: int | None) -
             cut[ws.title] = 0
             continue
         copy_sheet(ws, source, [])
+        if not source.column_widths:
+            _fit_widths(ws, source.cells)
         if source.cut_below is not None:
             cut[ws.title] = source.cut_below
         if not visible:
