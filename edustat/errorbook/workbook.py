@@ -24,6 +24,17 @@ def copies_dir_for(out_path: Path) -> Path:
     return out_path.with_name(out_path.stem)
 
 
+def clear_error_workbook(out_path: Path) -> bool:
+    """Remove an earlier check's problem list ``out_path`` and its copies folder, when edustat made that folder (its marker);
+    True when something was removed. A clean check leaves no stale copy that could be sent back by mistake."""
+    copies_dir = copies_dir_for(out_path)
+    if not (copies_dir / COPIES_MARKER).is_file():
+        return False
+    shutil.rmtree(copies_dir)
+    Path(out_path).unlink(missing_ok=True)
+    return True
+
+
 def _may_hold_copies(copies_dir: Path, input_dir: Path) -> bool:
     """Whether the copies can go to ``copies_dir``, emptied of an earlier check's copies first.
 

@@ -37,7 +37,7 @@ def validate(
 ) -> None:
     """Validate a year's spreadsheets and write the error workbook and marked copies (exit 0 no errors, 1 errors)."""
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
-    from edustat.errorbook import write_error_workbook
+    from edustat.errorbook import clear_error_workbook, write_error_workbook
     from edustat.validation import validate_inputs
     from schemas.bound import problem_totals
     from schemas.completeness import completeness_line
@@ -50,12 +50,13 @@ def validate(
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors, warnings = problem_totals(issues)
+    out = out or settings.error_workbook_dir / f"errors_{year}.xlsx"
     if issues.is_empty():
         console.print(f"[green]{year}: no problems found / 未发现问题[/green]")
+        if clear_error_workbook(out):
+            console.print(f"Earlier problem list and marked copies removed / 已删除上次的问题清单和标注副本: {printable(str(out.with_suffix('')))}", markup=False)
         raise typer.Exit(0)
-    workbook = write_error_workbook(
-        issues, input, out or settings.error_workbook_dir / f"errors_{year}.xlsx", max_copied_cells=configuration.rules.limits.max_copied_cells
-    )
+    workbook = write_error_workbook(issues, input, out, max_copied_cells=configuration.rules.limits.max_copied_cells)
     colour = "red" if errors else "yellow"
     console.print(f"[{colour}]{year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))

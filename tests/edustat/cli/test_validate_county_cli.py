@@ -85,3 +85,20 @@ def test_a_code_that_is_no_county_of_the_region_file_is_refused(sample_year: Pat
     assert result.returncode == 2
     assert code in result.stderr and "not a county of the region file" in result.stderr
     assert not out.exists()
+
+
+def test_a_clean_check_after_a_correction_leaves_no_stale_copy(sample_year: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "clerk"
+    folder.mkdir()
+    shutil.copyfile(sample_year / FAULTY, folder / FAULTY)
+    first, out = _validate(tmp_path, folder, "--county", "622921")
+    copy = out.with_name(out.stem) / FAULTY
+    assert first.returncode == 1 and copy.exists()
+    # The clerk corrects the marked cells of the copy (the sample's values) and puts it in place of the original.
+    book = openpyxl.load_workbook(copy)
+    book["在校生"]["C4"] = 400
+    book["学校名录"]["A9"] = "2162002006"  # the code A9 held before the fixture copied A8 over it
+    book.save(folder / FAULTY)
+    again, _ = _validate(tmp_path, folder, "--county", "622921")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not copy.exists() and not out.exists() and "removed" in again.stdout
