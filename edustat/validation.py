@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from edustat.configuration import Configuration
 from edustat.ingest.stage import stage_year
 from schemas.completeness import county_status, reporting_checklist
+from schemas.county_scope import issues_of_counties
 from warehouse.engine import get_engine
 from warehouse.read import previous_enrollment
 
@@ -34,10 +36,18 @@ class Validation:
     checklist: pl.DataFrame
 
 
-def validate_inputs(input_dir: Path, configuration: Configuration, warehouse_url: str, year: int) -> Validation:
-    """Every problem of the year's input folder, and which county sent which table."""
+def validate_inputs(
+    input_dir: Path, configuration: Configuration, warehouse_url: str, year: int, counties: Sequence[str] | None = None
+) -> Validation:
+    """Every problem of the year's input folder, and which county sent which table.
+
+    ``counties`` (county codes of the region file) checks those counties alone: their schools' problems,
+    and completeness over them only (``schemas.county_scope``).
+    """
     previous = previous_enrollment_if_loaded(warehouse_url, year)
-    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous)
+    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous, counties=counties)
     tables = dict(staged.items())
-    status = county_status(tables, configuration.regions, configuration.rules)
+    if counties is not None:
+        issues = issues_of_counties(issues, tables, counties, configuration.regions)
+    status = county_status(tables, configuration.regions, configuration.rules, counties)
     return Validation(issues=issues, status=status, checklist=reporting_checklist(tables, status, configuration.regions))

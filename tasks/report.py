@@ -36,7 +36,7 @@ def publish_issues(year: int, issues: pl.DataFrame) -> None:
 
 @task(name="write_error_workbook", cache_policy=NO_CACHE)
 def write_error_workbook(settings: Settings, year: int, input_dir: str, issues: pl.DataFrame, configuration: Configuration) -> str:
-    """The clerk's error workbook for a rejected year (each copied sheet within the configured cells); returns its path."""
+    """The problem list of a rejected year and, beside it, the marked copy of each file with a problem; returns the list's path."""
     # Imported here: openpyxl costs every run half a second of start-up, and only rejected runs need it.
     from edustat.errorbook import write_error_workbook as write_workbook
 

@@ -1,5 +1,5 @@
-"""The error workbook: every problem listed, every offending sheet copied with its problem cells marked."""
+"""The error workbook: every problem listed, and a marked copy of every input file with a problem (the clerk's round trip)."""
 
-from edustat.errorbook.workbook import write_error_workbook
+from edustat.errorbook.workbook import clear_error_workbook, write_error_workbook
 
-__all__ = ["write_error_workbook"]
+__all__ = ["clear_error_workbook", "write_error_workbook"]

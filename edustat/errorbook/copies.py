@@ -1,4 +1,4 @@
-"""Copy one offending source sheet into the error workbook and mark its problem cells."""
+"""Rebuild one source sheet from its cells in a workbook (a marked copy of an .xls, a .csv or a large workbook), and the marks."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def _comment_text(marks: list[Mark]) -> str:
     return safe_text("\n\n".join(blocks))[:MAX_CELL_CHARS]
 
 
-def _comment(marks: list[Mark]) -> Comment:
+def mark_comment(marks: list[Mark]) -> Comment:
+    """The note on a marked cell: its problems in Chinese and English, errors first, sized to be read without dragging."""
     text = _comment_text(marks)
     lines = sum(max(1, len(line) // 30 + 1) for line in text.split("\n"))
     comment = Comment(text, COMMENT_AUTHOR)
@@ -124,7 +125,7 @@ def copy_sheet(ws: Worksheet, source: SourceSheet, marks: list[Mark]) -> None:
     for (row, col), cell_marks in by_cell.items():
         cell = ws.cell(row=row, column=col)
         cell.fill = ERROR_FILL if any(m.is_error for m in cell_marks) else WARNING_FILL
-        cell.comment = _comment(cell_marks)
+        cell.comment = mark_comment(cell_marks)
     _write_cut_note(ws, source)
     if marks:
         ws.sheet_properties.tabColor = ERROR_TAB_COLOR if any(m.is_error for m in marks) else WARNING_TAB_COLOR

@@ -1,9 +1,8 @@
-"""Excel sheet names for the copied sheets: legal, at most 31 characters, unique ignoring case."""
+"""Excel sheet names for the sheets of a rebuilt copy: legal, at most 31 characters, unique ignoring case."""
 
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 
 MAX_SHEET_NAME_CHARS = 31
 """Excel refuses longer sheet names."""
@@ -11,15 +10,6 @@ MAX_SHEET_NAME_CHARS = 31
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\'\x00-\x1f]")
 # Excel reserves this name for its change-tracking sheet.
 _RESERVED = {"history"}
-
-
-def copy_name_parts(source_file: str, source_sheet: str) -> tuple[str, str]:
-    """(prefix, sheet) naming the copy of one source sheet: ("康乐县", "在校生") from the file stem and sheet; a CSV by its folder and stem."""
-    path = PurePath(source_file.replace("\\", "/"))
-    stem = path.stem or path.name
-    if path.suffix.lower() == ".csv":
-        return path.parent.name, stem
-    return stem, source_sheet
 
 
 class SheetNamer:

@@ -1,113 +1,119 @@
-"""The error workbook a clerk gets back: the problem list, then every offending sheet copied with its cells marked."""
+"""The error workbook a clerk gets back: the problem list ``errors_<year>.xlsx``, and beside it a marked copy of every file with a problem."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import polars as pl
 
-from edustat.errorbook.cells import SourceSheet, read_source_sheets
-from edustat.errorbook.copies import Mark, copy_sheet
 from edustat.errorbook.issues import normalise_issues
-from edustat.errorbook.names import SheetNamer, copy_name_parts
+from edustat.errorbook.marked import MarkedCopy, copyable, write_marked_copy
 from edustat.errorbook.problems_sheet import PROBLEMS_SHEET, write_problems
-from edustat.ingest.discover import is_inside
 from schemas.bound import problem_totals
 
-NOT_REOPENED = ("sheet_too_large",)
-"""Rules of a sheet refused unread for its size: its copy would make a reader build the range that was refused."""
+COPIES_MARKER = ".edustat-marked-copies"
+"""A file in the copies folder saying edustat made it: only such a folder is emptied before the next check's copies."""
 
 
-def _mark(problem: dict[str, Any], source: SourceSheet) -> Mark:
-    """Where a problem lands: its cell; a row without a column → the row's first cell; neither → the sheet's first cell."""
-    row = problem["target_row"] if problem["target_row"] is not None else source.first_row
-    col = problem["target_col"] if problem["target_col"] is not None else source.first_col
-    return Mark(
-        row=row,
-        col=col,
-        is_error=problem["severity"] == "error",
-        severity=problem["severity"],
-        rule=problem["rule"],
-        message_zh=problem["message_zh"],
-        message_en=problem["message_en"],
-    )
+def copies_dir_for(out_path: Path) -> Path:
+    """The folder of the marked copies beside a problem list: its name without ``.xlsx`` (``errors/errors_2020/``)."""
+    out_path = Path(out_path)
+    return out_path.with_name(out_path.stem)
 
 
-def _copy_offending_sheets(
-    book: openpyxl.Workbook, problems: list[dict[str, Any]], input_dir: Path, max_cells: int | None
-) -> list[str]:
-    """Copy each offending sheet once (in problem order) and set ``link_sheet``/``link_cell`` on its problems.
+def clear_error_workbook(out_path: Path) -> bool:
+    """Remove an earlier check's problem list ``out_path`` and its copies folder, when edustat made that folder (its marker);
+    True when something was removed. A clean check leaves no stale copy that could be sent back by mistake."""
+    copies_dir = copies_dir_for(out_path)
+    if not (copies_dir / COPIES_MARKER).is_file():
+        return False
+    shutil.rmtree(copies_dir)
+    Path(out_path).unlink(missing_ok=True)
+    return True
 
-    A sheet refused for its size is not opened again. Returns the names of the copies cut for the budget.
+
+def _may_hold_copies(copies_dir: Path, input_dir: Path) -> bool:
+    """Whether the copies can go to ``copies_dir``, emptied of an earlier check's copies first.
+
+    Never into or around the input folder (a copy would replace an original, or be read as input next
+    time), and never into a folder that edustat did not make (it is emptied).
     """
-    namer = SheetNamer((PROBLEMS_SHEET,))
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    copies, inputs = copies_dir.resolve(), input_dir.resolve()
+    if copies == inputs or copies.is_relative_to(inputs) or inputs.is_relative_to(copies):
+        return False
+    if copies_dir.exists():
+        if not (copies_dir / COPIES_MARKER).is_file():
+            return not any(copies_dir.iterdir()) if copies_dir.is_dir() else False
+        # Copies of an earlier check would be taken for this one's.
+        shutil.rmtree(copies_dir)
+    return True
+
+
+def _write_copies(problems: list[dict[str, Any]], normalised: pl.DataFrame, input_dir: Path, copies_dir: Path, max_cells: int | None) -> list[MarkedCopy]:
+    """A marked copy of every input file with a problem (see ``edustat.errorbook.marked``); a file that will not copy is listed only."""
+    by_file: dict[str, list[dict[str, Any]]] = {}
     for problem in problems:
-        if problem["source_file"] and problem["source_sheet"]:
-            groups.setdefault((problem["source_file"], problem["source_sheet"]), []).append(problem)
-    refused = {key for key, members in groups.items() if any(p["rule"] in NOT_REOPENED for p in members)}
-    by_file: dict[str, list[str]] = {}
-    for source_file, source_sheet in (key for key in groups if key not in refused):
-        by_file.setdefault(source_file, []).append(source_sheet)
-    # Only files of the input folder itself are copied: a name that leads outside it is listed, never opened.
-    sources = {
-        (source_file, sheet): source
-        for source_file, sheets in by_file.items()
-        if is_inside(input_dir / source_file, input_dir)
-        for sheet, source in read_source_sheets(input_dir / source_file, sheets, max_cells).items()
-    }
-    cut: list[str] = []
-    for (source_file, source_sheet), members in groups.items():
-        source = sources.get((source_file, source_sheet))
-        if source is None:
+        if problem["source_file"]:
+            by_file.setdefault(problem["source_file"], []).append(problem)
+    written: list[MarkedCopy] = []
+    for source_file, members in by_file.items():
+        if not copyable(source_file, {p["rule"] for p in members if p["rule"]}, input_dir):
             continue
-        marked = [(p, _mark(p, source)) for p in members]
-        # A problem below a cut copy's last row has no cell to mark: it is listed only.
-        marked = [(p, m) for p, m in marked if source.cut_below is None or m.row <= source.cut_below]
-        name = namer.claim(*copy_name_parts(source_file, source_sheet))
-        ws = book.create_sheet(name)
+        totals = problem_totals(normalised.filter(pl.col("source_file") == source_file))
         try:
-            copy_sheet(ws, source, [m for _, m in marked])
-        except Exception:  # noqa: BLE001 - a sheet that will not copy is listed only, never fatal
-            book.remove(ws)
-            continue
-        for problem, mark in marked:
-            problem["link_sheet"], problem["link_cell"] = name, mark.coordinate
-        if source.cut_below is not None:
-            cut.append(name)
-    return cut
+            written.append(write_marked_copy(source_file, members, totals, input_dir, copies_dir, max_cells))
+        except Exception:  # noqa: BLE001 - a file that will not copy is listed only, never fatal
+            for problem in members:
+                problem["link_sheet"] = problem["link_cell"] = problem["copy_file"] = None
+    return written
 
 
-def _build(
-    problems: list[dict[str, Any]], input_dir: Path, totals: tuple[int, int], *, with_copies: bool, max_cells: int | None
-) -> openpyxl.Workbook:
-    book = openpyxl.Workbook()
-    book.active.title = PROBLEMS_SHEET
+def _linked_to_copies(problems: list[dict[str, Any]], copies_dir: Path) -> list[dict[str, Any]]:
+    """The problem list's rows: each problem linked to its cell in its marked copy (``errors_2020/file.xlsx#'sheet'!C7``),
+    or to the copy's problem list when it has no cell."""
+    rows = []
     for problem in problems:
-        problem["link_sheet"] = problem["link_cell"] = None
-    cut = _copy_offending_sheets(book, problems, input_dir, max_cells) if with_copies else []
-    write_problems(book[PROBLEMS_SHEET], problems, totals, cut)
-    return book
+        row = dict(problem)
+        if problem.get("copy_file"):
+            row["link_file"] = f"{copies_dir.name}/{problem['copy_file']}"
+            if not problem.get("link_sheet"):
+                row["link_sheet"], row["link_cell"] = PROBLEMS_SHEET, "A1"
+        else:
+            row["link_sheet"] = row["link_cell"] = None
+        rows.append(row)
+    return rows
 
 
-def write_error_workbook(issues: pl.DataFrame, input_dir: Path, out_path: Path, max_copied_cells: int | None = None) -> Path:
-    """Write the error workbook for ``issues`` (one row per problem) to ``out_path`` and return it.
+def write_error_workbook(
+    issues: pl.DataFrame, input_dir: Path, out_path: Path, max_copied_cells: int | None = None, with_copies: bool = True
+) -> Path:
+    """Write the problem list for ``issues`` (one row per problem) to ``out_path``, and the marked copies beside it; return its path.
 
-    First sheet "问题清单 Problems": one row per issue, errors first, each linked to its cell.
-    Then one sheet per offending source sheet (``source_file`` relative to ``input_dir``), its
-    cells at their original coordinates, problem cells filled red (errors) or yellow (warnings)
-    with the messages as a comment. A source that cannot be read is listed only. Every sheet stays
-    within Excel's limits; a copy holds at most ``max_copied_cells`` cells (None: Excel's grid),
-    cut below a whole row with a note.
+    The problem list ``errors_2020.xlsx`` has one sheet "问题清单 Problems": one row per issue, errors first,
+    each linked to its cell in its file's marked copy. The copies (``edustat.errorbook.marked``) are in the
+    folder named like the list without ``.xlsx``, at the inputs' relative paths (``source_file`` below
+    ``input_dir``); a source that cannot be read is listed only. Every sheet stays within Excel's limits;
+    a rebuilt copy's sheet holds at most ``max_copied_cells`` cells (None: Excel's grid), cut below a whole row with a note.
+    ``with_copies=False`` writes the list alone (what the copies cost is measured by ``benchmarks.clerk``).
     """
     normalised = normalise_issues(issues)
     problems, totals = normalised.to_dicts(), problem_totals(normalised)
+    for problem in problems:
+        problem["link_sheet"] = problem["link_cell"] = problem["copy_file"] = None
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _build(problems, Path(input_dir), totals, with_copies=True, max_cells=max_copied_cells).save(out_path)
-    except Exception:  # noqa: BLE001 - whatever the copies choke on, the clerk still gets the list
-        _build(problems, Path(input_dir), totals, with_copies=False, max_cells=max_copied_cells).save(out_path)
+    copies_dir = copies_dir_for(out_path)
+    copies = []
+    if with_copies and _may_hold_copies(copies_dir, Path(input_dir)):
+        copies_dir.mkdir(parents=True, exist_ok=True)
+        (copies_dir / COPIES_MARKER).write_text("edustat: marked copies of the last check / 上次检查的标注副本\n", encoding="utf-8")
+        copies = _write_copies(problems, normalised, Path(input_dir), copies_dir, max_copied_cells)
+    cut = [copy.copy_file for copy in copies if copy.is_cut]
+    book = openpyxl.Workbook()
+    book.active.title = PROBLEMS_SHEET
+    write_problems(book.active, _linked_to_copies(problems, copies_dir), totals, cut, copies_dir=f"{copies_dir.name}/" if copies else None)
+    book.save(out_path)
     return out_path

@@ -10,8 +10,10 @@ import csv
 import io
 import logging
 import os
+import re
 import struct
 import traceback
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -34,6 +36,18 @@ OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK"
 
 _MIB = 1024 * 1024
+
+
+PROBLEMS_SHEET = "问题清单 Problems"
+"""First sheet of edustat's problem list and of each marked copy: when a marked copy comes back in place of its original,
+this sheet is skipped without a warning (and not counted among the workbook's sheets)."""
+
+_PROBLEMS_SHEET_KEYS = {"问题清单", "问题清单problems"}
+
+
+def is_problems_sheet(name: str) -> bool:
+    """Whether a sheet is edustat's own problem list ("问题清单 Problems", or "问题清单" as a clerk may rename it)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name))).casefold() in _PROBLEMS_SHEET_KEYS
 
 
 @dataclass(frozen=True)
@@ -177,13 +191,14 @@ def _is_panic(error: BaseException) -> bool:
 
 def _load_sheets(data: bytes, source_file: str) -> tuple[list[RawSheet], list[dict]]:
     reader = fastexcel.read_excel(data)
-    names = reader.sheet_names
+    # A marked copy sent back carries edustat's problem list first: it is no sheet of the clerk's.
+    names = [name for name in reader.sheet_names if not is_problems_sheet(name)]
     sheets: list[RawSheet] = []
     problems: list[dict] = []
-    for index, name in enumerate(names):
+    for name in names:
         try:
             # skip_rows=0 keeps leading empty rows (as nulls), so frame row i is Excel row i + 1.
-            sheet = reader.load_sheet(index, header_row=None, dtypes="string", skip_rows=0)
+            sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             frame = sheet.to_polars()
             absolute = [info.absolute_index for info in sheet.available_columns()]
         except fastexcel.FastExcelError as error:

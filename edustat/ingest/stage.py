@@ -113,14 +113,18 @@ def stage_year(
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
     allow_incomplete: bool = False,
+    counties: Iterable[str] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
-    """Every file below ``input_dir`` read, normalised, validated and combined: the year's staged tables and all issues."""
+    """Every file below ``input_dir`` read, normalised, validated and combined: the year's staged tables and all issues.
+
+    ``counties`` limits the completeness checks to those counties (``validate --county``).
+    """
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
-        staged, issues = combine_files([], regions, rules, previous_enrollment, allow_incomplete=allow_incomplete)
+        staged, issues = combine_files([], regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete)
         return staged, concat_issues([missing, issues])
     folder = scan_folder(input_dir)
     results = [read_and_normalize_files(batch, input_dir, rules) for batch in file_batches(list(folder.files), workers=1)]
     results.append(FileResult(source_file=str(input_dir), issues=folder_issues(folder)))
-    return combine_files(results, regions, rules, previous_enrollment, allow_incomplete=allow_incomplete)
+    return combine_files(results, regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete)

@@ -65,7 +65,8 @@ def _write_table_sheet(book: Workbook, ws: Worksheet, table: TableSpec, helps: l
     header_format = book.add_format(
         {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "bg_color": "#D9E1F2", "border": 1}
     )
-    text_format = book.add_format({"num_format": "@"})
+    # Excel's built-in Text format (49, "@"): a custom "@" is shown as Custom, and some readers take it for General.
+    text_format = book.add_format({"num_format": 49})
     note, header, first_data = NOTE_ROW - 1, HEADER_ROW - 1, HEADER_ROW
     for col, help_ in enumerate(helps):
         width = max(14, min(28, 2 * len(help_.header) + 2))

@@ -430,13 +430,15 @@ def test_error_workbook_marks_the_offending_cells(
     assert outcome.error_workbook is not None
     assert Path(outcome.error_workbook).parent == tmp_path / "errors"
     book = openpyxl.load_workbook(outcome.error_workbook)
-    # Copies are named "<file stem>-<sheet>"; the problem list comes first.
-    assert book.sheetnames[0] == PROBLEMS_SHEET
+    assert book.sheetnames == [PROBLEMS_SHEET]
+    # The marked copy of the county's workbook is beside the list, in the folder named like it: the list first, then its sheets.
+    marked = openpyxl.load_workbook(Path(outcome.error_workbook).with_suffix("") / LINXIA)
+    assert marked.sheetnames[0] == PROBLEMS_SHEET
     for sheet, ref, value, words, clean in (
         (ENROLLMENT, "C8", "四百六十一", "is not a number", ("C7", "D8")),
         (STAFF, "D10", -3, "must not be negative", ("D9", "C10")),
     ):
-        ws = book[f"622921_临夏县-{sheet}"]
+        ws = marked[sheet]
         cell = ws[ref]
         assert cell.value == value
         assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == ERROR_FILL.fgColor.rgb

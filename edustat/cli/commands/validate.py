@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +11,10 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.output import render_table
-from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console
+from config.models import RegionTree
+from edustat.cli.common import IndicatorsOption, InputOption, RegionsOption, WarehouseOption, YearOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.problems import print_problems
+from edustat.summary import printable
 from edustat.settings import load_settings
 from edustat.words import plural
 
@@ -24,10 +27,18 @@ def validate(
     warehouse: WarehouseOption = None,
     regions: RegionsOption = None,
     catalogue_file: IndicatorsOption = None,
+    county: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--county",
+            help="Check only this county's schools (a county code of the region file; repeat for more), completeness included:"
+            " a clerk's own workbook before sending it. 只检查该县。",
+        ),
+    ] = None,
 ) -> None:
-    """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors)."""
+    """Validate a year's spreadsheets and write the error workbook and marked copies (exit 0 no errors, 1 errors)."""
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
-    from edustat.errorbook import write_error_workbook
+    from edustat.errorbook import clear_error_workbook, write_error_workbook
     from edustat.validation import validate_inputs
     from schemas.bound import problem_totals
     from schemas.completeness import completeness_line
@@ -35,20 +46,46 @@ def validate(
     apply_overrides(warehouse, regions, catalogue_file)
     settings = load_settings()
     configuration = checked_configuration()
-    checked = validate_inputs(input, configuration, settings.warehouse_url, year)
+    counties = chosen_counties(county, configuration.regions)
+    checked = validate_inputs(input, configuration, settings.warehouse_url, year, counties)
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors, warnings = problem_totals(issues)
+    out = out or settings.error_workbook_dir / f"errors_{year}.xlsx"
     if issues.is_empty():
         console.print(f"[green]{year}: no problems found / 未发现问题[/green]")
+        if clear_error_workbook(out):
+            console.print(f"Earlier problem list and marked copies removed / 已删除上次的问题清单和标注副本: {printable(str(out.with_suffix('')))}", markup=False)
         raise typer.Exit(0)
-    workbook = write_error_workbook(
-        issues, input, out or settings.error_workbook_dir / f"errors_{year}.xlsx", max_copied_cells=configuration.rules.limits.max_copied_cells
-    )
+    workbook = write_error_workbook(issues, input, out, max_copied_cells=configuration.rules.limits.max_copied_cells)
     colour = "red" if errors else "yellow"
     console.print(f"[{colour}]{year}: {plural(errors, 'error')}, {plural(warnings, 'warning')} / {errors} 个错误, {warnings} 个警告[/{colour}]")
     print_problems(issues, str(workbook), by_file=bool(errors))
+    copies = workbook.with_suffix("")
+    if copies.is_dir() and any(copies.rglob("*.xlsx")):
+        console.print(
+            f"Marked copies / 标注副本: {printable(str(copies))}{os.sep} — 改正红色单元格后用副本代替原文件报送"
+            " / correct the red cells and send each copy back in place of its original",
+            markup=False,
+        )
     raise typer.Exit(1 if errors else 0)
+
+
+def chosen_counties(codes: list[str] | None, regions: RegionTree) -> list[str] | None:
+    """The counties ``--county`` names (None: every county), or exit 2 naming a code that is no county of the region file."""
+    if not codes:
+        return None
+    by_code = regions.by_code()
+    wrong = [code for code in codes if code not in regions.county_codes()]
+    if wrong:
+        raise fail(
+            f"--county {', '.join(wrong)}: 不是地区配置中的县 / not a county of the region file"
+            f" (counties / 县: {', '.join(sorted(regions.county_codes()))})",
+            2,
+        )
+    chosen = sorted(set(codes))
+    console.print("Counties checked / 只检查: " + "、".join(f"{code} {by_code[code].name_zh}" for code in chosen), markup=False)
+    return chosen
 
 
 def print_checklist(checklist: pl.DataFrame, line: str) -> None:

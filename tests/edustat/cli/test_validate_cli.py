@@ -89,7 +89,8 @@ def test_a_broken_workbook_gets_a_clear_answer(filled_year: Path, tmp_path: Path
     assert "622922_康乐县.xlsx" in output and "password-protected" in output and "密码" in output
     marked = tmp_path / "marked.xlsx"
     assert str(marked.name) in output
-    cell = openpyxl.load_workbook(marked)[f"{Path(COUNTY_FILE).stem}-在校生"]["C3"]
+    # The cell is marked in the county's marked copy, beside the problem list in the folder named like it.
+    cell = openpyxl.load_workbook(tmp_path / "marked" / COUNTY_FILE)["在校生"]["C3"]
     assert cell.value == "三百" and cell.comment is not None and "not a number" in cell.comment.text
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from edustat.errorbook.names import MAX_SHEET_NAME_CHARS, SheetNamer, copy_name_parts
+from edustat.errorbook.marked import copy_name
+from edustat.errorbook.names import MAX_SHEET_NAME_CHARS, SheetNamer
 
 
-def test_parts_are_file_stem_and_sheet():
-    assert copy_name_parts("康乐县.xlsx", "在校生") == ("康乐县", "在校生")
-    assert copy_name_parts("2020/康乐县.xls", "在校生") == ("康乐县", "在校生")
+def test_a_copy_keeps_the_inputs_relative_path_and_an_xls_or_csv_becomes_xlsx():
+    assert copy_name("康乐县.xlsx") == "康乐县.xlsx"
+    assert copy_name("2020/康乐县.xls") == "2020/康乐县.xlsx"
+    assert copy_name("临夏县/在校生.csv") == "临夏县/在校生.xlsx"
+    assert copy_name("临夏县\\在校生.CSV") == "临夏县/在校生.xlsx"
+    assert copy_name("宏.xlsm") == "宏.xlsm"
 
 
-def test_csv_is_named_by_folder_and_stem():
-    assert copy_name_parts("临夏县/在校生.csv", "在校生") == ("临夏县", "在校生")
-    assert copy_name_parts("schools.csv", "schools") == ("", "schools")
+def test_an_empty_prefix_gives_the_sheet_name():
     assert SheetNamer().claim("", "schools") == "schools"
 
 

@@ -1,4 +1,4 @@
-"""The error workbook: problem list, copied sheets at the clerk's coordinates, marks and links."""
+"""The error workbook: the problem list, the marked copies beside it (the clerk's cells at their coordinates), marks and links."""
 
 from __future__ import annotations
 
@@ -80,18 +80,35 @@ def book(tmp_path: Path, input_dir: Path, issues: pl.DataFrame) -> openpyxl.Work
     return openpyxl.load_workbook(out)
 
 
+def _copy(out: Path, name: str) -> openpyxl.Workbook:
+    """The marked copy ``name`` beside the problem list ``out`` (in the folder named like it without .xlsx)."""
+    return openpyxl.load_workbook(out.with_name(out.stem) / name)
+
+
+@pytest.fixture
+def kangle(book, tmp_path: Path) -> openpyxl.Workbook:
+    return _copy(tmp_path / "out" / "errors.xlsx", "康乐县.xlsx")
+
+
+@pytest.fixture
+def linxia_csv(book, tmp_path: Path) -> openpyxl.Workbook:
+    return _copy(tmp_path / "out" / "errors.xlsx", "临夏县/在校生.xlsx")
+
+
 def _fill(cell) -> str | None:
     return cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
 
 
-def test_sheets_are_the_list_then_each_readable_offending_sheet(book):
-    # Errors sort by file in code-point order: 不 U+4E0D (missing, no copy) < 临 U+4E34 (the CSV)
-    # < 坏 U+574F (file-level, no copy) < 康 U+5EB7, so the CSV copy comes before the workbook's.
-    assert book.sheetnames == [PROBLEMS_SHEET, "临夏县-在校生", "康乐县-在校生"]
+def test_the_list_is_one_sheet_and_each_readable_file_has_a_whole_copy(book, tmp_path: Path):
+    assert book.sheetnames == [PROBLEMS_SHEET]
+    copies = tmp_path / "out" / "errors"
+    # The unreadable file and the missing one have no copy; the CSV's is an .xlsx of the same stem at the same place.
+    assert sorted(str(p.relative_to(copies)) for p in copies.rglob("*.xlsx")) == ["临夏县/在校生.xlsx", "康乐县.xlsx"]
+    assert _copy(tmp_path / "out" / "errors.xlsx", "康乐县.xlsx").sheetnames == [PROBLEMS_SHEET, "在校生"]
 
 
-def test_xlsx_copy_keeps_title_and_header_rows_at_their_coordinates(book):
-    ws = book["康乐县-在校生"]
+def test_xlsx_copy_keeps_title_and_header_rows_at_their_coordinates(kangle):
+    ws = kangle["在校生"]
     assert ws["A1"].value == "2020年康乐县在校生情况表"
     assert "A1:F1" in {str(r) for r in ws.merged_cells.ranges}
     assert [c.value for c in ws[2]] == ["学校标识码", "学段", "在校生数", "招生数（人）", "班数", "备注"]
@@ -101,8 +118,8 @@ def test_xlsx_copy_keeps_title_and_header_rows_at_their_coordinates(book):
     assert ws["F5"].data_type == "s"
 
 
-def test_bad_value_at_d7_is_red_with_both_messages_in_one_comment(book):
-    ws = book["康乐县-在校生"]
+def test_bad_value_at_d7_is_red_with_both_messages_in_one_comment(kangle):
+    ws = kangle["在校生"]
     assert _fill(ws["D7"]) == ERROR_RGB
     text = ws["D7"].comment.text
     assert "entrants below 0" in text and "second on D7" in text
@@ -110,14 +127,14 @@ def test_bad_value_at_d7_is_red_with_both_messages_in_one_comment(book):
     assert "错误 Error" in text
 
 
-def test_warning_cell_is_yellow(book):
-    ws = book["康乐县-在校生"]
+def test_warning_cell_is_yellow(kangle):
+    ws = kangle["在校生"]
     assert _fill(ws["C5"]) == WARNING_RGB
     assert "students up 50%" in ws["C5"].comment.text
 
 
-def test_row_level_problem_marks_the_rows_first_cell(book):
-    ws = book["康乐县-在校生"]
+def test_row_level_problem_marks_the_rows_first_cell(kangle):
+    ws = kangle["在校生"]
     assert _fill(ws["A4"]) == ERROR_RGB
     assert "duplicate school and stage" in ws["A4"].comment.text
     # The rest of the row and untouched cells stay as sent.
@@ -125,8 +142,9 @@ def test_row_level_problem_marks_the_rows_first_cell(book):
     assert ws["D6"].comment is None and _fill(ws["D6"]) is None
 
 
-def test_gbk_csv_is_decoded_and_marked_at_its_cell(book):
-    ws = book["临夏县-在校生"]
+def test_gbk_csv_is_decoded_and_marked_at_its_cell(linxia_csv):
+    assert linxia_csv.sheetnames == [PROBLEMS_SHEET, "在校生"]
+    ws = linxia_csv["在校生"]
     assert [c.value for c in ws[1]] == ["学校标识码", "学段", "在校生数"]
     assert ws["B2"].value == "小学"
     assert ws["C3"].value == "1,234"
@@ -154,18 +172,34 @@ def test_problem_list_has_one_row_per_issue_errors_first(book, issues):
     assert book[PROBLEMS_SHEET]["A1"].value.startswith("共 6 个错误、1 个警告")
 
 
-def test_every_link_leads_to_the_marked_cell_with_its_message(book):
+def _link_target(book: openpyxl.Workbook, hyperlink) -> str:
+    """The file a hyperlink of ``book``'s first sheet opens (kept among the sheet's relationships)."""
+    return next(rel.Target for rel in book[PROBLEMS_SHEET]._rels if rel.Id == hyperlink.id)
+
+
+def test_every_link_leads_to_the_marked_cell_in_the_copy_with_its_message(book, tmp_path: Path):
     rows = _problem_rows(book)
     linked = [r for r in rows if r["hyperlink"] is not None]
     # 7 issues − unreadable file − missing file = 5 linked rows.
     assert len(linked) == 5
+    out = tmp_path / "out"
     for row in linked:
         sheet, coordinate = row["hyperlink"].location.rsplit("!", 1)
-        target = book[sheet.strip("'")][coordinate]
+        target = openpyxl.load_workbook(out / _link_target(book, row["hyperlink"]))[sheet.strip("'")][coordinate]
         assert row["message_en"] in target.comment.text
     by_rule = {r["rule"]: r for r in rows}
-    assert by_rule["not_negative"]["hyperlink"].location == "'康乐县-在校生'!D7"
-    assert by_rule["duplicate_key"]["hyperlink"].location == "'康乐县-在校生'!A4"
+    assert by_rule["not_negative"]["hyperlink"].location == "'在校生'!D7"
+    assert _link_target(book, by_rule["not_negative"]["hyperlink"]) == "errors/康乐县.xlsx"
+    assert by_rule["duplicate_key"]["hyperlink"].location == "'在校生'!A4"
+    assert _link_target(book, by_rule["integer"]["hyperlink"]) == "errors/临夏县/在校生.xlsx"
+
+
+def test_the_copys_first_sheet_lists_its_own_problems_linked_to_their_cells(kangle):
+    rows = _problem_rows(kangle)
+    assert sorted(r["rule"] for r in rows) == ["duplicate_key", "entrants_le_students", "not_negative", "students_change"]
+    assert all(r["hyperlink"].location.startswith("'在校生'!") and r["hyperlink"].id is None for r in rows)
+    line = kangle[PROBLEMS_SHEET]["A1"].value
+    assert line.startswith("共 3 个错误、1 个警告") and "in place of 康乐县.xlsx" in line
 
 
 def test_unreadable_and_missing_files_are_listed_without_a_copy(book):
@@ -209,19 +243,24 @@ def test_a_copy_beyond_its_cell_budget_ends_below_a_whole_row_with_a_note(tmp_pa
     # The CSV's four rows of three fields are exactly 12 cells: copied whole.
     out = write_error_workbook(issues, input_dir, tmp_path / "cut.xlsx", max_copied_cells=12)
     book = openpyxl.load_workbook(out)
-    ws = book["康乐县-在校生"]
+    kangle = _copy(out, "康乐县.xlsx")
+    ws = kangle["在校生"]
     assert ws["A3"].value == "2162000001" and ws["A5"].value is None and ws["D7"].value is None
     assert "The copy ends here" in ws["A4"].value and "rows below 3 are not copied" in ws["A4"].value
     assert "副本到此为止" in ws["A4"].value
-    csv_copy = book["临夏县-在校生"]
+    csv_copy = _copy(out, "临夏县/在校生.xlsx")["在校生"]
     assert csv_copy["A4"].value == "=1+1" and csv_copy["A5"].value is None
     by_rule = {r["rule"]: r for r in _problem_rows(book)}
-    # Problems below the cut are listed without a link; those above keep theirs.
-    assert by_rule["not_negative"]["hyperlink"] is None and by_rule["students_change"]["hyperlink"] is None
-    assert by_rule["integer"]["hyperlink"] is not None
+    # Problems below the cut have no cell: they link to the copy's problem list; those above keep their cells.
+    assert by_rule["not_negative"]["hyperlink"].location == by_rule["students_change"]["hyperlink"].location == f"'{PROBLEMS_SHEET}'!A1"
+    assert ws["D7"].comment is None and ws["C5"].comment is None
+    assert by_rule["integer"]["hyperlink"].location == "'在校生'!C2"
     summary = book[PROBLEMS_SHEET]["A1"].value
-    assert "康乐县-在校生" in summary and "are cut" in summary and "不完整" in summary
-    assert "临夏县-在校生" not in summary
+    assert "康乐县.xlsx" in summary and "are cut" in summary and "不完整" in summary
+    assert "临夏县" not in summary
+    # The cut copy says on its first sheet that it must not be sent back; the whole one does not.
+    assert "must NOT be sent back" in kangle[PROBLEMS_SHEET]["A1"].value and "不能代替原文件报送" in kangle[PROBLEMS_SHEET]["A1"].value
+    assert "must NOT" not in _copy(out, "临夏县/在校生.xlsx")[PROBLEMS_SHEET]["A1"].value
 
 
 def test_the_problem_list_stays_within_excel_rows_and_links(tmp_path: Path, input_dir: Path, issues: pl.DataFrame, monkeypatch: pytest.MonkeyPatch):
@@ -251,3 +290,4 @@ def test_a_sheet_refused_for_its_size_is_not_opened_again(tmp_path: Path, input_
     refused = _issue("error", "康乐县.xlsx", "在校生", None, None, None, None, "sheet_too_large", "the sheet declares up to row 1,048,576")
     out = write_error_workbook(pl.DataFrame([refused], schema_overrides={"source_row": pl.Int64}), input_dir, tmp_path / "refused.xlsx")
     assert openpyxl.load_workbook(out).sheetnames == [PROBLEMS_SHEET]
+    assert not list((tmp_path / "refused").glob("*.xlsx"))
