@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from edustat.report.context import ReportContext
 from edustat.report.numbers import change
+from edustat.report.traced import Traced, TracedBuilder
 
 MISSING = "—"
 """A cell without a value (NULL, or the year not loaded)."""
@@ -13,20 +14,28 @@ MISSING = "—"
 
 @dataclass(frozen=True)
 class CountyTable:
-    """A table of one row per region (the subject first) and three columns per indicator: this year, last year, change."""
+    """A table of one row per region (the subject first) and three columns per indicator: this year, last year, change.
+
+    Each value cell is a Traced string: its figure names the stored value (or the two values a change is made of)."""
 
     groups: tuple[tuple[str, int], ...]
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    codes: tuple[str, ...] = ()
+    """The indicator of each group after the first (the region column), in order."""
 
 
 def _cells(context: ReportContext, code: str, region_code: str) -> tuple[str, str, str]:
     unit = context.indicators[code].unit
     current = context.values.get((region_code, code))
     previous = context.previous.get((region_code, code))
-    shown = context.formatted(code, current) if current is not None else MISSING
-    before = context.formatted(code, previous) if previous is not None else MISSING
-    moved = change(current, previous, unit) if current is not None and previous is not None and unit != "flag" else MISSING
+    this_year, last_year = context.source(code, region_code), context.previous_source(code, region_code)
+    shown = TracedBuilder().figure(context.table_formatted(code, current), "value", this_year).build() if current is not None else Traced(MISSING)
+    before = TracedBuilder().figure(context.table_formatted(code, previous), "previous", last_year).build() if previous is not None else Traced(MISSING)
+    if current is not None and previous is not None and unit != "flag":
+        moved = TracedBuilder().figure(change(current, previous, unit, context.table_decimals.get(unit)), "change", this_year, last_year).build()
+    else:
+        moved = Traced(MISSING)
     return shown, before, moved
 
 
@@ -58,4 +67,4 @@ def county_table(context: ReportContext, codes: tuple[str, ...]) -> CountyTable 
         for code in codes:
             row += _cells(context, code, place.code)
         rows.append(tuple(row))
-    return CountyTable(groups=tuple(groups), columns=tuple(columns), rows=tuple(rows))
+    return CountyTable(groups=tuple(groups), columns=tuple(columns), rows=tuple(rows), codes=codes)
