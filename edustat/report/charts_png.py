@@ -4,6 +4,7 @@ a GB 2312 subset of Noto Sans CJK SC), so Chinese labels draw on a machine witho
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,18 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_FILE), size)
 
 
+TITLE_BAND = 22
+"""SVG pixels at the top that hold the title alone (its baseline is at 18; line labels start below 22)."""
+
+
+def _shifted(shape: Rect | Segment | Label, up: float) -> Rect | Segment | Label:
+    if not up:
+        return shape
+    if isinstance(shape, Segment):
+        return replace(shape, y1=shape.y1 - up, y2=shape.y2 - up)
+    return replace(shape, y=shape.y - up)
+
+
 def _hex(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
@@ -38,11 +51,14 @@ def _dashed(draw: ImageDraw.ImageDraw, shape: Segment) -> None:
         y = stop + 4 * SCALE
 
 
-def png(drawing: Drawing) -> bytes:
-    """The drawing as PNG bytes, SCALE times the SVG's size, on white."""
-    image = Image.new("RGB", (drawing.width * SCALE, drawing.height * SCALE), "white")
+def png(drawing: Drawing, with_title: bool = True) -> bytes:
+    """The drawing as PNG bytes, SCALE times the SVG's size, on white; without its title when a caption names it."""
+    top = 0 if with_title else TITLE_BAND
+    image = Image.new("RGB", (drawing.width * SCALE, (drawing.height - top) * SCALE), "white")
     draw = ImageDraw.Draw(image)
-    for shape in drawing.shapes:
+    shapes = [shape for shape in drawing.shapes if with_title or not (isinstance(shape, Label) and shape.css == "chart-title")]
+    shapes = [_shifted(shape, top) for shape in shapes]
+    for shape in shapes:
         if isinstance(shape, Rect):
             if shape.width > 0:
                 box = [shape.x * SCALE, shape.y * SCALE, (shape.x + shape.width) * SCALE, (shape.y + shape.height) * SCALE]
@@ -53,7 +69,7 @@ def png(drawing: Drawing) -> bytes:
             else:
                 draw.line([(shape.x1 * SCALE, shape.y1 * SCALE), (shape.x2 * SCALE, shape.y2 * SCALE)], fill=_hex(shape.stroke), width=2 * SCALE)
     # Text last, over the lines, as in the SVG where labels follow.
-    for shape in drawing.shapes:
+    for shape in shapes:
         if isinstance(shape, Label):
             draw.text(
                 (shape.x * SCALE, shape.y * SCALE),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -61,6 +61,10 @@ class Report:
     """At the top when the year's data are incomplete for a region the report shows."""
     subject_code: str = ""
     """The region the report is about."""
+    region_names: dict[str, str] = field(default_factory=dict)
+    """code → name of the regions shown, in the report's language (for the figures' comments)."""
+    indicator_names: dict[str, str] = field(default_factory=dict)
+    """code → name of every indicator, in the report's language."""
 
 
 def _section_titles(frames: ReportFrames, lang: str) -> dict[str, str]:
@@ -148,4 +152,6 @@ def build_report(
         footer=footer_text(frames, lang),
         notice=top_notice(context),
         subject_code=context.subject.code,
+        region_names={place.code: place.name for place in (context.subject, *context.children)},
+        indicator_names={code: info.name for code, info in context.indicators.items()},
     )
