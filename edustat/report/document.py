@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -25,6 +25,8 @@ class Chart:
     title: str
     drawing: Drawing
     sources: tuple[Source, ...] = ()
+    caption: str = ""
+    """Its number and title below it: 图1 学前三年毛入园率 / Figure 1. …"""
 
     @property
     def svg(self) -> str:
@@ -44,6 +46,9 @@ class Section:
     no_data: str | None = None
     notice: str | None = None
     """Beside the table when a region in it is incomplete: its figures are not final."""
+    table_number: int | None = None
+    table_caption: str = ""
+    """The table's number and title above it: 表1 学前教育 / Table 1. Preschool education."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,31 @@ def build_section(context: ReportContext, key: str, title: str) -> Section:
     return Section(key, title, sentences, table, charts, no_data, notice)
 
 
+CAPTIONS = {
+    "zh": {"table": "表{n} {title}", "figure": "图{n} {title}", "continued": "表{n}（续）"},
+    "en": {"table": "Table {n}. {title}", "figure": "Figure {n}. {title}", "continued": "Table {n} (continued)"},
+}
+"""How tables and charts are numbered and named, by language; "continued" heads the further parts of a split table."""
+
+
+def numbered(sections: tuple[Section, ...], lang: str) -> tuple[Section, ...]:
+    """The sections with their tables numbered 表1, 表2 … and their charts 图1, 图2 … in the report's order."""
+    words = CAPTIONS[lang]
+    tables = figures = 0
+    done = []
+    for section in sections:
+        number, caption = None, ""
+        if section.table is not None:
+            tables += 1
+            number, caption = tables, words["table"].format(n=tables, title=section.title)
+        charts = []
+        for chart in section.charts:
+            figures += 1
+            charts.append(replace(chart, caption=words["figure"].format(n=figures, title=chart.title)))
+        done.append(replace(section, charts=tuple(charts), table_number=number, table_caption=caption))
+    return tuple(done)
+
+
 def _difficulties(context: ReportContext) -> tuple[str, ...]:
     found = tuple(difficulties(context))
     if found:
@@ -141,7 +171,7 @@ def build_report(
     phrases = phrases or load_phrases()
     context = build_context(frames, phrases, targets, lang, region_code, table_decimals)
     titles = _section_titles(frames, lang)
-    sections = tuple(build_section(context, key, titles.get(key, key)) for key in phrases.order)
+    sections = numbered(tuple(build_section(context, key, titles.get(key, key)) for key in phrases.order), lang)
     return Report(
         lang=lang,
         title=str(fill(context, phrases.title[lang]) or ""),

@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from edustat.report.charts_png import png
-from edustat.report.document import Chart, Report, Section
+from edustat.report.document import CAPTIONS, Chart, Report, Section
 from edustat.report.tables import CountyTable
 from edustat.report.traced import Figure, Source, Traced
 
@@ -145,8 +145,6 @@ class _Writer:
         self.region_names = report.region_names
         self.indicator_names = report.indicator_names
         self.doc: DocxDocument = Document()
-        self.tables = 0
-        self.figures = 0
 
     # -- page, styles, footer -------------------------------------------------------------------------------------
 
@@ -268,10 +266,9 @@ class _Writer:
     # -- tables and charts ----------------------------------------------------------------------------------------
 
     def table(self, section: Section, table: CountyTable) -> None:
-        self.tables += 1
-        name = f"表{self.tables} {section.title}" if self.lang == "zh" else f"Table {self.tables}. {section.title}"
+        continued = CAPTIONS[self.lang]["continued"].format(n=section.table_number)
         for part, (groups, columns) in enumerate(split_columns(table, self.fonts.table_size)):
-            label = name if part == 0 else (f"表{self.tables}（续）" if self.lang == "zh" else f"Table {self.tables} (continued)")
+            label = section.table_caption if part == 0 else continued
             self.caption(label, above=True)
             self._table_part(table, groups, columns)
 
@@ -315,7 +312,6 @@ class _Writer:
         self.traced_runs(paragraph, text, face, size, bold=bold or (header and self.lang == "en"))
 
     def chart(self, chart: Chart) -> None:
-        self.figures += 1
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
@@ -325,7 +321,7 @@ class _Writer:
         # The caption below names the chart: the picture leaves out its own title.
         run.add_picture(io.BytesIO(png(chart.drawing, with_title=False)), width=width)
         _set_fonts(run._r.get_or_add_rPr(), self.fonts.latin, self.fonts.body)
-        name = f"图{self.figures} {chart.title}" if self.lang == "zh" else f"Figure {self.figures}. {chart.title}"
+        name = chart.caption or chart.title
         caption = self.doc.add_paragraph()
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spacing(caption, self.fonts.caption_size * 1.5, after=12)
