@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from edustat.report.document import Report, Section
-from edustat.report.tables import CountyTable
+from edustat.report.tables import CountyTable, table_need
 
 STYLE = """
 body { font-family: 'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;
@@ -28,14 +28,15 @@ figure.chart svg { max-width: 100%; height: auto; }
 caption { caption-side: top; font-weight: bold; padding: .3em 0; }
 figcaption { text-align: center; font-weight: bold; }
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
+@page wide { size: A4 landscape; margin: 14mm 16mm 14mm 16mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; line-height: 1.5; color: #000; }
   h1 { font-size: 16pt; }
   h2 { font-size: 13pt; margin-top: 1.2em; }
   h1, h2, caption, p.incomplete { break-after: avoid; page-break-after: avoid; }
   div.table-wrap { overflow: visible; break-inside: avoid; page-break-inside: avoid; }
-  table.county { width: 100%; table-layout: fixed; font-size: 8pt; break-inside: auto; }
-  table.county.wide { font-size: 7pt; }
+  table.county { width: 100%; table-layout: fixed; font-size: 7.5pt; break-inside: auto; }
+  section.landscape { page: wide; }
   table.county th, table.county td { white-space: normal; overflow-wrap: anywhere; padding: .15em .25em; border-color: #777; }
   table.county thead { display: table-header-group; }
   table.county tr, figure.chart { break-inside: avoid; page-break-inside: avoid; }
@@ -45,14 +46,16 @@ figcaption { text-align: center; font-weight: bold; }
 }
 """
 
-WIDE_COLUMNS = 10
-"""A table of more columns prints in smaller type."""
+PRINT_TABLE_SIZE = 7.5
+"""The type size of printed tables, points (the print stylesheet's)."""
+PORTRAIT_WIDTH_PT = (210 - 14 - 14) / 25.4 * 72
+"""The width inside the portrait page's margins, points; a section whose table needs more prints on landscape pages."""
 
 
 def table_html(table: CountyTable, caption: str = "") -> str:
     """The county table: a header row of indicator names over value/last year/change columns, the subject's row first;
     ``caption`` (表1 学前教育) above it."""
-    table_css = "county wide" if len(table.columns) > WIDE_COLUMNS else "county"
+    table_css = "county"
     head = f"<caption>{escape(caption)}</caption>" if caption else ""
     cols = '<colgroup><col class="region">' + "<col>" * (len(table.columns) - 1) + "</colgroup>"
     groups = "".join(f'<th colspan="{span}">{escape(label)}</th>' for label, span in table.groups)
@@ -66,7 +69,9 @@ def table_html(table: CountyTable, caption: str = "") -> str:
 
 def section_html(section: Section) -> str:
     """One <section>: heading, sentences, county table (with its caption, 表1 …), charts (with theirs, 图1 …)."""
-    parts = [f'<section class="indicators" id="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
+    wide = section.table is not None and table_need(section.table, PRINT_TABLE_SIZE) > PORTRAIT_WIDTH_PT
+    css = "indicators landscape" if wide else "indicators"
+    parts = [f'<section class="{css}" id="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
     parts += [f'<p class="sentence">{escape(text)}</p>' for text in section.sentences]
     if section.no_data:
         parts.append(f'<p class="no-data">{escape(section.no_data)}</p>')

@@ -68,3 +68,29 @@ def county_table(context: ReportContext, codes: tuple[str, ...]) -> CountyTable 
             row += _cells(context, code, place.code)
         rows.append(tuple(row))
     return CountyTable(groups=tuple(groups), columns=tuple(columns), rows=tuple(rows), codes=codes)
+
+
+CELL_PADDING_PT = 8.0
+"""Left and right cell margins together, points (Word's default 0.19 cm each, rounded up)."""
+REGION_COLUMN_CHARACTERS = 7
+"""The region column is at most this many CJK characters wide; a longer name wraps (积石山保安族东乡族撒拉族自治县)."""
+
+
+def text_width(text: str, size: float) -> float:
+    """Rough width in points of ``text`` at ``size``: CJK characters are square, digits and Latin about 0.6 as wide."""
+    return sum(size if ord(char) > 0x2E80 else size * 0.6 for char in text)
+
+
+def column_need(table: CountyTable, column: int, size: float) -> float:
+    """Width in points a column needs at ``size``: its widest value on one line (bold, as the subject's row is, about a
+    tenth wider); its header may wrap, to at most 4 CJK characters a line; region names wrap past REGION_COLUMN_CHARACTERS."""
+    values = max((text_width(row[column], size) * 1.1 for row in table.rows), default=0.0)
+    if column == 0:
+        values = min(values, REGION_COLUMN_CHARACTERS * size)
+    header = min(text_width(table.columns[column], size), 4 * size)
+    return max(values, header, 2.5 * size) + CELL_PADDING_PT
+
+
+def table_need(table: CountyTable, size: float) -> float:
+    """Width in points the whole table needs at ``size`` (every column, none wrapping a value)."""
+    return sum(column_need(table, column, size) for column in range(len(table.columns)))

@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 
 from edustat.report.charts_png import png
 from edustat.report.document import CAPTIONS, Chart, Report, Section
-from edustat.report.tables import CountyTable
+from edustat.report.tables import CountyTable, column_need
 from edustat.report.traced import Figure, Source, Traced
 
 AUTHOR = "edustat"
@@ -84,8 +84,6 @@ PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 TEXT_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72
 """The width of the text column (156 mm) in points."""
-CELL_PADDING_PT = 8.0
-"""Left and right cell margins together (Word's default 0.19 cm each, rounded up)."""
 CHART_WIDTH = Mm(156)
 
 ORDINALS_ZH = "一二三四五六七八九十"
@@ -439,28 +437,9 @@ def _fallback_fonts(doc: DocxDocument) -> None:
 # -- fitting tables to the page ---------------------------------------------------------------------------------------
 
 
-def text_width(text: str, size: float) -> float:
-    """Rough width in points of ``text`` at ``size``: CJK characters are square, digits and Latin about half as wide."""
-    return sum(size if ord(char) > 0x2E80 else size * 0.6 for char in text)
-
-
-REGION_COLUMN_CHARACTERS = 7
-"""The region column is at most this many CJK characters wide; a longer name wraps (积石山保安族东乡族撒拉族自治县)."""
-
-
-def _column_need(table: CountyTable, column: int, size: float) -> float:
-    """Width a column needs: its widest value on one line (bold, as the subject's row is, about a tenth wider); its
-    header may wrap, to at most 4 CJK characters a line; region names wrap past REGION_COLUMN_CHARACTERS."""
-    values = max((text_width(row[column], size) * 1.1 for row in table.rows), default=0.0)
-    if column == 0:
-        values = min(values, REGION_COLUMN_CHARACTERS * size)
-    header = min(text_width(table.columns[column], size), 4 * size)
-    return max(values, header, 2.5 * size) + CELL_PADDING_PT
-
-
 def column_widths(table: CountyTable, columns: list[int], size: float) -> list[float]:
     """Widths in points of ``columns``, stretched to the text column's width when narrower."""
-    needs = [_column_need(table, column, size) for column in columns]
+    needs = [column_need(table, column, size) for column in columns]
     total = sum(needs)
     if total < TEXT_WIDTH_PT:
         needs = [need * TEXT_WIDTH_PT / total for need in needs]
@@ -470,7 +449,7 @@ def column_widths(table: CountyTable, columns: list[int], size: float) -> list[f
 def split_columns(table: CountyTable, size: float) -> list[tuple[list[tuple[str, int]], list[int]]]:
     """The table cut into parts that fit the text column: each part the region column and as many whole indicator
     groups as fit (at least one); returns each part's groups and column indexes."""
-    region_need = _column_need(table, 0, size)
+    region_need = column_need(table, 0, size)
     parts: list[tuple[list[tuple[str, int]], list[int]]] = []
     groups: list[tuple[str, int]] = [table.groups[0]]
     columns: list[int] = [0]
@@ -478,7 +457,7 @@ def split_columns(table: CountyTable, size: float) -> list[tuple[list[tuple[str,
     position = table.groups[0][1]
     for label, span in table.groups[1:]:
         indexes = list(range(position, position + span))
-        need = sum(_column_need(table, column, size) for column in indexes)
+        need = sum(column_need(table, column, size) for column in indexes)
         if len(groups) > 1 and used + need > TEXT_WIDTH_PT:
             parts.append((groups, columns))
             groups, columns, used = [table.groups[0]], [0], region_need

@@ -1,0 +1,165 @@
+"""The report on paper, from the sample's own warehouse (`edustat demo`): the .docx holds every published figure of 2020
+as the report writes it; LibreOffice prints it to A4 PDF and Chromium prints the HTML to A4 PDF, and pdftotext finds
+every table value on the pages, none outside them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from docx_reading import Docx
+
+pytestmark = pytest.mark.system
+
+EDUSTAT = str(Path(sys.executable).with_name("edustat"))
+A4_POINTS = (595.3, 841.9)
+
+
+def _edustat(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EDUSTAT, *args], cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> dict:
+    """`edustat demo` (the sample's 2019 and 2020 in a warehouse of its own) and the report of 2020 as .docx and .html."""
+    folder = tmp_path_factory.mktemp("print")
+    env = {
+        "PREFECT_API_URL": prefect_api_url,
+        "EDUSTAT_ERROR_WORKBOOK_DIR": str(folder / "errors"),
+        "EDUSTAT_WAREHOUSE_URL": f"sqlite:///{folder / 'warehouse.db'}",
+    }
+    demo = _edustat("demo", "--out", str(folder / "sample"), cwd=folder, env=env)
+    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+    written = {}
+    for name in ("report.docx", "report-en.docx", "report.html"):
+        lang = "en" if "-en" in name else "zh"
+        result = _edustat("report", "--year", "2020", "--lang", lang, "--out", str(folder / name), cwd=folder, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        written[name] = folder / name
+    return {"folder": folder, "url": env["EDUSTAT_WAREHOUSE_URL"], **written}
+
+
+def _stored(url: str, region: str, year: int) -> dict[str, float | None]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("select indicator_code, value from indicator_value where region_code = :r and year = :y and is_current"),
+                {"r": region, "y": year},
+            ).all()
+    finally:
+        engine.dispose()
+    return dict(rows)
+
+
+def _fixed(value: float, places: int) -> str:
+    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def test_every_published_figure_of_2020_is_in_the_word_document_as_the_report_writes_it(sample: dict) -> None:
+    from config import load_catalogue, load_rules
+    from edustat.report.phrases import load_phrases
+
+    catalogue = load_catalogue()
+    decimals = load_rules().report.table_decimals
+    phrases = load_phrases()
+    in_tables = {code for section in phrases.sections.values() for code in section.table}
+    stored = _stored(sample["url"], catalogue.report_region, catalogue.report_year)
+    doc = Docx(sample["report.docx"])
+    subject_rows = [row[1:] for table in doc.tables() for row in table.rows[2:3]]
+    subject_cells = {cell for row in subject_rows for cell in row}
+    published = [i for i in catalogue.indicators if i.report is not None and stored.get(i.code) is not None]
+    assert len(published) >= 25
+    checked = 0
+    for indicator in published:
+        if indicator.code not in in_tables or indicator.unit == "flag":
+            continue
+        # The prefecture's row: the stored value at the unit's fixed decimals, with the unit (95.42%, 75208.84万元).
+        expected = _fixed(stored[indicator.code], decimals[indicator.unit]) + indicator.unit_zh
+        assert expected in subject_cells, (indicator.code, expected)
+        checked += 1
+    assert checked >= 10
+    # And the published figures the sentences give, as the report writes them (published 73 → 73%).
+    text = doc.all_text()
+    assert f"学前三年毛入园率达到{_fixed(stored['preschool_ger'], 2).rstrip('0').rstrip('.')}%" in text
+    assert "拨付生均公用经费75208.84万元" in text
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "libreoffice-writer", "poppler-utils"]
+        if subprocess.run(install, env=env, capture_output=True, timeout=1800).returncode != 0:
+            subprocess.run(["apt-get", "update"], env=env, capture_output=True, timeout=1800)
+            subprocess.run(install, env=env, capture_output=True, timeout=1800)
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        pytest.skip("LibreOffice is not installed and cannot be installed here: `apt-get install -y libreoffice-writer poppler-utils`")
+    return found
+
+
+def _pdf_words(pdf: Path) -> tuple[str, list[tuple[float, float, float, float]], list[tuple[float, float]]]:
+    """The PDF's text without whitespace, every word's box, and every page's size (poppler's pdftotext -bbox)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed: `apt-get install -y poppler-utils`")
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=300, check=True).stdout
+    pages = [(float(w), float(h)) for w, h in re.findall(r'<page width="([\d.]+)" height="([\d.]+)"', html)]
+    boxes = [tuple(map(float, b)) for b in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', html)]
+    plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=300, check=True).stdout
+    return re.sub(r"\s+", "", plain), boxes, pages
+
+
+def _values(doc: Docx) -> set[str]:
+    return {cell for table in doc.tables() for row in table.rows[2:] for cell in row[1:] if cell != "—"}
+
+
+@pytest.mark.parametrize("name", ["report.docx", "report-en.docx"])
+def test_libreoffice_prints_the_word_document_on_a4_with_every_table_value(sample: dict, name: str) -> None:
+    soffice = _soffice()
+    folder = sample["folder"] / f"pdf-{name}"
+    folder.mkdir()
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(sample[name])],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    pdf = folder / name.replace(".docx", ".pdf")
+    assert pdf.is_file(), result.stdout + result.stderr
+    text, boxes, pages = _pdf_words(pdf)
+    assert pages and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in pages)
+    values = _values(Docx(sample[name]))
+    assert len(values) > 100
+    missing = sorted(v for v in values if re.sub(r"\s+", "", v) not in text)
+    assert not missing, missing[:20]
+    assert all(0 <= x0 and x1 <= A4_POINTS[0] for x0, _, x1, _ in boxes)
+
+
+def test_chromium_prints_the_html_on_a4_with_every_table_value_on_the_page(sample: dict, chromium: str) -> None:
+    folder = sample["folder"] / "browser"
+    folder.mkdir()
+    pdf = folder / "report.pdf"
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+        f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={pdf}", sample["report.html"].as_uri(),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert pdf.is_file(), result.stderr[-2000:]
+    text, boxes, pages = _pdf_words(pdf)
+    assert pages and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in pages)
+    page = sample["report.html"].read_text(encoding="utf-8")
+    cells = set(re.findall(r"<td>([^<]+)</td>", page)) - {"—"}
+    assert len(cells) > 100
+    missing = sorted(c for c in cells if re.sub(r"\s+", "", c) not in text)
+    assert not missing, missing[:20]
+    # Nothing printed beyond the paper's right edge (a cut table), every word inside the page.
+    assert all(0 <= x0 and x1 <= A4_POINTS[0] + 0.5 for x0, _, x1, _ in boxes), max(b[2] for b in boxes)
