@@ -8,10 +8,6 @@ from edustat.report.phrases import PLACEHOLDER, Sentence
 from edustat.report.traced import Traced, TracedBuilder, capitalised, traced_join
 
 
-def _children_values(context: ReportContext, code: str) -> list[float]:
-    return [v for child in context.children if (v := context.value(code, child.code)) is not None]
-
-
 def _children_with_values(context: ReportContext, code: str) -> list[tuple[str, float]]:
     return [(child.code, v) for child in context.children if (v := context.value(code, child.code)) is not None]
 

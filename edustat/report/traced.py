@@ -10,9 +10,6 @@ Role = Literal["value", "previous", "change", "target", "gap", "count", "low", "
 """What a figure is of its sources: the stored value itself, last year's, a difference of two values, a target of
 config/rules.toml, a gap below a target, a count of regions with a flag, the lowest or highest of the compared regions."""
 
-DERIVED: frozenset[str] = frozenset({"change", "gap", "count"})
-"""Roles whose figure is worked out from its sources rather than one stored value as written."""
-
 
 @dataclass(frozen=True)
 class Source:
