@@ -166,6 +166,11 @@ class _Writer:
             style.font.bold = self.lang == "en" or None
             style.font.italic = False
             _set_fonts(style.element.get_or_add_rPr(), fonts.latin, face)
+        # The template's thumbnail is a picture of another document: file browsers would show it as this one's.
+        package_rels = self.doc.part.package.rels
+        for rel_id, rel in list(package_rels.items()):
+            if rel.reltype.endswith("/metadata/thumbnail"):
+                package_rels.pop(rel_id)
         core = self.doc.core_properties
         core.title = self.report.title
         core.author = AUTHOR
@@ -286,21 +291,30 @@ class _Writer:
             if position > 0:
                 self._cell(cell, label, size, header=True)
             position += span
-        for index, column in enumerate(columns):
-            self._cell(grid.cell(1, index), table.columns[column], size, header=True)
         # The region column's header spans both header rows.
         region = grid.cell(0, 0).merge(grid.cell(1, 0))
         region.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         for extra in region.paragraphs[1:]:
             extra._p.getparent().remove(extra._p)
+        self._cell(region, table.columns[0], size, header=True)
+        # Every cell once, row by row (merged cells repeat), rather than grid.cell(), which walks the whole table each time.
+        cells = grid._cells
+        width = len(columns)
+        for index, column in enumerate(columns[1:], start=1):
+            self._cell(cells[width + index], table.columns[column], size, header=True)
         for row_index, row in enumerate(table.rows):
             for index, column in enumerate(columns):
-                self._cell(grid.cell(2 + row_index, index), row[column], size, header=False, first=index == 0, bold=row_index == 0)
+                cell = cells[(2 + row_index) * width + index]
+                self._cell(cell, row[column], size, header=False, first=index == 0, bold=row_index == 0)
         for header in grid.rows[:2]:
             _repeat_header(header)
-        for index, width in enumerate(widths):
-            for row in grid.rows:
-                row.cells[index].width = Pt(width)
+        position = 0
+        for _, span in groups:  # a merged header cell is as wide as the columns it spans
+            cells[position].width = Pt(sum(widths[position : position + span]))
+            position += span
+        for index, points in enumerate(widths):
+            for row in range(1, len(grid.rows)):
+                cells[row * width + index].width = Pt(points)
 
     def _cell(self, cell, text: str, size: float, header: bool, first: bool = False, bold: bool = False) -> None:
         paragraph = cell.paragraphs[0]

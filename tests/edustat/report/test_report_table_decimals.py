@@ -62,7 +62,7 @@ def test_every_configured_region_name_draws_in_the_shipped_chart_font() -> None:
 
 def test_the_png_chart_is_the_layout_drawn_at_scale() -> None:
     drawing = layout("学前三年毛入园率", [Bar("临夏市", 50.0, "50%"), Bar("康乐县", 25.0, "25%")], [Line("全省 95%", 95.0, True)], "c")
-    image = Image.open(io.BytesIO(png(drawing)))
+    image = Image.open(io.BytesIO(png(drawing))).convert("RGB")
     assert image.size == (drawing.width * SCALE, drawing.height * SCALE)
     assert image.info["dpi"][0] == pytest.approx(300, abs=1)
     # The first bar's middle (it spans 230 to 230 + 50% of the 420 px plot, the axis ending at 100) is in the
