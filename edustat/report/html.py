@@ -17,7 +17,7 @@ table.county { border-collapse: collapse; margin: 1em 0; font-size: .85em; }
 table.county th, table.county td { border: 1px solid #cbd5e0; padding: .25em .6em; text-align: right; white-space: nowrap; }
 table.county th { background: #edf2f7; text-align: center; white-space: normal; }
 div.table-wrap { overflow-x: auto; }
-table.county td:first-child { text-align: left; }
+table.county td:first-child { text-align: left; white-space: normal; min-width: 7em; }
 table.county tr.subject td { font-weight: bold; background: #f7fafc; }
 figure.chart { margin: 1.2em 0; }
 section.difficulties p { text-indent: 2em; }

@@ -43,7 +43,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> di
     demo = _edustat("demo", "--out", str(folder / "sample"), cwd=folder, env=env)
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     written = {}
-    for name in ("report.docx", "report-en.docx", "report.html"):
+    for name in ("report.docx", "report-en.docx", "report.html", "report-en.html"):
         lang = "en" if "-en" in name else "zh"
         result = _edustat("report", "--year", "2020", "--lang", lang, "--out", str(folder / name), cwd=folder, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -176,3 +176,33 @@ def test_chromium_prints_the_html_on_a4_with_every_table_value_on_the_page(sampl
     assert not missing, missing[:20]
     # Nothing printed beyond the paper's right edge (a cut table), every word inside the page.
     assert boxes and all(0 <= x0 and x1 <= 1 for x0, _, x1, _ in boxes), max(b[2] for b in boxes)
+
+
+# Appended to a copy of the page: each table's box, as laid out on screen, written into the DOM.
+OVERFLOW_PROBE = """<script>
+document.body.setAttribute('data-tables', JSON.stringify(
+  [...document.querySelectorAll('div.table-wrap')].map(d => [d.scrollWidth, d.clientWidth])));
+document.body.setAttribute('data-charts', JSON.stringify(
+  [...document.querySelectorAll('svg.chart text.bar-label')].map(t => t.getBBox().x)));
+</script></body>"""
+
+
+@pytest.mark.parametrize("name", ["report.html", "report-en.html"])
+def test_on_screen_no_table_needs_a_scrollbar_and_no_county_name_is_clipped(sample: dict, chromium: str, name: str) -> None:
+    import json
+    from html import unescape
+
+    folder = sample["folder"] / f"screen-{name}"
+    folder.mkdir()
+    probe = folder / "probe.html"
+    probe.write_text(sample[name].read_text(encoding="utf-8").replace("</body>", OVERFLOW_PROBE), encoding="utf-8")
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        f"--user-data-dir={folder / 'profile'}", "--window-size=1280,4000", "--dump-dom", probe.as_uri(),
+    ]  # fmt: skip
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=180).stdout
+    tables = json.loads(unescape(re.search(r'data-tables="([^"]*)"', dom).group(1)))
+    labels = json.loads(unescape(re.search(r'data-charts="([^"]*)"', dom).group(1)))
+    assert tables and all(scroll <= client for scroll, client in tables), tables
+    # A label right-aligned before the bars starts inside its chart (x ≥ 0), the longest county name included.
+    assert labels and min(labels) >= 0, min(labels)
