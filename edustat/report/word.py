@@ -100,7 +100,12 @@ def _set_fonts(element_rpr, latin: str, east_asia: str) -> None:
     fonts = element_rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
-        element_rpr.insert(0, fonts)
+        # rFonts comes first in rPr, after a character style (w:rStyle) when there is one (the schema's order).
+        has_style = len(element_rpr) and element_rpr[0].tag == qn("w:rStyle")
+        element_rpr.insert(1 if has_style else 0, fonts)
+    # A theme font (the template's styles name them) would win over the face named here.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attribute), latin)
     fonts.set(qn("w:eastAsia"), east_asia)
@@ -392,15 +397,11 @@ def _no_border(paragraph: Paragraph) -> None:
 def _fixed_layout(grid, widths: list[float]) -> None:
     """Fixed column widths in the table grid (Word and LibreOffice then keep them instead of fitting to content)."""
     tbl_pr = grid._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    width = tbl_pr.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        tbl_pr.append(width)
-    width.set(qn("w:w"), str(round(sum(widths) * 20)))
-    width.set(qn("w:type"), "dxa")
+    grid.autofit = False  # w:tblLayout w:type="fixed", in its place in the schema's order
+    width = tbl_pr.find(qn("w:tblW"))  # python-docx's add_table always writes one
+    if width is not None:
+        width.set(qn("w:w"), str(round(sum(widths) * 20)))
+        width.set(qn("w:type"), "dxa")
     for column, points in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         column.set(qn("w:w"), str(round(points * 20)))
 
