@@ -81,7 +81,8 @@ def png(drawing: Drawing, with_title: bool = True) -> bytes:
                 stroke_fill=_hex(shape.fill),
             )
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(DPI, DPI))
+    # The fastest deflate level: twice as quick as the default for about a quarter more bytes.
+    image.save(out, format="PNG", dpi=(DPI, DPI), compress_level=1)
     return out.getvalue()
 
 
