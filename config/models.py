@@ -267,6 +267,28 @@ class Schedule(_Strict):
     input_pattern: str
 
 
+REPORT_UNITS: tuple[str, ...] = ("percent", "count", "classes", "persons", "person_times", "10k_yuan", "yuan", "ratio", "coefficient", "flag")
+"""The units an indicator may have (config/indicators.toml `unit`)."""
+
+
+class ReportRules(_Strict):
+    """How the report writes numbers: ``table_decimals`` fixes the decimals of the county tables by unit, so a column
+    reads evenly (95.42% above 73.00%); sentences keep the report's own style (73%)."""
+
+    table_decimals: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("table_decimals")
+    @classmethod
+    def _known_units(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(REPORT_UNITS))
+        if unknown:
+            raise ValueError(f"[report.table_decimals]: unknown unit(s) {unknown}; the units are {list(REPORT_UNITS)}")
+        negative = sorted(unit for unit, places in value.items() if not 0 <= places <= 6)
+        if negative:
+            raise ValueError(f"[report.table_decimals]: decimals of {negative} must be 0 to 6")
+        return value
+
+
 class Rules(_Strict):
     """Everything in config/rules.toml."""
 
@@ -282,6 +304,7 @@ class Rules(_Strict):
     ceilings: dict[str, dict[str, Ceiling]]
     targets: dict[str, dict[str, float]]
     schedule: Schedule
+    report: ReportRules = Field(default_factory=ReportRules)
 
     @field_validator("stages")
     @classmethod

@@ -1,4 +1,5 @@
-"""The indicator section of the self-evaluation report, from the warehouse alone: pure functions from frames to HTML or Markdown."""
+"""The indicator section of the self-evaluation report, from the warehouse alone: pure functions from frames to HTML,
+Markdown or Word (edustat.report.word, imported only when a .docx is asked for: it loads python-docx and Pillow)."""
 
 from edustat.report.document import Report, build_report
 from edustat.report.html import render_html

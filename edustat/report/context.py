@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-from edustat.report.numbers import with_unit
+from edustat.report.numbers import fixed, with_unit
 from edustat.report.phrases import Phrases
+from edustat.report.traced import Source
 from warehouse.report_read import ReportFrames
 
 
@@ -49,6 +50,13 @@ class ReportContext:
     targets: dict[str, dict[str, float]]
     incomplete: dict[str, str]
     """region_code → what it misses, for every incomplete region (reporting_status)."""
+    runs: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    """(region_code, code) → the run that published this year's value."""
+    previous_runs: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    """(region_code, code) → the run that published last year's value."""
+    table_decimals: dict[str, int] = field(default_factory=dict)
+    """unit → the fixed number of decimals of the county tables (config/rules.toml [report.table_decimals]); a unit
+    absent writes as the sentences do."""
 
     def value(self, code: str, region_code: str | None = None) -> float | None:
         """This year's value of ``code`` for the subject (or ``region_code``); None when absent or NULL."""
@@ -58,6 +66,23 @@ class ReportContext:
         """``value`` of ``code`` with its unit, as the report writes it."""
         info = self.indicators[code]
         return with_unit(value, info.unit, info.unit_zh, info.unit_en, self.lang)
+
+    def table_formatted(self, code: str, value: float) -> str:
+        """``value`` of ``code`` as a county table writes it: with the unit's fixed decimals when configured (73.00%)."""
+        info = self.indicators[code]
+        places = self.table_decimals.get(info.unit)
+        if places is None or info.unit == "flag":
+            return self.formatted(code, value)
+        return fixed(value, places, info.unit_zh if self.lang == "zh" else info.unit_en, self.lang)
+
+    def source(self, code: str, region_code: str | None = None) -> Source:
+        """This year's stored value of ``code`` for the subject (or ``region_code``) as a figure's source."""
+        region = region_code or self.subject.code
+        return Source(code, region, self.year, self.runs.get((region, code)), self.values.get((region, code)))
+
+    def previous_source(self, code: str, region_code: str) -> Source:
+        """Last year's stored value of ``code`` for ``region_code`` as a figure's source."""
+        return Source(code, region_code, self.year - 1, self.previous_runs.get((region_code, code)), self.previous.get((region_code, code)))
 
     def area(self) -> str:
         """The whole subject region as sentences name it: 全州 (a name ending in 州), 全省, the prefecture…
@@ -115,8 +140,22 @@ def _lookup(frame: pl.DataFrame) -> dict[tuple[str, str], float | None]:
     return {(r, c): v for r, c, v in frame.select("region_code", "indicator_code", "value").iter_rows()}
 
 
-def build_context(frames: ReportFrames, phrases: Phrases, targets: dict[str, dict[str, float]], lang: str, region_code: str | None = None) -> ReportContext:
-    """The report's context for ``frames`` in ``lang`` ('zh' or 'en'), about ``region_code`` or the region subject_code picks."""
+def _run_lookup(frame: pl.DataFrame) -> dict[tuple[str, str], int | None]:
+    if "run_id" not in frame.columns:
+        return {}
+    return {(r, c): run for r, c, run in frame.select("region_code", "indicator_code", "run_id").iter_rows()}
+
+
+def build_context(
+    frames: ReportFrames,
+    phrases: Phrases,
+    targets: dict[str, dict[str, float]],
+    lang: str,
+    region_code: str | None = None,
+    table_decimals: dict[str, int] | None = None,
+) -> ReportContext:
+    """The report's context for ``frames`` in ``lang`` ('zh' or 'en'), about ``region_code`` or the region subject_code picks;
+    ``table_decimals`` (unit → decimals) fixes the decimals of the county tables."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be zh or en, not {lang!r}")
     name_column = f"name_{lang}"
@@ -147,4 +186,7 @@ def build_context(frames: ReportFrames, phrases: Phrases, targets: dict[str, dic
         incomplete={
             row["region_code"]: row["completeness"] or "" for row in frames.completeness.filter(~pl.col("is_complete")).iter_rows(named=True)
         },
+        runs=_run_lookup(frames.values),
+        previous_runs=_run_lookup(frames.previous),
+        table_decimals=dict(table_decimals or {}),
     )

@@ -6,6 +6,7 @@ import re
 
 from edustat.report.context import ReportContext
 from edustat.report.numbers import gap_below, plain, points
+from edustat.report.traced import Source, Traced, TracedBuilder, capitalised, traced_join
 
 _PARENTHESIS = re.compile(r"^(?P<outer>[^(（]*)[(（](?P<inner>[^)）]+)[)）]\s*$")
 
@@ -29,7 +30,7 @@ def _scope_name(context: ReportContext, scope: str) -> str:
     return words.get(context.lang, scope)
 
 
-def difficulty(context: ReportContext, code: str, targets: dict[str, float]) -> str | None:
+def difficulty(context: ReportContext, code: str, targets: dict[str, float]) -> Traced | None:
     """The sentence for ``code`` when the subject's value lies below any of ``targets`` (scope → target), else None.
 
     zh: 高中阶段毛入学率低，全州为81.2%，分别比全省（95%）、全国（91.2%）低13.8个百分点和10个百分点。
@@ -43,18 +44,27 @@ def difficulty(context: ReportContext, code: str, targets: dict[str, float]) -> 
         return None
     info = context.indicators[code]
     name = short_name(info.name)
-    shown = context.formatted(code, value)
-    scopes = [f"{_scope_name(context, s)}（{context.formatted(code, t)}）" for s, t, _ in below]
-    gaps = [_gap_text(context, code, g) for _, _, g in below]
+    stored = context.source(code)
+    shown = TracedBuilder().figure(context.formatted(code, value), "value", stored).build()
+    target_sources = [Source(code, scope, context.year, None, target, is_target=True) for scope, target, _ in below]
+    target_texts = [TracedBuilder().figure(context.formatted(code, t), "target", source).build() for (_, t, _), source in zip(below, target_sources)]
+    gaps = [
+        TracedBuilder().figure(_gap_text(context, code, g), "gap", stored, source).build() for (_, _, g), source in zip(below, target_sources)
+    ]
+    builder = TracedBuilder()
     if context.lang == "zh":
+        scopes = [TracedBuilder().text(f"{_scope_name(context, s)}（").text(t).text("）").build() for (s, _, _), t in zip(below, target_texts)]
+        builder.text(f"{name}低，{context.area()}为").text(shown)
         if len(below) == 1:
-            return f"{name}低，{context.area()}为{shown}，比{scopes[0]}低{gaps[0]}。"
-        return f"{name}低，{context.area()}为{shown}，分别比{'、'.join(scopes)}低{'、'.join(gaps[:-1])}和{gaps[-1]}。"
-    targets_en = [f"the {_scope_name(context, s)} target ({context.formatted(code, t)})" for s, t, _ in below]
-    pairs = [f"{g} below {t}" for g, t in zip(gaps, targets_en)]
-    listed = pairs[0] if len(pairs) == 1 else ", ".join(pairs[:-1]) + " and " + pairs[-1]
-    text = f"{name} is low: {shown} across {context.area()}, {listed}."
-    return text[0].upper() + text[1:]
+            return builder.text("，比").text(scopes[0]).text("低").text(gaps[0]).text("。").build()
+        builder.text("，分别比").text(traced_join("、", scopes)).text("低").text(traced_join("、", gaps[:-1])).text("和").text(gaps[-1])
+        return builder.text("。").build()
+    pairs = [
+        TracedBuilder().text(g).text(f" below the {_scope_name(context, s)} target (").text(t).text(")").build()
+        for g, (s, _, _), t in zip(gaps, below, target_texts)
+    ]
+    listed = pairs[0] if len(pairs) == 1 else traced_join(" and ", [traced_join(", ", pairs[:-1]), pairs[-1]])
+    return capitalised(builder.text(f"{name} is low: ").text(shown).text(f" across {context.area()}, ").text(listed).text(".").build())
 
 
 def difficulties(context: ReportContext) -> list[str]:

@@ -70,11 +70,15 @@ def render_markdown(report: Report, assets_dir: str) -> MarkdownReport:
         if section.table is not None:
             if section.notice:
                 parts += [f"> {markdown_text(section.notice)}", ""]
+            if section.table_caption:
+                parts += [f"**{markdown_text(section.table_caption)}**", ""]
             parts += [table_markdown(section.table), ""]
         for chart in section.charts:
             path = f"{assets_dir}/chart-{chart.code}.svg"
             assets[path] = chart.svg
             parts += [f"![{markdown_text(chart.title)}]({quote(path)})", ""]
+            if chart.caption:
+                parts += [f"*{markdown_text(chart.caption)}*", ""]
     parts += [f"## {markdown_text(report.difficulties_title)}", ""]
     parts += [f"{markdown_text(text)}\n" for text in report.difficulties]
     parts += ["---", "", f"*{markdown_text(report.footer)}*", ""]

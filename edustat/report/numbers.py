@@ -37,6 +37,14 @@ def with_unit(value: float, unit: str, unit_zh: str, unit_en: str, lang: str) ->
     return number + unit_en if unit_en in _ATTACHED_EN_UNITS else f"{number} {unit_en}"
 
 
+def fixed(value: float, places: int, unit_text: str, lang: str) -> str:
+    """The value with exactly ``places`` decimals and its unit, as a table column writes it (73.00%, 13809.60万元)."""
+    number = format(rounded(value, places), f".{places}f")
+    if lang == "zh" or unit_text in _ATTACHED_EN_UNITS:
+        return number + unit_text
+    return f"{number} {unit_text}"
+
+
 def yes_no(value: float, lang: str) -> str:
     """A 0/1 flag: 是/否, yes/no."""
     is_yes = value >= 0.5
@@ -71,10 +79,13 @@ def points(gap: Decimal, lang: str) -> str:
     return f"{plain(gap)}个百分点" if lang == "zh" else f"{plain(gap)} percentage points"
 
 
-def change(current: float, previous: float, unit: str) -> str:
-    """The change against last year for a table cell, signed: +2.1 (percentage points for percent units), −0.35."""
-    places = DECIMALS_BY_UNIT.get(unit, DEFAULT_DECIMALS)
+def change(current: float, previous: float, unit: str, fixed_places: int | None = None) -> str:
+    """The change against last year for a table cell, signed: +2.1 (percentage points for percent units), −0.35;
+    with ``fixed_places`` exactly that many decimals (+2.10, 0.00), the difference of the values as the table writes them."""
+    places = DECIMALS_BY_UNIT.get(unit, DEFAULT_DECIMALS) if fixed_places is None else fixed_places
     difference = rounded(current, places) - rounded(previous, places)
+    if fixed_places is not None:
+        return ("+" if difference > 0 else "−" if difference < 0 else "") + format(abs(difference), f".{places}f")
     if difference == 0:
         return "0"
     return ("+" if difference > 0 else "−") + plain(abs(difference), places)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from edustat.report.context import ReportContext
 from edustat.report.numbers import DECIMALS_BY_UNIT, DEFAULT_DECIMALS, growth, plain, share_ratio
 from edustat.report.phrases import PLACEHOLDER, Sentence
+from edustat.report.traced import Traced, TracedBuilder, capitalised, traced_join
 
 
-def _children_values(context: ReportContext, code: str) -> list[float]:
-    return [v for child in context.children if (v := context.value(code, child.code)) is not None]
+def _children_with_values(context: ReportContext, code: str) -> list[tuple[str, float]]:
+    return [(child.code, v) for child in context.children if (v := context.value(code, child.code)) is not None]
 
 
 def placeholder(context: ReportContext, name: str, fmt: str | None) -> str | None:
-    """The text of one placeholder ({code}, {code|format} or a word such as {year}); None when its figure is missing."""
+    """The text of one placeholder ({code}, {code|format} or a word such as {year}); None when its figure is missing.
+
+    A figure comes back as a Traced string naming the stored values it is made of."""
     words = {
         "year": str(context.year),
         "area": context.area(),
@@ -25,41 +28,51 @@ def placeholder(context: ReportContext, name: str, fmt: str | None) -> str | Non
     if name not in context.indicators:
         return None
     if fmt == "passes":
-        flags = _children_values(context, name)
-        return str(sum(1 for v in flags if v >= 0.5)) if flags else None
+        flags = _children_with_values(context, name)
+        if not flags:
+            return None
+        count = str(sum(1 for _, v in flags if v >= 0.5))
+        return TracedBuilder().figure(count, "count", *(context.source(name, region) for region, _ in flags)).build()
     if fmt == "range":
-        found = _children_values(context, name)
+        found = _children_with_values(context, name)
         if not found:
             return None
-        low, high = context.formatted(name, min(found)), context.formatted(name, max(found))
-        return f"{low}至{high}" if context.lang == "zh" else f"{low} to {high}"
+        low_region, low = min(found, key=lambda pair: pair[1])
+        high_region, high = max(found, key=lambda pair: pair[1])
+        builder = TracedBuilder().figure(context.formatted(name, low), "low", context.source(name, low_region))
+        builder.text("至" if context.lang == "zh" else " to ")
+        return builder.figure(context.formatted(name, high), "high", context.source(name, high_region)).build()
     value = context.value(name)
     if value is None:
         return None
     if fmt == "number":
-        return plain(value, DECIMALS_BY_UNIT.get(context.indicators[name].unit, DEFAULT_DECIMALS))
-    if fmt == "growth":
-        return growth(value, context.lang)
-    if fmt == "share_ratio":
-        return share_ratio(value)
-    return context.formatted(name, value)
+        text = plain(value, DECIMALS_BY_UNIT.get(context.indicators[name].unit, DEFAULT_DECIMALS))
+    elif fmt == "growth":
+        text = growth(value, context.lang)
+    elif fmt == "share_ratio":
+        text = share_ratio(value)
+    else:
+        text = context.formatted(name, value)
+    return TracedBuilder().figure(text, "value", context.source(name)).build()
 
 
-def fill(context: ReportContext, template: str) -> str | None:
-    """``template`` with every placeholder filled; None when any figure is missing."""
-    parts: list[str] = []
+def fill(context: ReportContext, template: str) -> Traced | None:
+    """``template`` with every placeholder filled (figures traced); None when any figure is missing."""
+    builder = TracedBuilder()
     position = 0
     for match in PLACEHOLDER.finditer(template):
         text = placeholder(context, match.group(1), match.group(2))
         if text is None:
             return None
-        parts += [template[position : match.start()], text]
+        builder.text(template[position : match.start()]).text(text)
         position = match.end()
-    return "".join(parts) + template[position:]
+    return builder.text(template[position:]).build()
 
 
-def _join_en(clauses: list[str]) -> str:
-    return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+def _join_en(clauses: list[str]) -> Traced:
+    if len(clauses) == 1:
+        return traced_join("", clauses)
+    return traced_join(" and ", [traced_join(", ", clauses[:-1]), clauses[-1]])
 
 
 def sentence_text(context: ReportContext, sentence: Sentence) -> str | None:
@@ -69,12 +82,15 @@ def sentence_text(context: ReportContext, sentence: Sentence) -> str | None:
     clauses = [text for template in sentence.clauses(lang) if (text := fill(context, template))]
     if lead is None or not clauses:
         return None
+    builder = TracedBuilder()
     if lang == "zh":
-        body = sentence.join_zh.join(clauses)
-        return (lead + sentence.lead_sep_zh if lead else "") + body + "。"
-    body = sentence.join_en.join(clauses) if sentence.join_en is not None else _join_en(clauses)
-    text = (lead + sentence.lead_sep_en if lead else "") + body + "."
-    return text[0].upper() + text[1:]
+        if lead:
+            builder.text(lead).text(sentence.lead_sep_zh)
+        return builder.text(traced_join(sentence.join_zh, clauses)).text("。").build()
+    body = traced_join(sentence.join_en, clauses) if sentence.join_en is not None else _join_en(clauses)
+    if lead:
+        builder.text(lead).text(sentence.lead_sep_en)
+    return capitalised(builder.text(body).text(".").build())
 
 
 def section_sentences(context: ReportContext, section: str) -> list[str]:

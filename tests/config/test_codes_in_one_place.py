@@ -30,7 +30,7 @@ CONSUMERS = {
 }
 COLUMN_FILES = ("schemas/", "edustat/template/")
 """Where the tables' columns are declared: a code that is also a column's name (new_teachers) is that column there."""
-NOT_SOURCE = (".md", ".png", ".lock")
+NOT_SOURCE = (".md", ".png", ".lock", ".otf")
 
 
 def _source_files() -> dict[str, str]:

@@ -13,16 +13,27 @@ from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOp
 from edustat.settings import load_settings
 
 
+FORMATS = (".html", ".md", ".docx")
+"""The extensions `report --out` writes."""
+
+
 @app.command()
 def report(
     year: YearOption,
-    out: Annotated[Path, typer.Option("--out", help="The page to write: .html (self-contained) or .md (charts as SVG files beside it).", dir_okay=False)],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The file to write: .html (self-contained, prints on A4), .md (charts as SVG files beside it) or .docx (Word, GB/T 9704 layout, every figure commented with its source).", dir_okay=False),
+    ],
     lang: LanguageOption = Language.zh,
     run: Annotated[int | None, typer.Option("--run", help="Show the values as published by this run (see `edustat history`).", min=1)] = None,
     region: Annotated[str | None, typer.Option("--region", help="Region code to report on (default: the region above the counties, e.g. the prefecture).")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write the report's indicator section: sentences, county tables, bar charts and 存在的困难问题, from the warehouse alone."""
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        given = f"not {out.suffix}" if out.suffix else "and this name has no extension"
+        raise fail(f"{out}: the report is written as .html, .md or .docx, {given}; nothing written / 报告只能写成 .html、.md 或 .docx 文件，未写入任何文件", 2)
     from edustat.report import build_report, render_html, render_markdown
     from warehouse.engine import get_engine
     from warehouse.errors import WarehouseError
@@ -33,11 +44,16 @@ def report(
     _refuse_missing_sqlite(settings.warehouse_url)
     try:
         frames = read_report_frames(get_engine(settings.warehouse_url), year, run)
-        document = build_report(frames, load_rules().targets, lang.value, region)
+        rules = load_rules()
+        document = build_report(frames, rules.targets, lang.value, region, table_decimals=rules.report.table_decimals)
     except (WarehouseError, ConfigError, ValueError) as error:
         raise fail(str(error), 1) from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".md":
+    if suffix == ".docx":
+        from edustat.report.word import render_docx
+
+        out.write_bytes(render_docx(document))
+    elif suffix == ".md":
         assets_dir = f"{out.stem}_charts"
         rendered = render_markdown(document, assets_dir)
         for relative, svg in rendered.assets.items():
