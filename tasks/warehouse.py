@@ -10,6 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from edustat.configuration import Configuration
+from edustat.disk import disk_full_sentence
 from edustat.fingerprint import InputFiles
 from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger, describe_failure
@@ -173,7 +174,7 @@ def fail_run(settings: Settings, run_id: int, year: int, error: BaseException) -
     The run's message keeps the exception's type, and the Prefect run's log its traceback, so that a
     maintainer can find where it came from.
     """
-    message = describe_failure(error)
+    message = disk_full_sentence(error, settings.warehouse_url) or describe_failure(error)
     get_run_logger().error("run %s of %s failed: %s", run_id, year, message, exc_info=error)
     runs.finish_run(get_engine(settings.warehouse_url), run_id, status="failed", message=message)
     return RunOutcome(run_id=run_id, year=year, status="failed", message=message)

@@ -137,6 +137,10 @@ def describe_error(error: Exception) -> str:
     """One sentence about an unexpected error, without connection secrets."""
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+    from edustat.disk import disk_full_sentence
+
+    if (full := _disk_full(error, disk_full_sentence)) is not None:
+        return f"{full}; nothing was committed: the previous version stays current / 未提交任何内容，上一版本仍为当前版本"
     if isinstance(error, OperationalError) and _is_connection_failure(error):
         return (
             f"cannot reach the warehouse {_safe_url()} / 无法连接数据仓库: {_first_line(error)}. "
@@ -153,6 +157,16 @@ def describe_error(error: Exception) -> str:
     from edustat.outcome import describe_failure
 
     return describe_failure(error)
+
+
+def _disk_full(error: Exception, sentence) -> str | None:  # type: ignore[no-untyped-def]
+    from edustat.settings import load_settings
+
+    try:
+        url = load_settings().warehouse_url
+    except Exception:  # noqa: BLE001 - the settings may be what is wrong; the Prefect home can still be full
+        url = ""
+    return sentence(error, url)
 
 
 def _first_line(error: Exception) -> str:
