@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get(DEBUG_ENV) == "1":
             raise
         sys.stderr.write(f"edustat: {describe_error(error)}\n(set {DEBUG_ENV}=1 to see the traceback)\n")
+        sys.stderr.flush()  # before the exit: a caller that captures stderr in memory reads it at once
         sys.exit(3)
     finally:
         if argv is not None:
