@@ -12,6 +12,9 @@ import polars.selectors as cs
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from edustat.summary import printable
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 """What Excel (and LibreOffice) read as the start of a formula when a CSV cell or a typed cell begins with it."""
@@ -87,7 +90,8 @@ def render_table(frame: pl.DataFrame) -> str:
     for name, dtype in frame.schema.items():
         table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
     for row in frame.iter_rows():
-        table.add_row(*("—" if cell is None else str(cell) for cell in row))
+        # Text, not markup, with control characters escaped: a value or name can neither style nor drive the terminal.
+        table.add_row(*(Text("—" if cell is None else printable(cell)) for cell in row))
     console = Console(width=200, record=True, file=io.StringIO(), highlight=False)
     console.print(table)
     return console.export_text()
