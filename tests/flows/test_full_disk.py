@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -90,3 +91,46 @@ def test_a_full_disk_under_the_warehouse_is_named_and_loses_nothing(
     again = run_edustat("run", "--year", "2019", "--input", str(year), "--reason", "space freed", cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert query(url, "SELECT status FROM etl_run WHERE reason = 'on a full disk'")["status"].to_list() in ([], ["failed"])
+
+
+EDUSTAT = str(Path(sys.executable).with_name("edustat"))
+
+
+def test_a_full_disk_under_the_prefect_home_is_named_and_loses_nothing(
+    small_disk: Path, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """The background Prefect server of a Prefect home on the small disk: its database cannot grow, every write answers HTTP 500."""
+    from edustat.local_server import stop_server
+
+    home = small_disk / "prefect-home"
+    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), tmp_path / "warehouse.db")
+    year = copy_year(sample_dir, 2019, tmp_path)
+    add_to_cell(year / COUNTY_DIR / "在校生.csv", SCHOOL, "学前", "在校生数", 10)
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(home), "EDUSTAT_WAREHOUSE_URL": url}
+
+    def run(input_dir: Path, year_: int, reason: str) -> subprocess.CompletedProcess[str]:
+        command = [EDUSTAT, "run", "--year", str(year_), "--input", str(input_dir), "--reason", reason]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+    try:
+        # The first run starts the home's background server (its database on the small disk); 2020 is unchanged.
+        first = run(sample_dir / "2020", 2020, "start the server")
+        assert first.returncode == 0, first.stdout + first.stderr
+        before = snapshot(url)
+        filler = fill(small_disk, 8 * 1024)
+        full = run(year, 2019, "on a full disk")
+        filler.unlink()
+        output = full.stdout + full.stderr
+        print(f"exit {full.returncode}: {output[-600:]}")
+        assert full.returncode == 3, output
+        assert f"the disk holding the Prefect home {home} is full" in output
+        assert "free space on it (or point PREFECT_HOME elsewhere) and run again" in output
+        assert "Traceback" not in output and "Error logging to API" not in output and "500" not in output, output
+        after = snapshot(url)
+        assert after["current"].equals(before["current"]) and after["enrollment"].equals(before["enrollment"])
+
+        again = run(year, 2019, "space freed")
+        assert again.returncode == 0, again.stdout + again.stderr
+    finally:
+        stop_server(home)
