@@ -92,15 +92,29 @@ def load_regions(path: Path = DEFAULT_REGIONS_FILE) -> RegionTree:
     # `--help` reach config through the settings' default paths and never load a file.
     from pydantic import ValidationError
 
+    from config.limits import shown
     from config.models import Region, RegionTree
 
     data = _read_toml(Path(path))
+    regions, lines = [], []
+    for index, entry in enumerate(data.get("region", [])):
+        # Each region on its own, so that a refusal names its entry (and code) as well as the key.
+        try:
+            regions.append(Region.model_validate(entry))
+        except ValidationError as error:
+            code = entry.get("code") if isinstance(entry, dict) else None
+            name = f"region[{index}]" + (f" ({shown(code)})" if isinstance(code, str) else "")
+            for each in error.errors():
+                key = ".".join(str(part) for part in each["loc"]) or "(entry)"
+                lines.append(f"{path}：条目 {name}，键 {key}：写法不对（{each['msg']}）\n{path}: entry {name}, key {key}: {each['msg']}")
+    if lines:
+        raise ConfigError("\n".join(lines))
     try:
-        return RegionTree(regions=tuple(Region(**r) for r in data.get("region", [])))
+        return RegionTree(regions=tuple(regions))
     except ValidationError as error:
-        raise _fail(Path(path), error) from error
+        raise ConfigError(f"{path}：区划文件有误 / {_fail(Path(path), error)}") from error
     except ValueError as error:
-        raise ConfigError(f"{path}: {error}") from error
+        raise ConfigError(f"{path}：区划文件有误 / {path}: {error}") from error
 
 
 @lru_cache(maxsize=2)

@@ -142,3 +142,12 @@ def test_the_command_line_refuses_with_exit_2_before_any_input_is_read(tmp_path:
     assert run.returncode == 2, run.stderr
     assert english in run.stderr
     assert not (tmp_path / "w.db").exists()
+
+
+def test_a_wrong_region_names_its_entry_and_key_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "regions.toml"
+    path.write_text(REGIONS.read_text(encoding="utf-8").replace('code = "622901"', 'code = "62290"', 1), encoding="utf-8")
+    message = _refused(path, regions=True)
+    # 622901 is the file's third region (province, prefecture, then the counties).
+    assert f"{path}: entry region[2] (62290), key code: String should match pattern" in message
+    assert f"{path}：条目 region[2] (62290)，键 code：写法不对" in message
