@@ -128,9 +128,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def announce_stop(stop: interrupt.Interrupted) -> None:
     """After Ctrl-C or SIGTERM: the stopped run Failed in Prefect, one sentence on the terminal, exit 130 or 143."""
-    interrupt.record_in_prefect(stop)
     sys.stderr.write(f"\nedustat: {stop.sentence()}\n")
     sys.stderr.flush()
+    # The sentence first (the user waits for no server), then the Prefect flow run, before the process exits.
+    interrupt.record_in_prefect(stop)
     sys.exit(stop.exit_code)
 
 
