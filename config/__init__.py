@@ -45,12 +45,39 @@ class CatalogueError(ConfigError):
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file, or ConfigError naming it: missing, too large (refused unread), not UTF-8, not TOML, nested too
+    deep, or holding text the warehouse or a terminal cannot take (config.limits)."""
+    from config.limits import MAX_CONFIG_BYTES, MAX_NESTING, data_problems, deep_nesting_at, shown
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"{path}: {size} bytes, more than the limit of {MAX_CONFIG_BYTES} for a configuration file / "
+                f"配置文件大小 {size} 字节，超过上限 {MAX_CONFIG_BYTES}"
+            )
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: file not found / 配置文件不存在") from error
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start}); save it as UTF-8 / "
+            f"不是 UTF-8 编码（第 {error.start} 字节为 0x{error.object[error.start]:02x}），请另存为 UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML / 不是有效的 TOML: {error}") from error
+    except RecursionError:
+        line, key = deep_nesting_at(path.read_text(encoding="utf-8")) or (0, "?")
+        raise ConfigError(
+            f"{path}：第 {line} 行，键 {shown(key)}：表或数组嵌套超过 {MAX_NESTING} 层，无法读取\n"
+            f"{path}: line {line}, key {shown(key)}: tables or arrays nested more than {MAX_NESTING} levels deep cannot be read"
+        ) from None
+    problems = data_problems(data)
+    if problems:
+        raise ConfigError(
+            "\n".join(f"{path}：条目 {entry}，键 {key}：{zh}\n{path}: entry {entry}, key {key}: {en}" for entry, key, zh, en in problems)
+        )
+    return data
 
 
 def _fail(path: Path, error: ValidationError) -> ConfigError:
@@ -70,15 +97,29 @@ def load_regions(path: Path = DEFAULT_REGIONS_FILE) -> RegionTree:
     # `--help` reach config through the settings' default paths and never load a file.
     from pydantic import ValidationError
 
+    from config.limits import shown
     from config.models import Region, RegionTree
 
     data = _read_toml(Path(path))
+    regions, lines = [], []
+    for index, entry in enumerate(data.get("region", [])):
+        # Each region on its own, so that a refusal names its entry (and code) as well as the key.
+        try:
+            regions.append(Region.model_validate(entry))
+        except ValidationError as error:
+            code = entry.get("code") if isinstance(entry, dict) else None
+            name = f"region[{index}]" + (f" ({shown(code)})" if isinstance(code, str) else "")
+            for each in error.errors():
+                key = ".".join(str(part) for part in each["loc"]) or "(entry)"
+                lines.append(f"{path}：条目 {name}，键 {key}：写法不对（{each['msg']}）\n{path}: entry {name}, key {key}: {each['msg']}")
+    if lines:
+        raise ConfigError("\n".join(lines))
     try:
-        return RegionTree(regions=tuple(Region(**r) for r in data.get("region", [])))
+        return RegionTree(regions=tuple(regions))
     except ValidationError as error:
-        raise _fail(Path(path), error) from error
+        raise ConfigError(f"{path}：区划文件有误 / {_fail(Path(path), error)}") from error
     except ValueError as error:
-        raise ConfigError(f"{path}: {error}") from error
+        raise ConfigError(f"{path}：区划文件有误 / {path}: {error}") from error
 
 
 @lru_cache(maxsize=2)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from config import CatalogueError, ConfigError, _fail
 from config.catalogue_check import Problem, entry_problems, shape_problems
 from config.definitions import GENERATED_KINDS, definition
+from config.limits import shown
 from config.models import Catalogue, Indicator, IndicatorKind, Rules
 from schemas.messages import MESSAGES, render
 
@@ -114,7 +115,7 @@ def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, lis
 def _line(path: Path, code: str, problem: Problem) -> tuple[str, str]:
     key, rule, fields = problem
     problem_zh, problem_en = render(rule, **fields)
-    return render("catalogue_refused", file=path, code=code, key=key, problem_zh=problem_zh, problem_en=problem_en)
+    return render("catalogue_refused", file=path, code=shown(code), key=key, problem_zh=problem_zh, problem_en=problem_en)
 
 
 def build_catalogue(data: dict[str, Any], rules: Rules, path: Path) -> Catalogue:

@@ -7,6 +7,7 @@ and the entry's code, and refuses the catalogue when there is any.
 
 from __future__ import annotations
 
+from config.limits import code_problem
 from config.models import TERM_KINDS, Condition, Indicator, Rules, Term
 from schemas.tables import DERIVED_COLUMNS, TABLES, ColumnKind, ColumnSpec
 
@@ -132,6 +133,8 @@ def entry_problems(indicator: Indicator, rules: Rules) -> list[Problem]:
     """Every problem of one expanded entry: its kind against the terms it has, each term, a balance entry's statistic."""
     kind = indicator.kind
     problems = shape_problems(kind, indicator.numerator is not None, indicator.denominator is not None)
+    if (found := code_problem(indicator.code)) is not None:
+        problems.append(("code", "catalogue_limit", {"zh": found[0], "en": found[1]}))
     if kind == "balance":
         problems += balance_problems(indicator, rules)
     if kind not in TERM_KINDS or indicator.numerator is None:

@@ -11,6 +11,7 @@ import atexit
 import importlib
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -19,6 +20,11 @@ MIN_FILES_FOR_PROCESSES = 48
 
 _pools: dict[int, ProcessPoolExecutor] = {}
 _lock = threading.Lock()
+_stopped = threading.Event()
+
+
+class WorkersStopped(RuntimeError):
+    """The process is stopping (Ctrl-C, SIGTERM): no more parse worker processes are started."""
 
 
 def core_count() -> int:
@@ -46,9 +52,11 @@ def parse_processes(configured: int | None, files: int, task_runner: str) -> int
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """The process's pool of ``workers`` spawned worker processes (created on first use)."""
     with _lock:
+        if _stopped.is_set():
+            raise WorkersStopped("the parse was stopped / 解析已停止")
         pool = _pools.get(workers)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=ignore_ctrl_c)
             _pools[workers] = pool
         return pool
 
@@ -62,6 +70,36 @@ def discard_pool(workers: int, pool: ProcessPoolExecutor) -> None:
         if _pools.get(workers) is pool:
             del _pools[workers]
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+def ignore_ctrl_c() -> None:
+    """A worker's first act: ignore SIGINT, which Ctrl-C sends to the whole process group; the parent stops its workers itself.
+
+    (A worker that took Ctrl-C would print its own KeyboardInterrupt traceback.)
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_workers() -> None:
+    """Stop every worker process now (SIGTERM), work in progress dropped, and start no new one: the process is being stopped."""
+    _stopped.set()
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        # The executor keeps its processes to itself; terminating them is the only way not to wait for their batches.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            try:
+                process.terminate()
+            except (OSError, ValueError, AttributeError):
+                pass  # already gone
+
+
+def allow_workers() -> None:
+    """Start worker processes again on demand (after ``stop_workers``, for a process that goes on to other work)."""
+    _stopped.clear()
 
 
 def _ready(modules: tuple[str, ...]) -> int:

@@ -36,6 +36,9 @@ def keep_failures_off_the_terminal() -> None:
     """
     if os.environ.get("EDUSTAT_DEBUG") == "1":
         return
+    # A log record that cannot be sent (a Prefect server whose disk is full answers 500) is not the user's business:
+    # Prefect's log worker, like the standard handlers, prints such errors only while logging.raiseExceptions is set.
+    logging.raiseExceptions = False
     from prefect.logging.handlers import PrefectConsoleHandler
 
     for handler in logging.getLogger().handlers:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import polars as pl
 
+from config.limits import is_control_character
 from edustat.words import plural
 from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
 
@@ -44,7 +43,7 @@ def printable(text: object) -> str:
     name or cell value can neither break a line nor forge one, nor drive the terminal."""
     return "".join(
         _ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d"
+        if is_control_character(ch)
         else ch
         for ch in str(text)
     )

@@ -7,6 +7,7 @@ from prefect import flow
 from edustat.configuration import Configuration
 from edustat.correction import CorrectionPlan
 from edustat.fingerprint import InputFiles
+from edustat.interrupt import interruption
 from edustat.ingest.discover import InputFolder
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
@@ -39,6 +40,7 @@ from tasks.warehouse import (
     read_previous_enrollment,
     read_previous_year_values,
     reject_year,
+    stop_run,
     year_load,
 )
 
@@ -56,23 +58,31 @@ def yearly_flow(
     stored rows they touch (a correction); its result is the one a whole-year run would give.
     """
     settings = read_settings()
-    configuration = configure(settings)
-    prepare_warehouse(settings, configuration)
-    folder = discover_inputs(input_dir)
-    inputs = fingerprint_inputs(folder)
-    run_id = open_run(settings, year, trigger, reason, inputs.fingerprint)
+    run_id: int | None = None
     try:
-        if is_unchanged(settings, year, inputs, configuration):
-            return close_unchanged(settings, run_id, year)
-        plan = plan_run(settings, year, inputs, configuration)
-        if plan.is_correction:
-            outcome = correct_year(settings, configuration, run_id, year, input_dir, folder, inputs, plan, allow_incomplete)
-            if outcome is not None:
-                return outcome
-        return load_whole_year(settings, configuration, run_id, year, input_dir, folder, inputs, allow_incomplete)
-    except Exception as error:
-        # The previous version stays current; the run's row says why it failed.
-        return fail_run(settings, run_id, year, error)
+        configuration = configure(settings)
+        prepare_warehouse(settings, configuration)
+        folder = discover_inputs(input_dir)
+        inputs = fingerprint_inputs(folder)
+        run_id = open_run(settings, year, trigger, reason, inputs.fingerprint)
+        try:
+            if is_unchanged(settings, year, inputs, configuration):
+                return close_unchanged(settings, run_id, year)
+            plan = plan_run(settings, year, inputs, configuration)
+            if plan.is_correction:
+                outcome = correct_year(settings, configuration, run_id, year, input_dir, folder, inputs, plan, allow_incomplete)
+                if outcome is not None:
+                    return outcome
+            return load_whole_year(settings, configuration, run_id, year, input_dir, folder, inputs, allow_incomplete)
+        except Exception as error:
+            # The previous version stays current; the run's row says why it failed.
+            return fail_run(settings, run_id, year, error)
+    except BaseException as error:
+        # Ctrl-C or SIGTERM: the load rolled back and the slot was given back as they unwound; the run's row says why it ended.
+        stop = interruption(error)
+        if stop is None:
+            raise
+        raise stop_run(settings, run_id, year, stop) from None
 
 
 def load_whole_year(

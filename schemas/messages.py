@@ -208,6 +208,7 @@ MESSAGES: dict[str, Message] = {
     # --- the indicator catalogue (contract §4 "Indicators are data"), refused before any input is read ---
     "catalogue_refused": Message("{file}：指标 {code}，{key}：{problem_zh}", "{file}: indicator {code}, {key}: {problem_en}"),
     "catalogue_invalid": Message("写法不对：{detail}", "not valid: {detail}"),
+    "catalogue_limit": Message("{zh}", "{en}"),  # a limit of config.limits, worded there
     "catalogue_duplicate_code": Message("指标代码重复出现", "the code appears twice"),
     "catalogue_unknown_placeholder": Message(
         "用了占位符 {{{name}}}，但该条目没有对应的 stages 或 measures", "uses {{{name}}} but the entry has no stages or measures for it"

@@ -155,7 +155,10 @@ def year_slot(settings: Settings, year: int, run_id: int) -> Iterator[None]:
             with renewed(lease_id, SLOT_LEASE_S):
                 yield
         finally:
-            give_back(client, names, holder)
+            # A new client: the server has long closed the held one's idle connection, and Prefect's client answers
+            # a closed connection with a retry after a back-off of seconds (what a stopped run would wait for).
+            with get_client(sync_client=True) as fresh:
+                give_back(fresh, names, holder)
 
 
 def give_back(client: SyncPrefectClient, names: list[str], holder: SlotHolder) -> None:

@@ -10,9 +10,11 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from edustat.configuration import Configuration
+from edustat.disk import disk_full_sentence
 from edustat.fingerprint import InputFiles
 from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger, describe_failure
+from edustat.interrupt import Interrupted, begin_cleanup
 from edustat.settings import Settings
 from edustat.staged import StagedTables
 from schemas.bound import problem_totals
@@ -173,10 +175,27 @@ def fail_run(settings: Settings, run_id: int, year: int, error: BaseException) -
     The run's message keeps the exception's type, and the Prefect run's log its traceback, so that a
     maintainer can find where it came from.
     """
-    message = describe_failure(error)
+    message = disk_full_sentence(error, settings.warehouse_url) or describe_failure(error)
     get_run_logger().error("run %s of %s failed: %s", run_id, year, message, exc_info=error)
     runs.finish_run(get_engine(settings.warehouse_url), run_id, status="failed", message=message)
     return RunOutcome(run_id=run_id, year=year, status="failed", message=message)
+
+
+def stop_run(settings: Settings, run_id: int | None, year: int, stop: Interrupted) -> Interrupted:
+    """Mark the run failed with why it was stopped (Ctrl-C, SIGTERM); returns ``stop`` naming the year, the run and the Prefect flow run.
+
+    The parse workers are stopped first and another signal from here on ends the process at once. A
+    warehouse that does not answer leaves the row 'running' for the next run of the year to mark failed.
+    """
+    begin_cleanup(stop.signum)
+    stop.year, stop.run_id, stop.flow_run_id = year, run_id, _flow_run_id()
+    if run_id is not None:
+        try:
+            runs.finish_run(get_engine(settings.warehouse_url), run_id, status="failed", message=stop.reason)
+        except Exception:  # noqa: BLE001 - the stop must go on; the next run marks a row left 'running' failed
+            get_run_logger().warning("could not mark run %s of %s failed", run_id, year, exc_info=True)
+            stop.run_id = None
+    return stop
 
 
 def _flow_run_id() -> str | None:

@@ -32,7 +32,7 @@ from warehouse.correction import current_run_id
 from warehouse.engine import is_sqlite, truncate_log, write_transaction
 from warehouse.errors import WarehouseBusyError, WarehouseError
 from warehouse.frames import fetch_frame
-from warehouse.pause import pause_point
+from edustat.pause import pause_point
 from warehouse.runs import set_run_status
 from warehouse.schema import (
     county_reporting,

@@ -24,6 +24,8 @@ from sqlalchemy import (
     false,
 )
 
+# The catalogue refuses such codes when it is read (config.limits); the view checks them again as it is built.
+from config.limits import MAX_CODE_BYTES, WIDE_KEY_COLUMNS
 from schemas.tables import PROVENANCE_COLUMNS, TABLES, staged_dtypes
 from warehouse.coltypes import ID, POLARS_TO_SQL, UtcDateTime
 
@@ -370,11 +372,6 @@ INDICATOR_WIDE = "indicator_wide"
 QUERYABLE_RELATIONS = frozenset({*metadata.tables, *VIEWS, INDICATOR_WIDE})
 """Every table and view of the warehouse: what `edustat query` may read, and what the reader role may SELECT."""
 
-WIDE_KEY_COLUMNS = ("year", "region_code", "region_level", "region_name_zh", "region_name_en", "is_partial")
-"""The leading columns of indicator_wide; no indicator code may take one of these names."""
-
-POSTGRES_MAX_IDENTIFIER = 63
-"""PostgreSQL truncates longer column names, which would merge or rename indicator columns."""
 
 
 def _sql_literal(text: str) -> str:
@@ -390,8 +387,8 @@ def indicator_wide_sql(codes: Sequence[str], quote: Callable[[str], str]) -> str
     for code in codes:
         if code in WIDE_KEY_COLUMNS:
             raise ValueError(f"indicator code {code!r} collides with a key column of {INDICATOR_WIDE}")
-        if len(code.encode()) > POSTGRES_MAX_IDENTIFIER:
-            raise ValueError(f"indicator code {code!r} is longer than {POSTGRES_MAX_IDENTIFIER} bytes, too long for a column of {INDICATOR_WIDE}")
+        if len(code.encode()) > MAX_CODE_BYTES:
+            raise ValueError(f"indicator code {code!r} is longer than {MAX_CODE_BYTES} bytes, too long for a column of {INDICATOR_WIDE}")
     # One current row per key (partial unique index), so MAX picks that row's value.
     pivots = "".join(f",\n    MAX(CASE WHEN v.indicator_code = {_sql_literal(code)} THEN v.value END) AS {quote(code)}" for code in codes)
     return (

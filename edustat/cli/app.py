@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 from typer.main import get_command_from_info
 
+from edustat import interrupt
 from edustat.quiet import quiet_prefect
 
 COMMANDS: dict[str, str] = {
@@ -50,6 +51,8 @@ class LazyGroup(TyperGroup):
             return click.Command(cmd_name, help=COMMANDS[cmd_name], short_help=COMMANDS[cmd_name])
         if cmd_name not in self.commands:
             importlib.import_module(f"edustat.cli.commands.{cmd_name}")
+            if "polars" in sys.modules:
+                interrupt.install()  # Polars, imported with the command, takes SIGINT over (edustat.interrupt.install)
             info = next(i for i in app.registered_commands if (i.name or i.callback.__name__) == cmd_name)  # type: ignore[union-attr]
             self.commands[cmd_name] = get_command_from_info(
                 info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
@@ -108,19 +111,41 @@ DEBUG_ENV = "EDUSTAT_DEBUG"
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: usage errors exit 2, anything unexpected exits 3 with a message, never a traceback."""
     quiet_prefect()
+    previous = interrupt.install()
     try:
         app(args=expand_variadic(sys.argv[1:] if argv is None else argv), prog_name="edustat")
+    except interrupt.Interrupted as stop:
+        announce_stop(stop)
     except Exception as error:  # the last line of defence: users get a sentence, not a stack
         if os.environ.get(DEBUG_ENV) == "1":
             raise
         sys.stderr.write(f"edustat: {describe_error(error)}\n(set {DEBUG_ENV}=1 to see the traceback)\n")
+        sys.stderr.flush()  # before the exit: a caller that captures stderr in memory reads it at once
         sys.exit(3)
+    finally:
+        if argv is not None:
+            # A caller that passes argv runs commands in its own process (the tests): its handlers come back. The
+            # console script keeps edustat's until it exits, so that a second Ctrl-C at exit still ends it quietly.
+            interrupt.restore(previous)
+
+
+def announce_stop(stop: interrupt.Interrupted) -> None:
+    """After Ctrl-C or SIGTERM: the stopped run Failed in Prefect, one sentence on the terminal, exit 130 or 143."""
+    sys.stderr.write(f"\nedustat: {stop.sentence()}\n")
+    sys.stderr.flush()
+    # The sentence first (the user waits for no server), then the Prefect flow run, before the process exits.
+    interrupt.record_in_prefect(stop)
+    sys.exit(stop.exit_code)
 
 
 def describe_error(error: Exception) -> str:
     """One sentence about an unexpected error, without connection secrets."""
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+    from edustat.disk import disk_full_sentence
+
+    if (full := _disk_full(error, disk_full_sentence)) is not None:
+        return f"{full}; nothing was committed: the previous version stays current / 未提交任何内容，上一版本仍为当前版本"
     if isinstance(error, OperationalError) and _is_connection_failure(error):
         return (
             f"cannot reach the warehouse {_safe_url()} / 无法连接数据仓库: {_first_line(error)}. "
@@ -137,6 +162,16 @@ def describe_error(error: Exception) -> str:
     from edustat.outcome import describe_failure
 
     return describe_failure(error)
+
+
+def _disk_full(error: Exception, sentence) -> str | None:  # type: ignore[no-untyped-def]
+    from edustat.settings import load_settings
+
+    try:
+        url = load_settings().warehouse_url
+    except Exception:  # noqa: BLE001 - the settings may be what is wrong; the Prefect home can still be full
+        url = ""
+    return sentence(error, url)
 
 
 def _first_line(error: Exception) -> str:

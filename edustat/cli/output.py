@@ -13,6 +13,9 @@ import polars.selectors as cs
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from edustat.summary import printable
 
 from edustat.cli.common import CsvEncoding
 from edustat.cli.headers import with_headers
@@ -150,7 +153,8 @@ def render_table(frame: pl.DataFrame, width: int | None = None) -> str:
         numeric = dtype.is_numeric()
         table.add_column(name, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
     for row in frame.iter_rows():
-        table.add_row(*("—" if cell is None else str(cell) for cell in row))
+        # Text, not markup, with control characters escaped: a value or name can neither style nor drive the terminal.
+        table.add_row(*(Text("—" if cell is None else printable(cell)) for cell in row))
     console = Console(width=width or terminal_width(), record=True, file=io.StringIO(), highlight=False)
     console.print(table)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"

@@ -25,6 +25,8 @@ from edustat.ingest.normalize import (
     unknown_sheet_row,
 )
 from edustat.ingest.read import RawSheet, read_named_file, relative_name
+from edustat.interrupt import stop_if_asked
+from edustat.pause import pause_point
 from schemas.issues import concat_issues, empty_issues, issue_frame
 from schemas.tables import TABLES
 
@@ -168,6 +170,9 @@ def read_and_normalize_files(paths: Sequence[Path], root: Path, rules: Rules) ->
     named = sorted(((relative_name(Path(path), Path(root)), Path(path)) for path in paths), key=lambda pair: pair[0])
     batch = _Batch()
     for source_file, path in named:
+        pause_point("parsing")
+        # A run told to stop (Ctrl-C, SIGTERM) ends its parse threads between two files, not after the batch.
+        stop_if_asked()
         sheets, read_issues = read_named_file(path, source_file, rules.limits)
         batch.add(sheets, read_issues)
     return batch.result(named[0][0] if named else "", rules)

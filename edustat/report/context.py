@@ -9,6 +9,7 @@ import polars as pl
 from edustat.report.numbers import fixed, with_unit
 from edustat.report.phrases import Phrases
 from edustat.report.traced import Source
+from edustat.summary import printable
 from warehouse.report_read import ReportFrames
 
 
@@ -165,18 +166,19 @@ def build_context(
         raise ValueError(f"region {code} is not in the warehouse")
     with_values = set(frames.values.get_column("region_code").to_list())
     children = tuple(
-        Place(c, regions[c][name_column], regions[c]["region_level"], bool(regions[c].get("is_partial")))
+        Place(c, printable(regions[c][name_column]), regions[c]["region_level"], bool(regions[c].get("is_partial")))
         for c in sorted(regions)
         if regions[c]["parent_code"] == code and c in with_values
     )
     indicators = {
-        row["indicator_code"]: IndicatorInfo(row["indicator_code"], row[name_column], row["section"], row["unit"], row["unit_zh"], row["unit_en"])
+        row["indicator_code"]: IndicatorInfo(row["indicator_code"], printable(row[name_column]), row["section"], row["unit"], row["unit_zh"], row["unit_en"])
         for row in frames.indicators.iter_rows(named=True)
     }
     return ReportContext(
         year=frames.year,
         lang=lang,
-        subject=Place(code, regions[code][name_column], regions[code]["region_level"], bool(regions[code].get("is_partial"))),
+        # Names as stored, control characters escaped: a warehouse written before the configuration refused them may hold some.
+        subject=Place(code, printable(regions[code][name_column]), regions[code]["region_level"], bool(regions[code].get("is_partial"))),
         children=children,
         values=_lookup(frames.values),
         previous=_lookup(frames.previous),

@@ -112,7 +112,7 @@ def snapshot(url: str) -> dict[str, pl.DataFrame]:
 
 
 class PausedRun:
-    """`edustat run` in its own process, stopped inside the load at a named pause point (warehouse/pause.py)."""
+    """`edustat run` in its own process, stopped inside the load at a named pause point (edustat/pause.py)."""
 
     def __init__(self, year: int, input_dir: Path, point: str, folder: Path, env: dict[str, str]) -> None:
         self.year, self.point, self.folder = year, point, folder

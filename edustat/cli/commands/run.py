@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from config import ConfigError
+from edustat import interrupt
 from edustat.cli.app import app
 from edustat.cli.common import (
     IndicatorsOption,
@@ -63,6 +64,8 @@ def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete:
 
     # After the flows' import: Prefect sets up its console handler as it is imported.
     keep_failures_off_the_terminal()
+    # After the flows' import too: Polars, imported with them, takes SIGINT over (edustat.interrupt.install).
+    interrupt.install()
     try:
         state = configured_yearly_flow()(
             year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete, return_state=True

@@ -1,9 +1,10 @@
-"""Named pause points inside a load, for the fault-injection tests; a no-op unless EDUSTAT_TEST_PAUSE_AT names the point.
+"""Named pause points inside a run, for the fault-injection tests; a no-op unless EDUSTAT_TEST_PAUSE_AT names the point.
 
 A test starts `edustat run` with EDUSTAT_TEST_PAUSE_AT=<point> and EDUSTAT_TEST_PAUSE_DIR=<folder>;
 the load writes ``<folder>/<point>.reached`` when it gets there (inside its transaction, holding
 the year's lock) and waits until ``<folder>/<point>.release`` exists. The test then kills the
-process (SIGKILL) or starts a competing run, and knows exactly where the first one stands.
+process (SIGKILL), interrupts it (SIGINT, SIGTERM) or starts a competing run, and knows exactly
+where the first one stands. A process told to stop (edustat.interrupt) leaves its pause at once.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import os
 import time
 from pathlib import Path
 
+from edustat.interrupt import is_stopping
+
 PAUSE_AT_ENV = "EDUSTAT_TEST_PAUSE_AT"
 PAUSE_DIR_ENV = "EDUSTAT_TEST_PAUSE_DIR"
-PAUSE_POINTS = ("after_values", "after_tables", "after_growth", "before_commit")
-"""In load order: new version inserted and old flipped; school tables replaced; year + 1's growth refreshed; run marked succeeded."""
+PAUSE_POINTS = ("parsing", "after_tables", "after_values", "after_growth", "before_commit")
+"""In run order: a file about to be parsed (in a parse worker process or thread); school tables replaced; new version
+inserted and old flipped; year + 1's growth refreshed; run marked succeeded (the last four inside the load's transaction)."""
 
 MAX_PAUSE_S = 300.0
 """A forgotten release never hangs a process for ever."""
@@ -30,5 +34,5 @@ def pause_point(name: str) -> None:
     folder = Path(os.environ.get(PAUSE_DIR_ENV, "."))
     (folder / f"{name}.reached").write_text(str(os.getpid()), encoding="utf-8")
     deadline = time.monotonic() + MAX_PAUSE_S
-    while not (folder / f"{name}.release").exists() and time.monotonic() < deadline:
+    while not (folder / f"{name}.release").exists() and time.monotonic() < deadline and not is_stopping():
         time.sleep(POLL_S)
