@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -34,6 +35,10 @@ def run_edustat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> sub
                 code = 0
             except SystemExit as exit_:
                 code = _exit_status(exit_.code, stderr)
+            # The isolation's streams are text wrappers over these buffers: what was written without a newline-flush
+            # (main's one-sentence failure uses sys.stderr.write) is only in them once flushed, as at a process's exit.
+            sys.stdout.flush()
+            sys.stderr.flush()
             out, err = stdout.getvalue(), stderr.getvalue()
     finally:
         os.chdir(saved_cwd)

@@ -1,14 +1,22 @@
-"""A run that fails for its warehouse prints one sentence (which warehouse, what to check), no traceback, no password."""
+"""A run that fails for its warehouse prints one sentence (which warehouse, what to check), no traceback, no password.
+
+The closed port runs `edustat` as a process (exit status 3 as the shell sees it, the sentence on a real stderr); the
+read-only warehouse runs it in process (tests/cli_runner.py), the same sentence through the same handler.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from edustat.local_server import free_port
-from tests.edustat.cli.test_cli import edustat_process as edustat
+from tests.edustat.cli.test_cli import edustat, edustat_process
+
+if TYPE_CHECKING:
+    from tests.edustat.cli.sample_warehouse import Sample2020
 
 
 def _closed_port() -> int:
@@ -16,10 +24,9 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def year_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("failure_lines")
-    assert edustat("sample", "--out", str(root), "--years", "2020", cwd=root).returncode == 0
-    return root / "2020"
+def year_folder(sample_2020: Sample2020) -> Path:
+    """The sample's 2020, written once per session (read-only here: the runs fail before storing anything)."""
+    return sample_2020.complete
 
 
 def _assert_one_sentence(result, *expected: str) -> None:
@@ -34,7 +41,7 @@ def _assert_one_sentence(result, *expected: str) -> None:
 
 def test_a_closed_postgres_port_is_one_sentence(year_folder: Path, tmp_path: Path, prefect_api_url: str) -> None:
     url = f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{_closed_port()}/test"
-    result = edustat("run", "--year", "2020", "--input", str(year_folder), "--warehouse", url, cwd=tmp_path, env={"PREFECT_API_URL": prefect_api_url})
+    result = edustat_process("run", "--year", "2020", "--input", str(year_folder), "--warehouse", url, cwd=tmp_path, env={"PREFECT_API_URL": prefect_api_url})
     _assert_one_sentence(result, "cannot reach the warehouse", "postgres:***@127.0.0.1", "Check that the database server runs")
 
 
