@@ -16,7 +16,7 @@ from edustat.quiet import quiet_prefect
 
 COMMANDS: dict[str, str] = {
     "run": "The yearly flow: ingest, validate, aggregate and load one year (exit 0 loaded/unchanged, 1 rejected).",
-    "validate": "Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors).",
+    "validate": "Validate a year's spreadsheets and write the error workbook and marked copies (exit 0 without errors, 1 with errors).",
     "sample": "Write realistic sample spreadsheets for every year asked: the default region, or a synthetic province or country.",
     "template": "A blank county workbook: every sheet, Chinese headers with units, drop-down lists, number checks.",
     "indicators": "The current values of a year, with Chinese and English names, units, and the report's figures; or, with --catalogue, what each code means.",

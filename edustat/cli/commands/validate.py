@@ -36,7 +36,7 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Validate a year's spreadsheets and write the error workbook and marked copies (exit 0 no errors, 1 errors)."""
+    """Validate a year's spreadsheets and write the error workbook and marked copies (exit 0 without errors, 1 with errors)."""
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
     from edustat.errorbook import clear_error_workbook, write_error_workbook
     from edustat.validation import validate_inputs
