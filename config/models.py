@@ -169,8 +169,6 @@ class Warnings(_Strict):
     """Thresholds of the non-blocking checks."""
 
     students_change_limit: float = Field(gt=0)
-    pupil_teacher_ratio_min: float = Field(ge=0)
-    pupil_teacher_ratio_max: float = Field(gt=0)
 
 
 class Completeness(_Strict):
@@ -428,3 +426,48 @@ class Catalogue(_Strict):
     def codes(self, kind: str | None = None) -> tuple[str, ...]:
         """Codes of every indicator, or of one kind."""
         return tuple(i.code for i in self.indicators if kind is None or i.kind == kind)
+
+
+Severity = Literal["error", "warning"]
+
+
+class Check(_Strict):
+    """One relationship check of config/checks.toml (contract §3 "Checks are data"), its ``columns`` template expanded.
+
+    Grain: it judges one row of ``table`` at a time (one school, or school × stage), against the
+    columns of another table of the same school matched by stage or summed over the school's rows.
+    ``column`` is the template's column this check stands for (None for an entry without ``columns``).
+    """
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    severity: Severity
+    table: str
+    condition: str
+    message_zh: str
+    message_en: str
+    columns: tuple[str, ...] = ()
+    column: str | None = None
+    stages: tuple[str, ...] = ()
+    school_types: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    ownership: tuple[str, ...] = ()
+    is_inclusive: bool | None = None
+
+    _tuples = field_validator("columns", "stages", "school_types", "areas", "ownership", mode="before")(_as_tuple)
+
+    def filter_term(self) -> Term:
+        """The check's filters as an indicator term over its table, so that both are checked and compiled by one code."""
+        return Term(
+            table=self.table, stages=self.stages, school_types=self.school_types, areas=self.areas,
+            ownership=self.ownership, is_inclusive=self.is_inclusive,
+        )
+
+
+class Checks(_Strict):
+    """Every check of the checks file, in file order (an entry with ``columns`` stands for one check per column)."""
+
+    checks: tuple[Check, ...]
+
+    def codes(self) -> tuple[str, ...]:
+        """The distinct check codes, in file order."""
+        return tuple(dict.fromkeys(check.code for check in self.checks))
