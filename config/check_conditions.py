@@ -28,7 +28,7 @@ ARITHMETIC = ("+", "-", "*", "/")
 class Number:
     """A number written in the condition."""
 
-    value: float
+    value: int | float
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,8 @@ class _Parser:
     def factor(self) -> Expression:
         kind, value = self._take()
         if kind == "number":
-            return Number(float(value))
+            # A whole number stays whole, so that counts computed with it are shown as counts (11, not 11.0).
+            return Number(float(value) if any(c in value for c in ".eE") else int(value))
         if kind == "name":
             table, _, name = value.rpartition(".")
             return Column(name, table or None)
@@ -221,8 +222,7 @@ def text_of(node: Condition | Expression, words: dict[str, str] | None = None) -
     if isinstance(node, Column):
         return (words or {}).get(node.text(), node.text())
     if isinstance(node, Logical):
-        joiner = {"and": " and ", "or": " or "} if words is None else {"and": " and ", "or": " or "}
-        return joiner[node.op].join(f"({text_of(p, words)})" if isinstance(p, Logical) else text_of(p, words) for p in node.parts)
+        return f" {node.op} ".join(f"({text_of(p, words)})" if isinstance(p, Logical) else text_of(p, words) for p in node.parts)
     left, right = text_of(node.left, words), text_of(node.right, words)
     if isinstance(node, Arithmetic):
         if isinstance(node.left, Arithmetic) and node.op in "*/" and node.left.op in "+-":
