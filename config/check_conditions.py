@@ -213,20 +213,3 @@ def columns_of(node: Condition | Expression) -> tuple[Column, ...]:
     else:
         found = [*columns_of(node.left), *columns_of(node.right)]
     return tuple(dict.fromkeys(found))
-
-
-def text_of(node: Condition | Expression, words: dict[str, str] | None = None) -> str:
-    """The tree written out again, each column as ``words`` names it (default: as written), fully bracketed where it matters."""
-    if isinstance(node, Number):
-        return f"{node.value:g}"
-    if isinstance(node, Column):
-        return (words or {}).get(node.text(), node.text())
-    if isinstance(node, Logical):
-        return f" {node.op} ".join(f"({text_of(p, words)})" if isinstance(p, Logical) else text_of(p, words) for p in node.parts)
-    left, right = text_of(node.left, words), text_of(node.right, words)
-    if isinstance(node, Arithmetic):
-        if isinstance(node.left, Arithmetic) and node.op in "*/" and node.left.op in "+-":
-            left = f"({left})"
-        if isinstance(node.right, Arithmetic) and (node.op in "*/" or node.op == "-" and node.right.op in "+-"):
-            right = f"({right})"
-    return f"{left} {node.op} {right}"

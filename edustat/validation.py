@@ -37,7 +37,7 @@ class Validation:
 def validate_inputs(input_dir: Path, configuration: Configuration, warehouse_url: str, year: int) -> Validation:
     """Every problem of the year's input folder, and which county sent which table."""
     previous = previous_enrollment_if_loaded(warehouse_url, year)
-    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous)
+    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous, checks=configuration.checks)
     tables = dict(staged.items())
     status = county_status(tables, configuration.regions, configuration.rules)
     return Validation(issues=issues, status=status, checklist=reporting_checklist(tables, status, configuration.regions))

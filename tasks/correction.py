@@ -74,7 +74,8 @@ def validate_correction(
 ) -> CheckedCorrection:
     """The changed files checked with the stored rows they touch; says whether that can stand for checking the whole year."""
     checked = check_correction(
-        parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete
+        parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete,
+        configuration.checks,
     )
     if not checked.is_conclusive:
         get_run_logger().info("the correction's problems reach beyond its files: checking the whole year")

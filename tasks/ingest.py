@@ -137,6 +137,8 @@ def validate_year(
 
     With ``allow_incomplete`` a missing county, table or row is a warning instead of an error.
     """
-    combined = combine_year(parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete)
+    combined = combine_year(
+        parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete, checks=configuration.checks
+    )
     get_run_logger().info("%d problems found (%d listed)", sum(problem_totals(combined.issues)), combined.issues.height)
     return combined

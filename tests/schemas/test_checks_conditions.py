@@ -7,7 +7,7 @@ import pytest
 from schema_builders import headers, staged
 
 from config import load_rules
-from config.check_conditions import Arithmetic, Column, Comparison, ConditionSyntaxError, Logical, Number, parse_condition, text_of
+from config.check_conditions import Arithmetic, Column, Comparison, ConditionSyntaxError, Logical, Number, parse_condition
 from config.models import Check, Checks
 from schemas.checks import check_issues
 
@@ -39,7 +39,7 @@ def test_and_binds_tighter_than_or_and_products_tighter_than_sums():
         Comparison("<=", a_b, Column("c")),
         Logical("and", (Comparison(">", Column("d"), Number(1)), Comparison("!=", Column("f", "e"), Number(0)))),
     ))
-    assert text_of(parse_condition("(a + b) * 2 <= c")) == "(a + b) * 2 <= c"
+    assert parse_condition("(a + b) * 2 <= c").left == Arithmetic("*", Arithmetic("+", Column("a"), Column("b")), Number(2))
 
 
 @pytest.mark.parametrize("text", ["a <=", "a b", "a <= b c", "(a <= b", "a + <= b", "a <= b and", ""])

@@ -11,7 +11,7 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.commands.indicators import current_indicator_values
 from edustat.cli.commands.run import execute_run, print_outcome
-from edustat.cli.common import IndicatorsOption, WarehouseOption, apply_overrides, checked_configuration, console
+from edustat.cli.common import ChecksOption, IndicatorsOption, WarehouseOption, apply_overrides, checked_configuration, console
 from edustat.cli.indicators_table import display_frame
 from edustat.cli.output import OutputFormat, write_frame
 from edustat.cli.commands.sample import DEFAULT_SEED, DEFAULT_YEARS
@@ -24,11 +24,12 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Where the sample spreadsheets go.", file_okay=False)] = Path("data/sample"),
     warehouse: WarehouseOption = None,
     catalogue_file: IndicatorsOption = None,
+    checks_file: ChecksOption = None,
 ) -> None:
     """Generate the sample, load 2019 and 2020, print the prefecture's 2020 values beside the report's figures."""
     from edustat.sample import write_sample
 
-    apply_overrides(warehouse, indicators=catalogue_file)
+    apply_overrides(warehouse, indicators=catalogue_file, checks=checks_file)
     checked_configuration()
     write_sample(out, DEFAULT_YEARS, seed=DEFAULT_SEED)
     console.print(f"sample for {DEFAULT_YEARS} written below {out}")
