@@ -12,13 +12,13 @@ from edustat.configuration import Configuration
 from edustat.ingest.stage import stage_year
 from schemas.completeness import county_status, reporting_checklist
 from warehouse.engine import get_engine
-from warehouse.read import previous_enrollment
+from warehouse.read import previous_year
 
 
-def previous_enrollment_if_loaded(warehouse_url: str, year: int) -> pl.DataFrame | None:
-    """The previous year's students per school and stage when the warehouse has them, else None."""
+def previous_year_if_loaded(warehouse_url: str, year: int) -> dict[str, pl.DataFrame] | None:
+    """The previous year's school-level tables when the warehouse has them, else None."""
     try:
-        return previous_enrollment(get_engine(warehouse_url), year)
+        return previous_year(get_engine(warehouse_url), year)
     except SQLAlchemyError:
         # No warehouse yet (or no schema): the year-on-year warnings need a previous year, so they are skipped.
         return None
@@ -36,8 +36,11 @@ class Validation:
 
 def validate_inputs(input_dir: Path, configuration: Configuration, warehouse_url: str, year: int) -> Validation:
     """Every problem of the year's input folder, and which county sent which table."""
-    previous = previous_enrollment_if_loaded(warehouse_url, year)
-    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous, checks=configuration.checks)
+    previous = previous_year_if_loaded(warehouse_url, year)
+    staged, issues = stage_year(
+        input_dir, configuration.regions, configuration.rules, previous_enrollment=previous.get("enrollment") if previous else None,
+        checks=configuration.checks, previous_year=previous,
+    )
     tables = dict(staged.items())
     status = county_status(tables, configuration.regions, configuration.rules)
     return Validation(issues=issues, status=status, checklist=reporting_checklist(tables, status, configuration.regions))

@@ -156,6 +156,23 @@ MESSAGES: dict[str, Message] = {
     "missing_population": Message(
         "{county_name_zh}（{county_code}）有学校但没有人口数据", "county {county_code} ({county_name_en}) has schools but no population row"
     ),
+    # --- outliers (contract §3 "Outliers"), warnings ---
+    "outlier_previous_year": Message(
+        "{column_zh}为 {value}{unit_zh}，上年为 {previous_text}：相差超过 {factor} 倍（预期 {low_text}–{high_text}），请核实单位和位数",
+        "{column} is {value}, {previous_text} last year: beyond a factor of {factor} (expected {low_text}–{high_text}); check the unit and the digits",
+    ),
+    "outlier_previous_year_per_student": Message(
+        "{stage_zh}每名学生{column_zh} {measure_text}（{value} / 在校生 {students_text}），上年为 {previous_text}（在校生 {previous_students_text}）："
+        "相差超过 {factor} 倍（预期 {low_text}–{high_text}），请核实",
+        "{stage_en}{column} per student is {measure_text} ({value} / {students_text} students), {previous_text} last year "
+        "({previous_students_text} students): beyond a factor of {factor} (expected {low_text}–{high_text}); please check",
+    ),
+    "outlier_peers": Message(
+        "{stage_zh}每名学生{column_zh} {measure_text}（{value} / 在校生 {students_text}）远离{peers_zh}同类学校（{count_text} 所）的中位数 {median_text}"
+        "（预期 {low_text}–{high_text}），请核实单位和位数",
+        "{stage_en}{column} per student is {measure_text} ({value} / {students_text} students), far from the median {median_text} of "
+        "{count_text} schools of the same {peers_en} and type (expected {low_text}–{high_text}); check the unit and the digits",
+    ),
     # --- completeness (contract §3 "Completeness: what is missing is not zero") ---
     "county_not_reported": Message(
         "{county_name_zh}（{county_code}）没有报送：输入中没有该县的任何学校",

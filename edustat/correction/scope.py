@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -53,6 +53,7 @@ def validate_correction(
     counties: Sequence[str] | None = None,
     allow_incomplete: bool = False,
     checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """The changed files' results with the stored rows of the touched counties: their staged tables and every issue.
 
@@ -65,7 +66,7 @@ def validate_correction(
         source_file=UNCHANGED_FILES,
         tables={name: frame for name, frame in unchanged.items() if name in present},
     )
-    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete, checks)
+    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
 
 
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
@@ -134,10 +135,11 @@ def check_correction(
     previous_enrollment: pl.DataFrame | None = None,
     allow_incomplete: bool = False,
     checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> CheckedCorrection:
     """``validate_correction`` and ``is_conclusive`` together; the issues also carry the stored warnings that stay true."""
     staged, issues = validate_correction(
-        parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete, checks
+        parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete, checks, previous_year
     )
     conclusive = is_conclusive(issues, changed_files, context.unchanged, context.stored_warnings)
     schools = staged.schools.get_column("school_code").drop_nulls().to_list()

@@ -7,7 +7,7 @@ and cross-table checks) and ``stage_year`` (both, in order).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
 from schemas.bound import bound_issues
 from schemas.checks import check_issues
+from schemas.outliers import outlier_issues
 from schemas.completeness import Completeness, assess_completeness, without_unread_gaps
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
@@ -64,12 +65,14 @@ def combine_year(
     counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
     checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> CombinedYear:
     """All files of one year → its staged tables, every issue and its completeness (pure).
 
     ``counties`` limits the completeness checks to a correction's counties; ``allow_incomplete``
     stores missing counties, tables and rows as warnings instead of errors; ``checks`` are the
-    relationship checks (default: config/checks.toml).
+    relationship checks (default: config/checks.toml); ``previous_year`` the previous year's school-level
+    tables (``warehouse.read.previous_year``), which the outlier warnings compare with.
 
     Rows of a table from all files are concatenated in file, sheet and row order; each table is
     validated by its Pandera schema; then keys, schools, stages and counties are checked across
@@ -94,6 +97,8 @@ def combine_year(
             ]
         )
     )
+    # An outlier on a cell that already has a problem is that problem again (one mistake, one issue).
+    issues = concat_issues([issues, _without_reported_cells(outlier_issues(tables, previous_year, headers, regions, rules), issues)])
     # Bounded once every check has seen every problem, before anything lists, stores or copies them.
     issues = bound_issues(issues, rules.limits.max_issues_per_file_rule)
     return CombinedYear(staged=StagedTables(**tables), issues=issues, completeness=completeness)
@@ -107,9 +112,10 @@ def combine_files(
     counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
     checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """``combine_year`` for a caller that needs the staged tables and the issues only (one row per problem)."""
-    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete, checks)
+    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
     return combined.staged, combined.issues
 
 
@@ -120,14 +126,15 @@ def stage_year(
     previous_enrollment: pl.DataFrame | None = None,
     allow_incomplete: bool = False,
     checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """Every file below ``input_dir`` read, normalised, validated and combined: the year's staged tables and all issues."""
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
-        staged, issues = combine_files([], regions, rules, previous_enrollment, allow_incomplete=allow_incomplete, checks=checks)
+        staged, issues = combine_files([], regions, rules, previous_enrollment, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
         return staged, concat_issues([missing, issues])
     folder = scan_folder(input_dir)
     results = [read_and_normalize_files(batch, input_dir, rules) for batch in file_batches(list(folder.files), workers=1)]
     results.append(FileResult(source_file=str(input_dir), issues=folder_issues(folder)))
-    return combine_files(results, regions, rules, previous_enrollment, allow_incomplete=allow_incomplete, checks=checks)
+    return combine_files(results, regions, rules, previous_enrollment, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
