@@ -101,8 +101,8 @@ def test_the_project_checks_file_is_read_and_a_template_stands_for_one_check_per
 def test_validate_refuses_a_broken_checks_file_with_exit_2_before_reading_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from edustat.cli.app import app
 
-    # --checks passes the file on through the environment: restored after the test.
-    monkeypatch.delenv("EDUSTAT_CHECKS_FILE", raising=False)
+    # --checks passes the file on through the environment: set here first, so that the test restores it.
+    monkeypatch.setenv("EDUSTAT_CHECKS_FILE", str(DEFAULT_CHECKS_FILE))
     path = _file(tmp_path, _entry(table='"facility"'))
     result = CliRunner().invoke(app, ["validate", "--list-checks", "--checks", str(path)])
     assert result.exit_code == 2, result.output
