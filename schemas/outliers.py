@@ -50,6 +50,7 @@ def _keys(table: str) -> list[str]:
 def _long(frame: pl.DataFrame, table: str, columns: list[str], keep: list[str]) -> pl.DataFrame:
     """One row per row of ``frame`` × column: table, school_code, stage ("" without stages), column, value (Float64), and ``keep``."""
     keys = _keys(table)
+    columns = [c for c in columns if c in frame.columns]
     wide = frame.select(*keys, *keep, *(pl.col(c).cast(pl.Float64) for c in columns)).drop_nulls(keys)
     long = wide.unpivot(index=[*keys, *keep], on=columns, variable_name="column", value_name="value")
     if "stage" not in keys:
@@ -140,7 +141,10 @@ def previous_year_outliers(
     for table in COMPARED_TABLES:
         if table not in tables or table not in previous or tables[table].height == 0 or previous[table].height == 0:
             continue
-        columns = [c for c in numeric_columns()[table] if (table, c) not in LEFT_TO_STUDENTS_CHANGE and c in previous[table].columns]
+        columns = [
+            c for c in numeric_columns()[table]
+            if (table, c) not in LEFT_TO_STUDENTS_CHANGE and c in previous[table].columns and c in tables[table].columns
+        ]
         keys = [*_keys(table), "column"]
         before = _long(previous[table].unique(_keys(table), keep="first"), table, columns, []).rename({"value": "previous"})
         frames.append(_long(tables[table], table, columns, list(PROVENANCE_COLUMNS)).join(before.drop("table_name"), on=keys, how="inner"))

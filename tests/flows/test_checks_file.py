@@ -60,3 +60,33 @@ def test_an_appended_check_is_reported_at_its_cell_and_makes_the_rerun_recompute
         (second, "warning", "facilities", "facilities.csv", 6, "E6", "25.0", "计算机 25.0 台，学生 500 人", "25.0 computers for 500 pupils"),
     ]
     assert first != second
+
+
+def test_validate_outliers_only_lists_the_outliers_alone_and_the_workbook_keeps_every_problem(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from edustat.cli.app import app
+    from schemas.outliers import OUTLIER_RULES
+
+    monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    out = tmp_path / "errors.xlsx"
+    args = ["validate", "--year", "2019", "--input", str(sample_dir / "2019"), "--out", str(out)]
+    everything = CliRunner().invoke(app, args)
+    only = CliRunner().invoke(app, [*args, "--outliers-only"])
+    assert everything.exit_code == only.exit_code == 0, only.output
+    # The sample's workbooks carry columns the contract does not know: a warning listed without the flag, not with it.
+    assert "unknown column" in everything.output
+    assert "unknown column" not in only.output
+    import re
+
+    import openpyxl
+
+    # The terminal's count of outliers is the problem list's: every problem is in the workbook, the outliers among them.
+    printed = int(re.search(r"(\d+) outliers / 个异常值", only.output).group(1))
+    sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    rules = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell in ("unknown_column", *OUTLIER_RULES)]
+    assert "unknown_column" in rules
+    assert printed == sum(rule in OUTLIER_RULES for rule in rules)
+    assert only.output.count("[warning]") == printed > 0

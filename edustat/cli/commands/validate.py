@@ -59,8 +59,6 @@ def validate(
         raise fail("--year and --input are required (unless --list-checks) / 需要 --year 和 --input", 2)
     checked = validate_inputs(input, configuration, settings.warehouse_url, year)
     issues = checked.issues
-    if outliers_only:
-        issues = only_outliers(issues)
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors, warnings = problem_totals(issues)
     if issues.is_empty():
@@ -71,7 +69,14 @@ def validate(
     )
     colour = "red" if errors else "yellow"
     console.print(f"[{colour}]{year}: {errors} errors, {warnings} warnings / {errors} 个错误, {warnings} 个警告[/{colour}]")
-    print_problems(issues, str(workbook), by_file=bool(errors))
+    if outliers_only:
+        # The workbook keeps every problem (the clerk's round trip); the terminal lists the outliers alone.
+        outliers = only_outliers(issues)
+        console.print(f"{outliers.height} outliers / 个异常值", markup=False)
+        if outliers.height:
+            print_problems(outliers, str(workbook), by_file=False)
+    else:
+        print_problems(issues, str(workbook), by_file=bool(errors))
     raise typer.Exit(1 if errors else 0)
 
 
