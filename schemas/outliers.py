@@ -128,7 +128,11 @@ def _cell_issues(flagged: pl.DataFrame, rule: str, headers: pl.DataFrame, rules:
 
 
 def previous_year_outliers(
-    tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame] | None, headers: pl.DataFrame, rules: Rules
+    tables: Mapping[str, pl.DataFrame],
+    previous: Mapping[str, pl.DataFrame] | None,
+    headers: pl.DataFrame,
+    rules: Rules,
+    measures: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Every numeric cell beyond the configured factor of the same row's previous-year value, then every per-student
     measure beyond it where the cell itself was not: one warning each (none when the previous year is not loaded)."""
@@ -162,15 +166,20 @@ def previous_year_outliers(
     )
     flagged = _texts(flagged, previous_text="previous", low_text="low", high_text="high").with_columns(pl.lit(format_number(factor)).alias("factor"))
     cells = _cell_issues(flagged, "outlier_previous_year", headers, rules)
-    measures = _previous_measure_outliers(tables, previous, headers, rules, flagged)
-    return concat_issues([cells, measures])
+    per_student = _previous_measure_outliers(tables, previous, headers, rules, flagged, measures)
+    return concat_issues([cells, per_student])
 
 
 def _previous_measure_outliers(
-    tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame], headers: pl.DataFrame, rules: Rules, flagged_cells: pl.DataFrame
+    tables: Mapping[str, pl.DataFrame],
+    previous: Mapping[str, pl.DataFrame],
+    headers: pl.DataFrame,
+    rules: Rules,
+    flagged_cells: pl.DataFrame,
+    measures: pl.DataFrame | None,
 ) -> pl.DataFrame:
     factor = rules.outliers.previous_factor
-    now = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
+    now = measures if measures is not None else per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
     before = per_student_measures(previous, rules, [])
     if now.height == 0 or before.height == 0:
         return empty_issues()
@@ -208,8 +217,13 @@ def _groups(measures: pl.DataFrame, level: str) -> pl.DataFrame:
     )
 
 
-def peer_outliers(tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, regions: RegionTree, rules: Rules) -> pl.DataFrame:
-    """Every per-student measure far from its peers' (same county — or prefecture — school type and stage): one warning each."""
+def peer_outliers(
+    tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, regions: RegionTree, rules: Rules, measures: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Every per-student measure far from its peers' (same county — or prefecture — school type, stage and ownership): one warning each.
+
+    ``measures`` are ``per_student_measures`` of ``tables`` with provenance, when the caller has them already.
+    """
     schools = tables.get("schools")
     if schools is None or schools.height == 0:
         return empty_issues()
@@ -221,7 +235,8 @@ def peer_outliers(tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, reg
         .filter(pl.col("county_code").is_in(list(prefecture)))
         .with_columns(pl.col("county_code").replace_strict(prefecture, return_dtype=pl.String).alias("prefecture_code"))
     )
-    measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
+    if measures is None:
+        measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
     if measures.height == 0:
         return empty_issues()
     measures = measures.join(registry, on="school_code", how="inner")
@@ -263,4 +278,5 @@ def outlier_issues(
     tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame] | None, headers: pl.DataFrame, regions: RegionTree, rules: Rules
 ) -> pl.DataFrame:
     """Every outlier warning of a year: against the previous year (when loaded) and against the peers."""
-    return concat_issues([previous_year_outliers(tables, previous, headers, rules), peer_outliers(tables, headers, regions, rules)])
+    measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
+    return concat_issues([previous_year_outliers(tables, previous, headers, rules, measures), peer_outliers(tables, headers, regions, rules, measures)])
