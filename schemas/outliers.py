@@ -128,11 +128,7 @@ def _cell_issues(flagged: pl.DataFrame, rule: str, headers: pl.DataFrame, rules:
 
 
 def previous_year_outliers(
-    tables: Mapping[str, pl.DataFrame],
-    previous: Mapping[str, pl.DataFrame] | None,
-    headers: pl.DataFrame,
-    rules: Rules,
-    measures: pl.DataFrame | None = None,
+    tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame] | None, headers: pl.DataFrame, rules: Rules
 ) -> pl.DataFrame:
     """Every numeric cell beyond the configured factor of the same row's previous-year value, then every per-student
     measure beyond it where the cell itself was not: one warning each (none when the previous year is not loaded)."""
@@ -140,7 +136,6 @@ def previous_year_outliers(
         return empty_issues()
     outliers = rules.outliers
     factor = outliers.previous_factor
-    floors = {column: outliers.floor(column) for columns in numeric_columns().values() for column in columns}
     frames = []
     for table in COMPARED_TABLES:
         if table not in tables or table not in previous or tables[table].height == 0 or previous[table].height == 0:
@@ -149,25 +144,35 @@ def previous_year_outliers(
             c for c in numeric_columns()[table]
             if (table, c) not in LEFT_TO_STUDENTS_CHANGE and c in previous[table].columns and c in tables[table].columns
         ]
-        keys = [*_keys(table), "column"]
-        before = _long(previous[table].unique(_keys(table), keep="first"), table, columns, []).rename({"value": "previous"})
-        frames.append(_long(tables[table], table, columns, list(PROVENANCE_COLUMNS)).join(before.drop("table_name"), on=keys, how="inner"))
+        # Joined wide and judged column by column: only the few flagged rows are made long (a national year has
+        # millions of cells; one row per cell would cost seconds).
+        keys = _keys(table)
+        before = previous[table].select(*keys, *(pl.col(c).cast(pl.Float64).alias(f"{c}__previous") for c in columns)).unique(keys, keep="first")
+        joined = tables[table].select(*keys, *PROVENANCE_COLUMNS, *(pl.col(c).cast(pl.Float64) for c in columns)).join(before, on=keys, how="inner")
+        flags = {c: _beyond(pl.col(c), pl.col(f"{c}__previous"), factor, outliers.floor(c)).fill_null(False) for c in columns}
+        wrong = joined.filter(pl.any_horizontal(flags.values())) if flags else joined.clear()
+        if wrong.height == 0:
+            continue
+        for column, flag in flags.items():
+            rows = wrong.filter(flag).select(*keys, *PROVENANCE_COLUMNS, pl.col(column).alias("value"), pl.col(f"{column}__previous").alias("previous"))
+            if rows.height:
+                rows = rows.with_columns(pl.lit(column).alias("column"), pl.lit(table).alias("table_name"))
+                frames.append(rows if "stage" in keys else rows.with_columns(pl.lit(NO_STAGE).alias("stage")))
     if not frames:
-        return empty_issues()
-    floor = pl.col("column").replace_strict(floors, return_dtype=pl.Float64)
-    larger, smaller = pl.max_horizontal("value", "previous"), pl.min_horizontal("value", "previous")
-    flagged = (
-        pl.concat(frames, how="diagonal")
-        .filter(
-            (smaller > 0) & (larger >= floor) & ((pl.col("value") - pl.col("previous")).abs() >= floor)
-            & ((pl.col("value") > pl.col("previous") * factor) | (pl.col("value") * factor < pl.col("previous")))
-        )
-        .with_columns((pl.col("previous") / factor).alias("low"), (pl.col("previous") * factor).alias("high"))
-    )
+        flagged = pl.DataFrame(schema={"table_name": pl.String, "school_code": pl.String, "stage": pl.String, "column": pl.String})
+        return _previous_measure_outliers(tables, previous, headers, rules, flagged)
+    flagged = pl.concat(frames, how="diagonal").with_columns((pl.col("previous") / factor).alias("low"), (pl.col("previous") * factor).alias("high"))
     flagged = _texts(flagged, previous_text="previous", low_text="low", high_text="high").with_columns(pl.lit(format_number(factor)).alias("factor"))
     cells = _cell_issues(flagged, "outlier_previous_year", headers, rules)
-    per_student = _previous_measure_outliers(tables, previous, headers, rules, flagged, measures)
+    per_student = _previous_measure_outliers(tables, previous, headers, rules, flagged)
     return concat_issues([cells, per_student])
+
+
+def _beyond(value: pl.Expr, previous: pl.Expr, factor: float, floor: float) -> pl.Expr:
+    """True where ``value`` is beyond ``previous`` × factor or below it ÷ factor, both above 0 and not small (``floor``)."""
+    larger, smaller = pl.max_horizontal(value, previous), pl.min_horizontal(value, previous)
+    is_compared = (smaller > 0) & (larger >= floor) & ((value - previous).abs() >= floor)
+    return is_compared & ((value > previous * factor) | (value * factor < previous))
 
 
 def _previous_measure_outliers(
@@ -176,22 +181,49 @@ def _previous_measure_outliers(
     headers: pl.DataFrame,
     rules: Rules,
     flagged_cells: pl.DataFrame,
-    measures: pl.DataFrame | None,
 ) -> pl.DataFrame:
-    factor = rules.outliers.previous_factor
-    now = measures if measures is not None else per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
-    before = per_student_measures(previous, rules, [])
-    if now.height == 0 or before.height == 0:
+    """Every per-student measure beyond the factor of last year's, where its cell was not flagged itself: one warning each."""
+    outliers = rules.outliers
+    factor = outliers.previous_factor
+    frames = []
+    for table, measured in outliers.peer_columns.items():
+        if table not in tables or table not in previous or tables[table].height == 0 or previous[table].height == 0:
+            continue
+        columns = [c for c in measured if c in tables[table].columns and c in previous[table].columns]
+        by_stage = "stage" in TABLES[table].column_names
+        keys = _keys(table)
+        now = tables[table].select(*keys, *PROVENANCE_COLUMNS, *(pl.col(c).cast(pl.Float64) for c in columns)).join(
+            _students(tables.get("enrollment"), by_stage), on=keys, how="inner"
+        )
+        before = (
+            previous[table].select(*keys, *(pl.col(c).cast(pl.Float64).alias(f"{c}__previous") for c in columns)).unique(keys, keep="first")
+            .join(_students(previous.get("enrollment"), by_stage).rename({"students": "previous_students"}), on=keys, how="inner")
+        )
+        joined = now.join(before, on=keys, how="inner").filter(
+            (pl.col("students") >= outliers.min_students) & (pl.col("previous_students") >= outliers.min_students)
+        )
+        measure = {c: pl.col(c) / pl.col("students") for c in columns}
+        previous_measure = {c: pl.col(f"{c}__previous") / pl.col("previous_students") for c in columns}
+        flags = {
+            c: ((measure[c] > 0) & (previous_measure[c] > 0) & ((measure[c] > previous_measure[c] * factor) | (measure[c] * factor < previous_measure[c])))
+            .fill_null(False)
+            for c in columns
+        }
+        wrong = joined.filter(pl.any_horizontal(flags.values())) if flags else joined.clear()
+        for column, flag in flags.items():
+            rows = wrong.filter(flag).select(
+                *keys, *PROVENANCE_COLUMNS, "students", "previous_students", pl.col(column).alias("value"),
+                measure[column].alias("measure"), previous_measure[column].alias("previous_measure"),
+            )
+            if rows.height:
+                rows = rows.with_columns(pl.lit(column).alias("column"), pl.lit(table).alias("table_name"))
+                frames.append(rows if by_stage else rows.with_columns(pl.lit(NO_STAGE).alias("stage")))
+    if not frames:
         return empty_issues()
     on = ["table_name", "school_code", "stage", "column"]
-    done = flagged_cells.select(*on).unique() if flagged_cells.height else pl.DataFrame(schema={k: pl.String for k in on})
     flagged = (
-        now.join(before.select(*on, pl.col("measure").alias("previous_measure"), pl.col("students").alias("previous_students")), on=on, how="inner")
-        .join(done, on=on, how="anti")
-        .filter(
-            (pl.col("measure") > 0) & (pl.col("previous_measure") > 0)
-            & ((pl.col("measure") > pl.col("previous_measure") * factor) | (pl.col("measure") * factor < pl.col("previous_measure")))
-        )
+        pl.concat(frames, how="diagonal")
+        .join(flagged_cells.select(on), on=on, how="anti")
         .with_columns((pl.col("previous_measure") / factor).alias("low"), (pl.col("previous_measure") * factor).alias("high"))
     )
     if flagged.height == 0:
@@ -217,13 +249,8 @@ def _groups(measures: pl.DataFrame, level: str) -> pl.DataFrame:
     )
 
 
-def peer_outliers(
-    tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, regions: RegionTree, rules: Rules, measures: pl.DataFrame | None = None
-) -> pl.DataFrame:
-    """Every per-student measure far from its peers' (same county — or prefecture — school type, stage and ownership): one warning each.
-
-    ``measures`` are ``per_student_measures`` of ``tables`` with provenance, when the caller has them already.
-    """
+def peer_outliers(tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, regions: RegionTree, rules: Rules) -> pl.DataFrame:
+    """Every per-student measure far from its peers' (same county — or prefecture — school type, stage and ownership): one warning each."""
     schools = tables.get("schools")
     if schools is None or schools.height == 0:
         return empty_issues()
@@ -235,8 +262,7 @@ def peer_outliers(
         .filter(pl.col("county_code").is_in(list(prefecture)))
         .with_columns(pl.col("county_code").replace_strict(prefecture, return_dtype=pl.String).alias("prefecture_code"))
     )
-    if measures is None:
-        measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
+    measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
     if measures.height == 0:
         return empty_issues()
     measures = measures.join(registry, on="school_code", how="inner")
@@ -278,5 +304,4 @@ def outlier_issues(
     tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame] | None, headers: pl.DataFrame, regions: RegionTree, rules: Rules
 ) -> pl.DataFrame:
     """Every outlier warning of a year: against the previous year (when loaded) and against the peers."""
-    measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
-    return concat_issues([previous_year_outliers(tables, previous, headers, rules, measures), peer_outliers(tables, headers, regions, rules, measures)])
+    return concat_issues([previous_year_outliers(tables, previous, headers, rules), peer_outliers(tables, headers, regions, rules)])
