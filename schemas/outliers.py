@@ -47,17 +47,6 @@ def _keys(table: str) -> list[str]:
     return ["school_code", "stage"] if "stage" in TABLES[table].column_names else ["school_code"]
 
 
-def _long(frame: pl.DataFrame, table: str, columns: list[str], keep: list[str]) -> pl.DataFrame:
-    """One row per row of ``frame`` × column: table, school_code, stage ("" without stages), column, value (Float64), and ``keep``."""
-    keys = _keys(table)
-    columns = [c for c in columns if c in frame.columns]
-    wide = frame.select(*keys, *keep, *(pl.col(c).cast(pl.Float64) for c in columns)).drop_nulls(keys)
-    long = wide.unpivot(index=[*keys, *keep], on=columns, variable_name="column", value_name="value")
-    if "stage" not in keys:
-        long = long.with_columns(pl.lit(NO_STAGE).alias("stage"))
-    return long.with_columns(pl.lit(table).alias("table_name"))
-
-
 def _students(enrollment: pl.DataFrame | None, by_stage: bool) -> pl.DataFrame:
     """Students per school × stage (or per school), null where a cell of them is empty or negative."""
     keys = ["school_code", "stage"] if by_stage else ["school_code"]
@@ -65,24 +54,6 @@ def _students(enrollment: pl.DataFrame | None, by_stage: bool) -> pl.DataFrame:
         return pl.DataFrame(schema={**{k: pl.String for k in keys}, "students": pl.Float64})
     known = (pl.col("students").null_count() == 0) & (pl.col("students").min() >= 0)
     return enrollment.drop_nulls(keys).group_by(keys).agg(pl.when(known).then(pl.col("students").sum()).cast(pl.Float64).alias("students"))
-
-
-def per_student_measures(tables: Mapping[str, pl.DataFrame], rules: Rules, keep: list[str]) -> pl.DataFrame:
-    """One row per school (× stage) × measured column of [outliers] peer_columns with at least min_students students:
-    table_name, school_code, stage, column, value, students, measure = value / students, and ``keep``."""
-    outliers = rules.outliers
-    frames = []
-    for table, columns in outliers.peer_columns.items():
-        if table not in tables or tables[table].height == 0:
-            continue
-        by_stage = "stage" in TABLES[table].column_names
-        students = _students(tables.get("enrollment"), by_stage)
-        keys = ["school_code", "stage"] if by_stage else ["school_code"]
-        long = _long(tables[table], table, list(columns), keep).join(students, on=keys, how="inner")
-        frames.append(long.filter(pl.col("value").is_not_null() & (pl.col("value") >= 0) & (pl.col("students") >= outliers.min_students)))
-    if not frames:
-        return pl.DataFrame()
-    return pl.concat(frames, how="diagonal_relaxed").with_columns((pl.col("value") / pl.col("students")).alias("measure"))
 
 
 def format_number(value: float | None) -> str:
@@ -236,8 +207,8 @@ def _previous_measure_outliers(
 
 
 def _groups(measures: pl.DataFrame, level: str) -> pl.DataFrame:
-    """Per group of (table, column, stage, ``level`` region, school type): schools above 0, zeros, median and MAD of log(measure)."""
-    group = ["table_name", "column", "stage", level, "school_type_code", "ownership"]
+    """Per group of (column, stage, ``level`` region, school type, ownership): schools above 0, zeros, median and MAD of log(measure)."""
+    group = ["column", "stage", level, "school_type_code", "ownership"]
     positive = measures.filter(pl.col("measure") > 0).with_columns(pl.col("measure").log().alias("__log"))
     centred = positive.with_columns((pl.col("__log") - pl.col("__log").median().over(group)).abs().alias("__deviation"))
     stats = centred.group_by(group).agg(
@@ -249,37 +220,53 @@ def _groups(measures: pl.DataFrame, level: str) -> pl.DataFrame:
     )
 
 
-def peer_outliers(tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, regions: RegionTree, rules: Rules) -> pl.DataFrame:
-    """Every per-student measure far from its peers' (same county — or prefecture — school type, stage and ownership): one warning each."""
-    schools = tables.get("schools")
-    if schools is None or schools.height == 0:
-        return empty_issues()
-    outliers = rules.outliers
+def _registry(schools: pl.DataFrame, regions: RegionTree) -> pl.DataFrame:
+    """One row per registry school of a configured county: school_code, county_code, prefecture_code, school_type_code, ownership."""
     by_code = regions.by_code()
     prefecture = {code: by_code[code].parent_code or code for code in regions.county_codes()}
-    registry = (
+    return (
         schools.select("school_code", "county_code", "school_type_code", "ownership").drop_nulls().unique("school_code", keep="first")
         .filter(pl.col("county_code").is_in(list(prefecture)))
         .with_columns(pl.col("county_code").replace_strict(prefecture, return_dtype=pl.String).alias("prefecture_code"))
     )
-    measures = per_student_measures(tables, rules, list(PROVENANCE_COLUMNS))
-    if measures.height == 0:
-        return empty_issues()
-    measures = measures.join(registry, on="school_code", how="inner")
-    group = ["table_name", "column", "stage", "school_type_code", "ownership"]
+
+
+def _table_peer_outliers(table: str, tables: Mapping[str, pl.DataFrame], registry: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """The flagged per-student measures of one table (a row per flagged cell, with its provenance); the measures are made
+    long only after the students and the school's group are joined to the table's rows (a national year has millions)."""
+    outliers = rules.outliers
+    frame = tables[table]
+    columns = [c for c in outliers.peer_columns[table] if c in frame.columns]
+    by_stage = "stage" in TABLES[table].column_names
+    keys = _keys(table)
+    wide = (
+        frame.select(*keys, *(pl.col(c).cast(pl.Float64) for c in columns)).with_row_index("__row")
+        .join(_students(tables.get("enrollment"), by_stage), on=keys, how="inner")
+        .filter(pl.col("students") >= outliers.min_students)
+        .join(registry, on="school_code", how="inner")
+        .drop("school_code")
+    )
+    if not by_stage:
+        wide = wide.with_columns(pl.lit(NO_STAGE).alias("stage"))
+    index = ["__row", "stage", "students", "county_code", "prefecture_code", "school_type_code", "ownership"]
+    measures = (
+        wide.unpivot(index=index, on=columns, variable_name="column", value_name="value")
+        .filter(pl.col("value") >= 0)
+        .with_columns((pl.col("value") / pl.col("students")).alias("measure"))
+    )
+    group = ["column", "stage", "school_type_code", "ownership"]
     county, region = _groups(measures, "county_code"), _groups(measures, "prefecture_code")
     is_county = pl.col("count_county_code") >= outliers.peer_min_group
-    pick = {
-        name: pl.when(is_county).then(pl.col(f"{name}_county_code")).otherwise(pl.col(f"{name}_prefecture_code")).alias(name)
+    pick = [
+        pl.when(is_county).then(pl.col(f"{name}_county_code")).otherwise(pl.col(f"{name}_prefecture_code")).alias(name)
         for name in ("count", "median", "mad", "zeros")
-    }
+    ]
     bound = pl.max_horizontal(outliers.peer_score * MAD_SCALE * pl.col("mad"), pl.lit(math.log(outliers.peer_factor)))
-    compared = (
+    flagged = (
         measures.filter(pl.col("measure") > 0)
         .join(county, on=[*group, "county_code"], how="left")
         .join(region, on=[*group, "prefecture_code"], how="left")
-        .with_columns(is_county.fill_null(False).alias("is_county"))
-        .with_columns(*pick.values())
+        .with_columns(is_county.fill_null(False).alias("is_county"), *pick)
         .filter(
             (pl.col("count") >= outliers.peer_min_group)
             & (pl.col("zeros") / (pl.col("zeros") + pl.col("count")) <= outliers.peer_max_zero_share)
@@ -289,8 +276,27 @@ def peer_outliers(tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, reg
             pl.col("median").exp().alias("median_measure"), (pl.col("median") - bound).exp().alias("low"), (pl.col("median") + bound).exp().alias("high"),
         )
     )
-    if compared.height == 0:
+    if flagged.height == 0:
+        return flagged
+    places = frame.select(*PROVENANCE_COLUMNS).with_row_index("__row")
+    return flagged.join(places, on="__row", how="left").with_columns(pl.lit(table).alias("table_name"))
+
+
+def peer_outliers(tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, regions: RegionTree, rules: Rules) -> pl.DataFrame:
+    """Every per-student measure far from its peers' (same county — or prefecture — school type, stage and ownership): one warning each."""
+    schools = tables.get("schools")
+    if schools is None or schools.height == 0:
         return empty_issues()
+    registry = _registry(schools, regions)
+    frames = [
+        _table_peer_outliers(table, tables, registry, rules)
+        for table in rules.outliers.peer_columns
+        if table in tables and tables[table].height
+    ]
+    frames = [frame for frame in frames if frame.height]
+    if not frames:
+        return empty_issues()
+    compared = pl.concat(frames, how="diagonal")
     flagged = _texts(compared, measure_text="measure", students_text="students", median_text="median_measure", low_text="low", high_text="high")
     flagged = flagged.with_columns(
         pl.col("count").cast(pl.String).alias("count_text"),
