@@ -82,30 +82,48 @@ def _known_sum(column: str, alias: str) -> pl.Expr:
     return pl.when(known).then(pl.col(column).sum()).alias(alias)
 
 
-def _joined(table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """The rows of ``table`` with every column its checks read: their own, the school's attributes, other tables' per school (× stage)."""
-    frame = tables[table]
+def _reads(table: str, checks: list[Check]) -> dict[str | None, set[str]]:
+    """The columns the checks of ``table`` read: table (None for its own) → column names."""
     read: dict[str | None, set[str]] = {}
     for check in checks:
         for column in columns_of(parse_condition(check.condition)) + _placeholder_columns(check):
             other = None if column.table in (None, table) else column.table
             read.setdefault(other, set()).add(column.name)
+    return read
+
+
+def _sums(by_table: dict[str, list[Check]], tables: Mapping[str, pl.DataFrame]) -> dict[tuple[str, tuple[str, ...]], pl.DataFrame]:
+    """Each other table's columns that checks read, summed once per school (× stage) for all the checks that need them."""
+    needed: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for table, checks in by_table.items():
+        for other, columns in _reads(table, checks).items():
+            if other is not None and other in tables and tables[other].height:
+                needed.setdefault((other, tuple(_other_keys(table, other))), set()).update(columns)
+    return {
+        (other, on): tables[other].drop_nulls(list(on)).group_by(list(on)).agg(_known_sum(name, f"{other}.{name}") for name in sorted(columns))
+        for (other, on), columns in needed.items()
+    }
+
+
+def _joined(
+    table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame], registry: pl.DataFrame | None, sums: dict[tuple[str, tuple[str, ...]], pl.DataFrame]
+) -> pl.DataFrame:
+    """The rows of ``table`` with every column its checks read: their own, the school's attributes, other tables' per school (× stage)."""
+    frame = tables[table]
+    read = _reads(table, checks)
     keys = [c for c in ("school_code", "stage") if c in frame.columns]
     own = sorted(read.get(None, set()) - set(keys))
     rows = frame.select(*keys, *own, *PROVENANCE_COLUMNS)
-    if any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL) and "schools" in tables:
-        registry = tables["schools"].select("school_code", *SCHOOL_ATTRIBUTES).drop_nulls("school_code").unique("school_code", keep="first")
-        rows = rows.join(registry, on="school_code", how="left", maintain_order="left")
+    if registry is not None and any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL):
+        rows = rows.join(registry, on="school_code", how="left")
     # Without a registry no row's school is known: the filters take none (missing_sheet names the gap).
     rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in SCHOOL_ATTRIBUTES if name not in rows.columns)
     for other, columns in sorted((o, c) for o, c in read.items() if o is not None):
-        on = _other_keys(table, other)
-        source = tables.get(other)
-        if source is None or source.height == 0:
+        on = tuple(_other_keys(table, other))
+        if (other, on) not in sums:
             rows = rows.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"{other}.{name}") for name in sorted(columns))
             continue
-        sums = source.drop_nulls(on).group_by(on).agg(_known_sum(name, f"{other}.{name}") for name in sorted(columns))
-        rows = rows.join(sums, on=on, how="left", maintain_order="left")
+        rows = rows.join(sums[(other, on)].select(*on, *(f"{other}.{name}" for name in sorted(columns))), on=list(on), how="left")
     return rows
 
 
@@ -174,10 +192,17 @@ def check_issues(checks: Checks, tables: Mapping[str, pl.DataFrame], headers: pl
     for check in checks.checks:
         by_table.setdefault(check.table, []).append(check)
     frames: list[pl.DataFrame] = []
+    sums = _sums(by_table, tables)
+    schools = tables.get("schools")
+    registry = (
+        schools.select("school_code", *SCHOOL_ATTRIBUTES).drop_nulls("school_code").unique("school_code", keep="first")
+        if schools is not None and schools.height
+        else None
+    )
     for table, table_checks in by_table.items():
         if table not in tables or tables[table].height == 0:
             continue
-        rows = _joined(table, table_checks, tables)
+        rows = _joined(table, table_checks, tables, registry, sums)
         for check in table_checks:
             wrong = broken(check)
             if check.stages or any(getattr(check, name) not in ((), None) for name in FILTERED_BY_SCHOOL):
