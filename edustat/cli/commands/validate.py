@@ -42,7 +42,7 @@ def validate(
     list_checks: Annotated[bool, typer.Option("--list-checks", help="Print the relationship checks with their conditions in words, and stop.")] = False,
     outliers_only: Annotated[bool, typer.Option("--outliers-only", help="List only the outliers (values far from the school's past or its peers).")] = False,
 ) -> None:
-    """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors); --list-checks prints the checks."""
+    """Validate a year's spreadsheets and write the error workbook (exit 0 no errors, 1 errors)."""
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
     from edustat.errorbook import write_error_workbook
     from edustat.validation import validate_inputs
