@@ -10,20 +10,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from config.models import Catalogue, RegionTree, Rules
+    from config.models import Catalogue, Checks, RegionTree, Rules
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_REGIONS_FILE = CONFIG_DIR / "regions.toml"
 DEFAULT_INDICATORS_FILE = CONFIG_DIR / "indicators.toml"
+DEFAULT_CHECKS_FILE = CONFIG_DIR / "checks.toml"
 RULES_FILE = CONFIG_DIR / "rules.toml"
 
 __all__ = [
     "CONFIG_DIR",
+    "DEFAULT_CHECKS_FILE",
     "DEFAULT_INDICATORS_FILE",
     "DEFAULT_REGIONS_FILE",
     "CatalogueError",
     "ConfigError",
     "load_catalogue",
+    "load_checks",
     "load_regions",
     "load_rules",
 ]
@@ -145,3 +148,15 @@ def load_catalogue(path: Path = DEFAULT_INDICATORS_FILE) -> Catalogue:
     from config.catalogue_build import build_catalogue
 
     return build_catalogue(_read_toml(Path(path)), load_rules(), Path(path))
+
+
+@lru_cache(maxsize=8)
+def load_checks(path: Path = DEFAULT_CHECKS_FILE) -> Checks:
+    """The relationship checks of ``path``, one per entry (one per column of a ``columns`` template), in file order.
+
+    Raises CatalogueError, naming the file, each wrong entry's code and key in Chinese and English,
+    when an entry cannot be judged (contract §3 "Checks are data").
+    """
+    from config.checks_build import build_checks
+
+    return build_checks(_read_toml(Path(path)), load_rules(), Path(path))

@@ -73,7 +73,7 @@ def _expand(entry: dict[str, Any], data: dict[str, Any], rules: Rules) -> list[d
     return rows
 
 
-def _key(location: tuple[int | str, ...]) -> str:
+def error_key(location: tuple[int | str, ...]) -> str:
     """A pydantic error location as the catalogue writes the key: ``numerator.where[0]``."""
     key = ""
     for part in location:
@@ -81,12 +81,12 @@ def _key(location: tuple[int | str, ...]) -> str:
     return key or "(entry)"
 
 
-def _validation_problems(error: ValidationError) -> list[Problem]:
+def validation_problems(error: ValidationError) -> list[Problem]:
     """Pydantic's errors as problems: a rule of its own where the model raised one (an unknown operator), else its words."""
     return [
-        (_key(e["loc"]), e["type"], dict(e.get("ctx") or {}))
+        (error_key(e["loc"]), e["type"], dict(e.get("ctx") or {}))
         if e["type"] in MESSAGES
-        else (_key(e["loc"]), "catalogue_invalid", {"detail": e["msg"]})
+        else (error_key(e["loc"]), "catalogue_invalid", {"detail": e["msg"]})
         for e in error.errors()
     ]
 
@@ -103,7 +103,7 @@ def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, lis
         # An unknown kind is pydantic's to name; a known one is checked against the sides the entry has.
         is_kind = row.get("kind") in get_args(IndicatorKind)
         shape = shape_problems(row.get("kind"), "numerator" in row, "denominator" in row) if is_kind else []
-        return None, problems + _validation_problems(error) + shape
+        return None, problems + validation_problems(error) + shape
     problems += entry_problems(indicator, rules)
     if problems:
         return None, problems

@@ -202,8 +202,46 @@ class Warnings(_Strict):
     """Thresholds of the non-blocking checks."""
 
     students_change_limit: float = Field(gt=0)
-    pupil_teacher_ratio_min: float = Field(ge=0)
-    pupil_teacher_ratio_max: float = Field(gt=0)
+
+
+class Outliers(_Strict):
+    """Outliers (contract §3): values far from the school's own previous year or from its peers; warnings only."""
+
+    previous_factor: float = Field(gt=1)
+    """A value beyond previous × factor or below previous / factor is an outlier."""
+    previous_floor: float = Field(ge=0)
+    """Compared only when both years' values are above 0, the larger is at least this and they differ by at least this."""
+    previous_floors: dict[str, float] = {}
+    """The floor of a column whose numbers are of another size (m², books, 万元), by column name."""
+    min_students: int = Field(ge=1)
+    """A per-student measure is taken only of a school (× stage) with at least this many students."""
+    peer_columns: dict[str, tuple[str, ...]]
+    """Table → its columns whose per-student measure is compared with the previous year and with the peers."""
+    peer_score: float = Field(gt=0)
+    """Robust score on the log scale: |log m − median| / (1.4826 × MAD) beyond this, …"""
+    peer_factor: float = Field(gt=1)
+    """… and m beyond median × factor or below median / factor: both, so that a tight group does not flag small differences."""
+    peer_min_group: int = Field(ge=3)
+    """Schools (with a measure above 0) a group needs: the county's, else the prefecture's, else no comparison."""
+    peer_max_zero_share: float = Field(ge=0, le=1)
+    """A group whose share of zeros is above this is zero-heavy: no comparison (a zero is normal there)."""
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> Outliers:
+        columns = numeric_columns()
+        for table, names in self.peer_columns.items():
+            unknown = [name for name in names if name not in columns.get(table, ())]
+            if unknown:
+                raise ValueError(f"outliers.peer_columns.{table}: unknown columns {unknown}")
+        every = {name for names in columns.values() for name in names}
+        unknown = sorted(set(self.previous_floors) - every)
+        if unknown:
+            raise ValueError(f"outliers.previous_floors: unknown columns {unknown}")
+        return self
+
+    def floor(self, column: str) -> float:
+        """The previous-year floor of ``column``."""
+        return self.previous_floors.get(column, self.previous_floor)
 
 
 class Completeness(_Strict):
@@ -299,6 +337,7 @@ class Rules(_Strict):
     guard_standard: GuardStandard
     balance: Balance
     warnings: Warnings
+    outliers: Outliers
     completeness: Completeness
     limits: Limits
     ceilings: dict[str, dict[str, Ceiling]]
@@ -484,3 +523,48 @@ class Catalogue(_Strict):
     def codes(self, kind: str | None = None) -> tuple[str, ...]:
         """Codes of every indicator, or of one kind."""
         return tuple(i.code for i in self.indicators if kind is None or i.kind == kind)
+
+
+Severity = Literal["error", "warning"]
+
+
+class Check(_Strict):
+    """One relationship check of config/checks.toml (contract §3 "Checks are data"), its ``columns`` template expanded.
+
+    Grain: it judges one row of ``table`` at a time (one school, or school × stage), against the
+    columns of another table of the same school matched by stage or summed over the school's rows.
+    ``column`` is the template's column this check stands for (None for an entry without ``columns``).
+    """
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    severity: Severity
+    table: str
+    condition: str
+    message_zh: str
+    message_en: str
+    columns: tuple[str, ...] = ()
+    column: str | None = None
+    stages: tuple[str, ...] = ()
+    school_types: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    ownership: tuple[str, ...] = ()
+    is_inclusive: bool | None = None
+
+    _tuples = field_validator("columns", "stages", "school_types", "areas", "ownership", mode="before")(_as_tuple)
+
+    def filter_term(self) -> Term:
+        """The check's filters as an indicator term over its table, so that both are checked and compiled by one code."""
+        return Term(
+            table=self.table, stages=self.stages, school_types=self.school_types, areas=self.areas,
+            ownership=self.ownership, is_inclusive=self.is_inclusive,
+        )
+
+
+class Checks(_Strict):
+    """Every check of the checks file, in file order (an entry with ``columns`` stands for one check per column)."""
+
+    checks: tuple[Check, ...]
+
+    def codes(self) -> tuple[str, ...]:
+        """The distinct check codes, in file order."""
+        return tuple(dict.fromkeys(check.code for check in self.checks))

@@ -8,11 +8,11 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from config import DEFAULT_INDICATORS_FILE, DEFAULT_REGIONS_FILE
+from config import DEFAULT_CHECKS_FILE, DEFAULT_INDICATORS_FILE, DEFAULT_REGIONS_FILE
 
 
 class Settings(BaseSettings):
-    """Where the warehouse is, which region file and indicator catalogue apply, and how runs behave."""
+    """Where the warehouse is, which region file, indicator catalogue and checks file apply, and how runs behave."""
 
     model_config = SettingsConfigDict(env_prefix="EDUSTAT_", extra="ignore")
 
@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     warehouse_url: str = "sqlite:///edustat.db"
     regions_file: Path = DEFAULT_REGIONS_FILE
     indicators_file: Path = DEFAULT_INDICATORS_FILE
+    checks_file: Path = DEFAULT_CHECKS_FILE
     lock_timeout_s: float = Field(default=60.0, gt=0)
     error_workbook_dir: Path = Path("errors")
     task_runner: Literal["thread", "dask"] = "thread"

@@ -14,13 +14,13 @@ from edustat.ingest.stage import stage_year
 from schemas.completeness import county_status, reporting_checklist
 from schemas.county_scope import issues_of_counties
 from warehouse.engine import get_engine
-from warehouse.read import previous_enrollment
+from warehouse.read import previous_year
 
 
-def previous_enrollment_if_loaded(warehouse_url: str, year: int) -> pl.DataFrame | None:
-    """The previous year's students per school and stage when the warehouse has them, else None."""
+def previous_year_if_loaded(warehouse_url: str, year: int) -> dict[str, pl.DataFrame] | None:
+    """The previous year's school-level tables when the warehouse has them, else None."""
     try:
-        return previous_enrollment(get_engine(warehouse_url), year)
+        return previous_year(get_engine(warehouse_url), year)
     except SQLAlchemyError:
         # No warehouse yet (or no schema): the year-on-year warnings need a previous year, so they are skipped.
         return None
@@ -44,8 +44,11 @@ def validate_inputs(
     ``counties`` (county codes of the region file) checks those counties alone: their schools' problems,
     and completeness over them only (``schemas.county_scope``).
     """
-    previous = previous_enrollment_if_loaded(warehouse_url, year)
-    staged, issues = stage_year(input_dir, configuration.regions, configuration.rules, previous_enrollment=previous, counties=counties)
+    previous = previous_year_if_loaded(warehouse_url, year)
+    staged, issues = stage_year(
+        input_dir, configuration.regions, configuration.rules, previous_enrollment=previous.get("enrollment") if previous else None,
+        counties=counties, checks=configuration.checks, previous_year=previous,
+    )
     tables = dict(staged.items())
     if counties is not None:
         issues = issues_of_counties(issues, tables, counties, configuration.regions)

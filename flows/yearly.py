@@ -22,7 +22,7 @@ from tasks.correction import (
     plan_run,
     read_correction_context,
     read_county_values,
-    read_touched_enrollment,
+    read_touched_previous_year,
     select_changed_files,
     validate_correction,
 )
@@ -37,7 +37,7 @@ from tasks.warehouse import (
     open_run,
     prepare_warehouse,
     read_next_year_values,
-    read_previous_enrollment,
+    read_previous_year,
     read_previous_year_values,
     reject_year,
     stop_run,
@@ -96,11 +96,11 @@ def load_whole_year(
     allow_incomplete: bool,
 ) -> RunOutcome:
     """Every file read and checked, every indicator computed, every row of the year replaced (tasks wired in the flow's run)."""
-    previous_enrollment = read_previous_enrollment(settings, year)
+    previous = read_previous_year(settings, year)
     # The load is open while the files are parsed: writing the school rows overlaps parsing them.
     with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
         parsed = parse_inputs(folder, configuration.rules, inputs, on_batch=load.stage)
-        combined = validate_year(parsed, configuration, previous_enrollment, allow_incomplete)
+        combined = validate_year(parsed, configuration, previous, allow_incomplete)
         staged, issues, reporting = combined.staged, combined.issues, combined.completeness.status
         publish_issues(year, issues)
         if not has_blocking_errors(issues):
@@ -127,8 +127,8 @@ def correct_year(
     """Only the changed files read, checked with the stored rows they touch, and loaded over them; None when the whole year must be checked."""
     parsed = parse_inputs(folder, configuration.rules, inputs, only=select_changed_files(folder, plan))
     context = read_correction_context(settings, year, plan, parsed)
-    previous_enrollment = read_touched_enrollment(settings, year, parsed, context)
-    checked = validate_correction(parsed, context, plan, configuration, previous_enrollment, allow_incomplete)
+    previous = read_touched_previous_year(settings, year, parsed, context)
+    checked = validate_correction(parsed, context, plan, configuration, previous, allow_incomplete)
     if not is_conclusive(checked):
         return None
     reporting = assess_correction_completeness(settings, year, checked, context, configuration)

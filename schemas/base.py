@@ -17,16 +17,6 @@ def digits(count: int) -> str:
     return rf"^[0-9]{{{count}}}$"
 
 
-def holds(data: pa.PolarsData, rule: pl.Expr, *operands: str) -> pl.LazyFrame:
-    """One boolean per row for a cross-field rule on ``data.key``: True where it holds or cannot be judged.
-
-    A rule cannot be judged where an operand is null or negative: that cell already carries its own
-    issue (empty, unreadable or negative), and reporting the rule too would count one mistake twice.
-    """
-    unjudged = pl.any_horizontal([pl.col(name).is_null() | (pl.col(name) < 0) for name in operands])
-    return data.lazyframe.select((rule.fill_null(True) | unjudged).alias(data.key))
-
-
 def is_one_of(data: pa.PolarsData, allowed: tuple[str, ...] | list[str]) -> pl.LazyFrame:
     """One boolean per row: the column ``data.key`` holds one of ``allowed`` (null passes)."""
     column = pl.col(data.key)

@@ -3,7 +3,7 @@
 Four errors — a configured county with no school (``county_not_reported``), a county with schools
 but no row of a school-level table (``table_not_reported``), a counted school without a row it
 must have (``row_missing``), a stage row whose classes cannot hold its students
-(``inconsistent_class_sizes``) — and the warning ``no_teachers``. ``--allow-incomplete`` turns the
+(``inconsistent_class_sizes``); the warning ``no_teachers`` is a check of config/checks.toml. ``--allow-incomplete`` turns the
 first three into warnings (``relaxed``). ``county_status`` is what ``reporting_status`` is built from.
 
 ``counties`` (the scope) limits the county-level checks and the status to those counties: a
@@ -284,23 +284,6 @@ def inconsistent_class_size_issues(enrollment: pl.DataFrame | None, headers: pl.
     return issues_from(locate(rows, "enrollment", "classes", headers), "inconsistent_class_sizes", "error", table_name="enrollment")
 
 
-def no_teacher_warnings(enrollment: pl.DataFrame | None, staff: pl.DataFrame | None, headers: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """One warning per staff row with 0 teachers in a stage that has students (the pupil-teacher ratio has no value there)."""
-    if enrollment is None or staff is None:
-        return empty_issues()
-    rows = (
-        staff.select("school_code", "stage", "teachers", *PROVENANCE).drop_nulls(["school_code", "stage", "teachers"])
-        .filter(pl.col("teachers") == 0)
-        .join(_students_by_stage({"enrollment": enrollment}), on=["school_code", "stage"], how="inner")
-        .with_columns(
-            pl.col("stage").replace_strict(_stage_names(rules, "zh"), default=pl.col("stage")).alias("stage_zh"),
-            pl.col("teachers").cast(pl.String).alias("value"),
-        )
-        .sort(PROVENANCE)
-    )
-    return issues_from(locate(rows, "staff", "teachers", headers), "no_teachers", "warning", table_name="staff")
-
-
 READ_FAILURES = (
     "empty_file", "not_a_workbook", "password_protected", "file_too_large", "compression_ratio_too_high",
     "unreadable_file", "unreadable_sheet", "undecodable_csv", "header_not_found", "internal_error",
@@ -345,7 +328,6 @@ def completeness_issues(
     """
     frames = [
         inconsistent_class_size_issues(tables.get("enrollment"), headers, rules),
-        no_teacher_warnings(tables.get("enrollment"), tables.get("staff"), headers, rules),
     ]
     present = set(present)
     if "schools" in present:

@@ -171,35 +171,6 @@ def _known_sum(column: str) -> pl.Expr:
     return pl.when(is_known).then(pl.col(column).sum()).alias(column)
 
 
-def pupil_teacher_ratio_warnings(
-    enrollment: pl.DataFrame, staff: pl.DataFrame, headers: pl.DataFrame, rules: Rules
-) -> pl.DataFrame:
-    """One warning per staff row (school × stage) whose students / teachers lies outside the configured bounds.
-
-    Rows with no teachers have no ratio (never 0 or infinite) and get no warning.
-    """
-    low, high = rules.warnings.pupil_teacher_ratio_min, rules.warnings.pupil_teacher_ratio_max
-    students = enrollment.group_by(["school_code", "stage"]).agg(_known_sum("students"))
-    rows = (
-        staff.select("school_code", "stage", "teachers", *PROVENANCE)
-        .drop_nulls(["school_code", "stage", "teachers"])
-        .filter(pl.col("teachers") > 0)
-        .join(students, on=["school_code", "stage"], how="inner")
-        .with_columns((pl.col("students") / pl.col("teachers")).alias("__ratio"))
-        .filter((pl.col("__ratio") < low) | (pl.col("__ratio") > high))
-        .sort(PROVENANCE)
-        .with_columns(
-            pl.col("__ratio").round(1).alias("ratio"),
-            pl.col("teachers").cast(pl.String).alias("value"),
-            pl.col("stage").replace_strict({c: i.name_zh for c, i in rules.stages.items()}, default=pl.col("stage")).alias("stage_zh"),
-        )
-    )
-    return issues_from(
-        locate(rows, "staff", "teachers", headers), "pupil_teacher_ratio", "warning",
-        table_name="staff", min=f"{low:g}", max=f"{high:g}",
-    )
-
-
 def students_change_warnings(
     enrollment: pl.DataFrame,
     previous_enrollment: pl.DataFrame | None,
@@ -266,8 +237,6 @@ def cross_table_issues(
         frames.append(stage_not_allowed_issues(tables["schools"], tables, headers, rules))
         if "population" in present:
             frames.append(missing_population_issues(tables["schools"], tables["population"], regions))
-    if "enrollment" in tables and "staff" in tables:
-        frames.append(pupil_teacher_ratio_warnings(tables["enrollment"], tables["staff"], headers, rules))
     if "enrollment" in tables:
         frames.append(
             students_change_warnings(tables["enrollment"], previous_enrollment, rules.warnings.students_change_limit, headers)

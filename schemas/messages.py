@@ -130,26 +130,6 @@ MESSAGES: dict[str, Message] = {
     "unknown_urban_rural": Message(
         "城乡分类代码“{value}”不在代码表中", "urban_rural_code '{value}' is not in the code list"
     ),
-    "entrants_exceed_students": Message(
-        "招生数（{entrants}）大于在校生数（{students}）", "entrants ({entrants}) exceed students ({students})"
-    ),
-    "classes_missing": Message(
-        "在校生数为 {students}，但班数为 {classes}", "classes is {classes} although students is {students}"
-    ),
-    "large_classes_exceed_classes": Message(
-        "56-65人班数（{classes_56_65}）与66人及以上班数（{classes_66_plus}）之和大于班数（{classes}）",
-        "classes_56_65 ({classes_56_65}) + classes_66_plus ({classes_66_plus}) exceed classes ({classes})",
-    ),
-    "teachers_exceed_staff": Message(
-        "专任教师数（{teachers}）大于教职工数（{staff}）", "teachers ({teachers}) exceed staff ({staff})"
-    ),
-    "exceeds_teachers": Message(
-        "{column_zh}（{value}）大于专任教师数（{teachers}）", "{column} ({value}) exceeds teachers ({teachers})"
-    ),
-    "public_funds_exceed_budget": Message(
-        "公用经费拨付（{public_funds_10k_yuan}）大于一般公共预算教育支出（{budget_10k_yuan}）",
-        "public_funds_10k_yuan ({public_funds_10k_yuan}) exceeds budget_10k_yuan ({budget_10k_yuan})",
-    ),
     "inclusive_required": Message(
         "民办幼儿园必须填写是否普惠性", "is_inclusive is required for a private kindergarten"
     ),
@@ -176,6 +156,23 @@ MESSAGES: dict[str, Message] = {
     "missing_population": Message(
         "{county_name_zh}（{county_code}）有学校但没有人口数据", "county {county_code} ({county_name_en}) has schools but no population row"
     ),
+    # --- outliers (contract §3 "Outliers"), warnings ---
+    "outlier_previous_year": Message(
+        "{column_zh}为 {value}{unit_zh}，上年为 {previous_text}：相差超过 {factor} 倍（预期 {low_text}–{high_text}），请核实单位和位数",
+        "{column} is {value}, {previous_text} last year: beyond a factor of {factor} (expected {low_text}–{high_text}); check the unit and the digits",
+    ),
+    "outlier_previous_year_per_student": Message(
+        "{stage_zh}每名学生{column_zh} {measure_text}（{value} / 在校生 {students_text}），上年为 {previous_text}（在校生 {previous_students_text}）："
+        "相差超过 {factor} 倍（预期 {low_text}–{high_text}），请核实",
+        "{stage_en}{column} per student is {measure_text} ({value} / {students_text} students), {previous_text} last year "
+        "({previous_students_text} students): beyond a factor of {factor} (expected {low_text}–{high_text}); please check",
+    ),
+    "outlier_peers": Message(
+        "{stage_zh}每名学生{column_zh} {measure_text}（{value} / 在校生 {students_text}）远离{peers_zh}同类学校（{count_text} 所）的中位数 {median_text}"
+        "（预期 {low_text}–{high_text}），请核实单位和位数",
+        "{stage_en}{column} per student is {measure_text} ({value} / {students_text} students), far from the median {median_text} of "
+        "{count_text} schools of the same {peers_en} and type (expected {low_text}–{high_text}); check the unit and the digits",
+    ),
     # --- completeness (contract §3 "Completeness: what is missing is not zero") ---
     "county_not_reported": Message(
         "{county_name_zh}（{county_code}）没有报送：输入中没有该县的任何学校",
@@ -193,18 +190,34 @@ MESSAGES: dict[str, Message] = {
         "{stage_zh}在校生 {students} 人、{classes} 个班，平均每班超过 {limit} 人，但{classes_zh}为 0",
         "stage {stage}: {students} students in {classes} classes is more than {limit} a class, but {classes_en} is 0",
     ),
-    "no_teachers": Message(
-        "{stage_zh}有在校生 {students} 人，但专任教师数为 0",
-        "stage {stage} has {students} students but no teacher",
-    ),
-    "pupil_teacher_ratio": Message(
-        "{stage_zh}生师比 {ratio}（在校生 {students} / 专任教师 {teachers}）超出 {min}–{max}",
-        "pupil-teacher ratio {ratio} of stage {stage} (students {students} / teachers {teachers}) outside {min}–{max}",
-    ),
     "students_change": Message(
         "在校生数由上年的 {previous} 变为 {students}，变化 {change_pct}% 超过 {limit_pct}%",
         "students changed from {previous} last year to {students}, by {change_pct}%, beyond {limit_pct}%",
     ),
+    # --- the checks file (contract §3 "Checks are data"), refused before any input is read ---
+    "checks_refused": Message("{file}：检查 {code}，{key}：{problem_zh}", "{file}: check {code}, {key}: {problem_en}"),
+    "check_unreadable_condition": Message(
+        "读不懂条件“{condition}”：应写成“表达式 运算符 表达式”（表达式由数值、列和 + - * / 组成），可用 and / or 连接",
+        "cannot read the condition '{condition}': write EXPRESSION OP EXPRESSION (numbers, columns, + - * /), joined by and / or",
+    ),
+    "check_column_of_other_table": Message(
+        "列“{value}”属于表 {other}，不属于本检查的表 {table}；请写成 {other}.{value}",
+        "column '{value}' belongs to table {other}, not to this check's table {table}; write {other}.{value}",
+    ),
+    "check_population_other": Message(
+        "人口表按县记录，不能与学校的表 {table}、{other} 互相比较", "population is one row per county: it cannot be compared with a school's table ({table}, {other})"
+    ),
+    "check_no_own_column": Message(
+        "条件中没有表 {table} 自己的列：问题应指向哪个单元格？", "the condition reads no column of its own table {table}: which cell would a problem point at?"
+    ),
+    "check_unknown_placeholder": Message(
+        "消息中的占位符 {{{name}}} 既不是列或算式，也不是 {choices} 之一", "the placeholder {{{name}}} is neither a column or expression nor one of {choices}"
+    ),
+    "check_unreadable_message": Message("消息“{message}”的花括号不成对", "the braces of the message '{message}' do not pair up"),
+    "check_template_without_column": Message(
+        "写了 columns，但条件中没有 {{column}}", "the entry has columns but its condition has no {{column}}"
+    ),
+    "check_code_taken": Message("该代码已是 edustat 内置规则的代码", "the code is already that of a built-in rule of edustat"),
     # --- the indicator catalogue (contract §4 "Indicators are data"), refused before any input is read ---
     "catalogue_refused": Message("{file}：指标 {code}，{key}：{problem_zh}", "{file}: indicator {code}, {key}: {problem_en}"),
     "catalogue_invalid": Message("写法不对：{detail}", "not valid: {detail}"),

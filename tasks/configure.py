@@ -18,4 +18,4 @@ def read_settings() -> Settings:
 @task(name="load_configuration", cache_policy=NO_CACHE)
 def configure(settings: Settings) -> Configuration:
     """The region tree, rules and catalogue (EDUSTAT_INDICATORS_FILE), validated: a broken catalogue stops the run before any input is read."""
-    return load_configuration(settings.regions_file, settings.indicators_file)
+    return load_configuration(settings.regions_file, settings.indicators_file, settings.checks_file)

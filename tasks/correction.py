@@ -57,10 +57,10 @@ def read_correction_context(settings: Settings, year: int, plan: CorrectionPlan,
     return CorrectionContext(counties=counties, unchanged=unchanged, present=present, stored_warnings=stored.stored_warnings(engine, plan.base_run_id))
 
 
-@task(name="read_touched_enrollment", cache_policy=NO_CACHE)
-def read_touched_enrollment(settings: Settings, year: int, parsed: list[FileResult], context: CorrectionContext) -> pl.DataFrame:
-    """Students of the previous year of the schools a correction touches, for the year-on-year warnings."""
-    return read.previous_enrollment(get_engine(settings.warehouse_url), year, touched_schools(parsed, context))
+@task(name="read_touched_previous_year", cache_policy=NO_CACHE)
+def read_touched_previous_year(settings: Settings, year: int, parsed: list[FileResult], context: CorrectionContext) -> dict[str, pl.DataFrame]:
+    """The previous year's rows of the schools a correction touches, for the year-on-year warnings and outliers."""
+    return read.previous_year(get_engine(settings.warehouse_url), year, touched_schools(parsed, context))
 
 
 @task(name="validate_correction", cache_policy=NO_CACHE)
@@ -69,12 +69,13 @@ def validate_correction(
     context: CorrectionContext,
     plan: CorrectionPlan,
     configuration: Configuration,
-    previous_enrollment: pl.DataFrame,
+    previous: dict[str, pl.DataFrame],
     allow_incomplete: bool = False,
 ) -> CheckedCorrection:
     """The changed files checked with the stored rows they touch; says whether that can stand for checking the whole year."""
     checked = check_correction(
-        parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete
+        parsed, context, plan.changed_files, configuration.regions, configuration.rules, previous.get("enrollment"), allow_incomplete,
+        configuration.checks, previous,
     )
     if not checked.is_conclusive:
         get_run_logger().info("the correction's problems reach beyond its files: checking the whole year")

@@ -130,13 +130,16 @@ def log_internal_errors(issues: pl.DataFrame) -> None:
 
 @task(name="validate_year", cache_policy=NO_CACHE)
 def validate_year(
-    parsed: list[FileResult], configuration: Configuration, previous_enrollment: pl.DataFrame, allow_incomplete: bool = False
+    parsed: list[FileResult], configuration: Configuration, previous: dict[str, pl.DataFrame], allow_incomplete: bool = False
 ) -> CombinedYear:
     """All files combined into the year's tables, validated by Pandera, across tables and for completeness: the tables,
     every problem, and which county sent which table (one status row per county × table).
 
     With ``allow_incomplete`` a missing county, table or row is a warning instead of an error.
     """
-    combined = combine_year(parsed, configuration.regions, configuration.rules, previous_enrollment, allow_incomplete=allow_incomplete)
+    combined = combine_year(
+        parsed, configuration.regions, configuration.rules, previous.get("enrollment"), allow_incomplete=allow_incomplete,
+        checks=configuration.checks, previous_year=previous,
+    )
     get_run_logger().info("%d problems found (%d listed)", sum(problem_totals(combined.issues)), combined.issues.height)
     return combined

@@ -60,10 +60,10 @@ def close_unchanged(settings: Settings, run_id: int, year: int) -> RunOutcome:
     return RunOutcome(run_id=run_id, year=year, status="unchanged", message="inputs identical to the current version")
 
 
-@task(name="read_previous_enrollment", cache_policy=NO_CACHE)
-def read_previous_enrollment(settings: Settings, year: int) -> pl.DataFrame:
-    """Students per school and stage of the previous year, for the year-on-year warnings; empty if not loaded."""
-    return read.previous_enrollment(get_engine(settings.warehouse_url), year)
+@task(name="read_previous_year", cache_policy=NO_CACHE)
+def read_previous_year(settings: Settings, year: int) -> dict[str, pl.DataFrame]:
+    """The previous year's school-level tables (key and numeric columns), for the year-on-year warnings and outliers; empty if not loaded."""
+    return read.previous_year(get_engine(settings.warehouse_url), year)
 
 
 @task(name="reject_year", cache_policy=NO_CACHE)

@@ -10,7 +10,7 @@ from sqlalchemy import Double, Engine, case, false, func, select, true
 from config.models import LEVEL_ORDER
 from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
-from schemas.tables import TABLES, staged_dtypes
+from schemas.tables import TABLES, numeric_columns, staged_dtypes
 from warehouse.frames import fetch_frame
 from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, reporting_status, validation_issue
 
@@ -76,6 +76,29 @@ def previous_enrollment(engine: Engine, year: int, school_codes: Sequence[str] |
         codes = sorted(set(school_codes))
         frames = [fetch_frame(conn, statement.where(table.c.school_code.in_(codes[i : i + CODES_PER_QUERY]))) for i in range(0, len(codes), CODES_PER_QUERY)]
         return pl.concat([fetch_frame(conn, statement.where(false())), *frames]).sort("school_code", "stage")
+
+
+PREVIOUS_YEAR_TABLES = ("enrollment", "staff", "security", "facilities", "funding")
+"""School-level tables whose previous-year rows the outlier warnings compare with (contract §3 "Outliers")."""
+
+
+def previous_year(engine: Engine, year: int, school_codes: Sequence[str] | None = None) -> dict[str, pl.DataFrame]:
+    """The school-level tables of year − 1 as currently loaded, each with its key and numeric columns (one row per school, or
+    school × stage); each empty when year − 1 is not loaded. With ``school_codes``, only those schools' rows."""
+    numeric = numeric_columns()
+    frames = {}
+    with engine.connect() as conn:
+        for name in PREVIOUS_YEAR_TABLES:
+            table = SCHOOL_TABLES[name]
+            keys = [c for c in ("school_code", "stage") if c in TABLES[name].column_names]
+            statement = select(*(table.c[c] for c in (*keys, *numeric[name]))).where(table.c.year == year - 1).order_by(*(table.c[k] for k in keys))
+            if school_codes is None:
+                frames[name] = fetch_frame(conn, statement)
+                continue
+            codes = sorted(set(school_codes))
+            parts = [fetch_frame(conn, statement.where(table.c.school_code.in_(codes[i : i + CODES_PER_QUERY]))) for i in range(0, len(codes), CODES_PER_QUERY)]
+            frames[name] = pl.concat([fetch_frame(conn, statement.where(false())), *parts]).sort(keys)
+    return frames
 
 
 def history(engine: Engine, year: int, indicator_code: str | None = None, region_code: str | None = None) -> pl.DataFrame:

@@ -39,6 +39,15 @@ IndicatorsOption = Annotated[
     ),
 ]
 
+ChecksOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--checks",
+        help="Relationship checks file (default: EDUSTAT_CHECKS_FILE or config/checks.toml).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 
 
 class Language(str, Enum):
@@ -71,7 +80,7 @@ ENCODING_HELP = (
 EncodingOption = Annotated[CsvEncoding | None, typer.Option("--encoding", help=ENCODING_HELP, show_default=False)]
 
 
-def apply_overrides(warehouse: str | None = None, regions: Path | None = None, indicators: Path | None = None) -> None:
+def apply_overrides(warehouse: str | None = None, regions: Path | None = None, indicators: Path | None = None, checks: Path | None = None) -> None:
     """Command-line options win over the environment: pass them on to the settings through it."""
     if warehouse:
         os.environ["EDUSTAT_WAREHOUSE_URL"] = warehouse
@@ -79,6 +88,8 @@ def apply_overrides(warehouse: str | None = None, regions: Path | None = None, i
         os.environ["EDUSTAT_REGIONS_FILE"] = str(Path(regions).resolve())
     if indicators:
         os.environ["EDUSTAT_INDICATORS_FILE"] = str(Path(indicators).resolve())
+    if checks:
+        os.environ["EDUSTAT_CHECKS_FILE"] = str(Path(checks).resolve())
 
 
 def fail(message: str, code: int = 3) -> typer.Exit:
@@ -88,7 +99,7 @@ def fail(message: str, code: int = 3) -> typer.Exit:
 
 
 def checked_configuration() -> Configuration:
-    """The configuration the settings name (region file, rules, catalogue), or the command ends with exit 2, before any
+    """The configuration the settings name (region file, rules, catalogue, checks), or the command ends with exit 2, before any
     input is read or anything written: a broken file is wrong usage, and its message names the file, entry and key."""
     from rich.markup import escape
 
@@ -98,7 +109,7 @@ def checked_configuration() -> Configuration:
 
     settings = load_settings()
     try:
-        return load_configuration(settings.regions_file, settings.indicators_file)
+        return load_configuration(settings.regions_file, settings.indicators_file, settings.checks_file)
     except ConfigError as error:
         raise fail(escape(f"configuration refused / 配置有误:\n{error}"), 2) from None
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import RegionTree, Rules
+from config.models import Checks, RegionTree, Rules
 from edustat.ingest.discover import FOLDER_RULES
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files
@@ -52,6 +52,8 @@ def validate_correction(
     previous_enrollment: pl.DataFrame | None = None,
     counties: Sequence[str] | None = None,
     allow_incomplete: bool = False,
+    checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """The changed files' results with the stored rows of the touched counties: their staged tables and every issue.
 
@@ -64,7 +66,7 @@ def validate_correction(
         source_file=UNCHANGED_FILES,
         tables={name: frame for name, frame in unchanged.items() if name in present},
     )
-    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete)
+    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
 
 
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
@@ -132,10 +134,12 @@ def check_correction(
     rules: Rules,
     previous_enrollment: pl.DataFrame | None = None,
     allow_incomplete: bool = False,
+    checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> CheckedCorrection:
     """``validate_correction`` and ``is_conclusive`` together; the issues also carry the stored warnings that stay true."""
     staged, issues = validate_correction(
-        parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete
+        parsed, context.unchanged, context.present, regions, rules, previous_enrollment, context.counties, allow_incomplete, checks, previous_year
     )
     conclusive = is_conclusive(issues, changed_files, context.unchanged, context.stored_warnings)
     schools = staged.schools.get_column("school_code").drop_nulls().to_list()

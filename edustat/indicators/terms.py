@@ -13,10 +13,8 @@ from operator import add
 
 import polars as pl
 
-from config.models import TERM_KINDS, Catalogue, Condition, IndicatorKind, Rules, Term
-
-EVERY_ROW = pl.col("county_code").is_not_null()
-"""True on every row a term reads (each has its county): row by row, where a literal True would be one value per group."""
+from config.models import TERM_KINDS, Catalogue, IndicatorKind, Term
+from schemas.row_filter import term_filter
 
 COUNTY_GRAIN_TABLES = ("population",)
 """Tables of one row per county: their terms add up per county, not per school."""
@@ -77,43 +75,6 @@ def compile_terms(catalogue: Catalogue) -> TermPlan:
         denominator = term_id(indicator.denominator) if indicator.denominator is not None else None
         compiled.append(CompiledIndicator(indicator.code, indicator.kind, term_id(indicator.numerator), denominator))
     return TermPlan(terms={term_id: term for term, term_id in ids.items()}, indicators=tuple(compiled))
-
-
-def _condition(condition: Condition) -> pl.Expr:
-    """A row passes when the condition holds; an empty cell passes no condition (missing is not 0, nor "no")."""
-    column = pl.col(condition.column)
-    if condition.operator is None:
-        return column.not_() if condition.is_negated else column
-    right = pl.col(condition.other_column) if condition.other_column is not None else pl.lit(condition.number)
-    return {
-        ">=": column >= right,
-        ">": column > right,
-        "<=": column <= right,
-        "<": column < right,
-        "==": column == right,
-        "!=": column != right,
-    }[condition.operator]
-
-
-def term_filter(term: Term, rules: Rules) -> pl.Expr:
-    """True for the rows of the term's table that pass every filter of ``term`` (rows carry their school's attributes)."""
-    conditions: list[pl.Expr] = []
-    if term.stages:
-        conditions.append(pl.col("stage").is_in(list(term.stages)))
-    if term.school_types:
-        groups = rules.school_groups.by_name()
-        codes = [code for value in term.school_types for code in groups.get(value, (value,))]
-        conditions.append(pl.col("school_type_code").is_in(codes))
-    if term.areas:
-        codes = [code for code, area in rules.urban_rural.items() if area in term.areas]
-        conditions.append(pl.col("urban_rural_code").is_in(codes))
-    if term.ownership:
-        conditions.append(pl.col("ownership").is_in(list(term.ownership)))
-    if term.is_inclusive is not None:
-        inclusive = (pl.col("ownership") == "public") | pl.col("is_inclusive").fill_null(False)
-        conditions.append(inclusive if term.is_inclusive else inclusive.not_())
-    conditions += [_condition(condition) for condition in term.where]
-    return pl.all_horizontal(conditions) if conditions else EVERY_ROW
 
 
 def term_per_row(term: Term) -> pl.Expr:

@@ -7,19 +7,22 @@ and cross-table checks) and ``stage_year`` (both, in order).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from config.models import RegionTree, Rules
+from config import load_checks
+from config.models import Checks, RegionTree, Rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import folder_issues, scan_folder
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
 from schemas.bound import bound_issues
+from schemas.checks import check_issues
+from schemas.outliers import outlier_issues
 from schemas.completeness import Completeness, assess_completeness, without_unread_gaps
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame
@@ -61,11 +64,15 @@ def combine_year(
     previous_enrollment: pl.DataFrame | None = None,
     counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
+    checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> CombinedYear:
     """All files of one year → its staged tables, every issue and its completeness (pure).
 
     ``counties`` limits the completeness checks to a correction's counties; ``allow_incomplete``
-    stores missing counties, tables and rows as warnings instead of errors.
+    stores missing counties, tables and rows as warnings instead of errors; ``checks`` are the
+    relationship checks (default: config/checks.toml); ``previous_year`` the previous year's school-level
+    tables (``warehouse.read.previous_year``), which the outlier warnings compare with.
 
     Rows of a table from all files are concatenated in file, sheet and row order; each table is
     validated by its Pandera schema; then keys, schools, stages and counties are checked across
@@ -78,7 +85,8 @@ def combine_year(
     present = {table for result in ordered for table in result.tables}
     headers = pl.concat([r.headers for r in ordered], how="vertical") if ordered else empty_headers()
     file_issues = concat_issues(r.issues for r in ordered)
-    schema_issues = concat_issues(validate_table(table, tables[table], headers, rules) for table in TABLES)
+    relations = check_issues(checks if checks is not None else load_checks(), tables, headers, rules)
+    schema_issues = concat_issues([*(validate_table(table, tables[table], headers, rules) for table in TABLES), relations])
     completeness = assess_completeness(tables, regions, rules, counties)
     issues = without_unread_gaps(
         concat_issues(
@@ -89,6 +97,8 @@ def combine_year(
             ]
         )
     )
+    # An outlier on a cell that already has a problem is that problem again (one mistake, one issue).
+    issues = concat_issues([issues, _without_reported_cells(outlier_issues(tables, previous_year, headers, regions, rules), issues)])
     # Bounded once every check has seen every problem, before anything lists, stores or copies them.
     issues = bound_issues(issues, rules.limits.max_issues_per_file_rule)
     return CombinedYear(staged=StagedTables(**tables), issues=issues, completeness=completeness)
@@ -101,9 +111,11 @@ def combine_files(
     previous_enrollment: pl.DataFrame | None = None,
     counties: Iterable[str] | None = None,
     allow_incomplete: bool = False,
+    checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """``combine_year`` for a caller that needs the staged tables and the issues only (one row per problem)."""
-    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete)
+    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
     return combined.staged, combined.issues
 
 
@@ -114,6 +126,8 @@ def stage_year(
     previous_enrollment: pl.DataFrame | None = None,
     allow_incomplete: bool = False,
     counties: Iterable[str] | None = None,
+    checks: Checks | None = None,
+    previous_year: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StagedTables, pl.DataFrame]:
     """Every file below ``input_dir`` read, normalised, validated and combined: the year's staged tables and all issues.
 
@@ -122,9 +136,9 @@ def stage_year(
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
-        staged, issues = combine_files([], regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete)
+        staged, issues = combine_files([], regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
         return staged, concat_issues([missing, issues])
     folder = scan_folder(input_dir)
     results = [read_and_normalize_files(batch, input_dir, rules) for batch in file_batches(list(folder.files), workers=1)]
     results.append(FileResult(source_file=str(input_dir), issues=folder_issues(folder)))
-    return combine_files(results, regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete)
+    return combine_files(results, regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)

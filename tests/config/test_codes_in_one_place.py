@@ -28,8 +28,8 @@ CONSUMERS = {
     "edustat/report/phrases.toml": "the report's wording of each figure, keyed by code",
     "config/rules.toml": "the report's targets, keyed by code",
 }
-COLUMN_FILES = ("schemas/", "edustat/template/")
-"""Where the tables' columns are declared: a code that is also a column's name (new_teachers) is that column there."""
+COLUMN_FILES = ("schemas/", "edustat/template/", "config/checks.toml")
+"""Where the tables' columns are declared or read by name (the checks' conditions): a code that is also a column's name (new_teachers) is that column there."""
 NOT_SOURCE = (".md", ".png", ".lock", ".otf")
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
+
+from config import load_checks
+from schemas.checks import check_issues
 from polars.testing import assert_frame_equal
 from schema_builders import headers, staged
 
@@ -169,7 +172,9 @@ def test_no_teachers_is_a_warning_where_the_stage_has_students():
         staged("staff", [{"school_code": A, "stage": "primary", "teachers": 0}], file="a.xlsx"),
         staged("staff", [{"school_code": B, "stage": "primary", "teachers": 18}], file="b.xlsx"),
     ])
-    issues = _issues(_year(staff=staff))
+    # A check of config/checks.toml since issue 20: the completeness issues and the checks together.
+    tables = _year(staff=staff)
+    issues = pl.concat([_issues(tables), check_issues(load_checks(), tables, HEADERS, RULES)])
     assert _rows(issues, "table_name", "cell", "value") == [("warning", "no_teachers", "staff", "D2", "0")]
     assert issues["message_en"][0] == "stage primary has 300 students but no teacher"
 

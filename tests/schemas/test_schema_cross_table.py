@@ -10,17 +10,25 @@ from schemas.cross_table import (
     duplicate_key_issues,
     missing_population_issues,
     missing_sheet_issues,
-    pupil_teacher_ratio_warnings,
     stage_not_allowed_issues,
     students_change_warnings,
     unknown_county_issues,
     unknown_school_issues,
 )
 from schemas.tables import TABLES
+from config import load_checks
+from config.models import Checks
+from schemas.checks import check_issues
 
 RULES = load_rules()
 REGIONS = load_regions()
 NO_HEADERS = headers("schools", {})
+
+
+def pupil_teacher_ratio_warnings(enrollment: pl.DataFrame, staff: pl.DataFrame, letters: pl.DataFrame, rules) -> pl.DataFrame:
+    """The pupil-teacher ratio check of config/checks.toml (it was Python before issue 20) on these two tables."""
+    ratio = Checks(checks=tuple(c for c in load_checks().checks if c.code == "pupil_teacher_ratio"))
+    return check_issues(ratio, {"enrollment": enrollment, "staff": staff}, letters, rules)
 
 
 def school(code: str, type_code: str = "211", county: str = "622922") -> dict:

@@ -36,12 +36,12 @@ def test_issue_renders_both_languages():
 
 
 def test_issues_from_renders_one_message_per_row_from_columns_and_constants():
-    frame = pl.DataFrame({"source_row": [2, 3], "entrants": [12, 7], "students": [10, 5]})
-    out = issues_from(frame, "entrants_exceed_students", "error", table_name="enrollment", cell=pl.concat_str(pl.lit("D"), pl.col("source_row").cast(pl.String)))
+    frame = pl.DataFrame({"source_row": [2, 3], "value": [-12, -7]})
+    out = issues_from(frame, "negative_value", "error", table_name="enrollment", column="entrants", column_zh="招生数", cell=pl.concat_str(pl.lit("D"), pl.col("source_row").cast(pl.String)))
     assert out.columns == list(ISSUE_COLUMNS)
     assert out.select("cell", "message_en").rows() == [
-        ("D2", "entrants (12) exceed students (10)"),
-        ("D3", "entrants (7) exceed students (5)"),
+        ("D2", "entrants (-12) must not be negative"),
+        ("D3", "entrants (-7) must not be negative"),
     ]
     assert out["table_name"].to_list() == ["enrollment", "enrollment"]
 

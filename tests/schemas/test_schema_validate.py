@@ -5,6 +5,9 @@ from config import load_rules
 from schema_builders import headers, staged
 from schemas.tables import TABLES
 from schemas.validate import table_schema, validate_table
+from config import load_checks
+from schemas.checks import check_issues
+from schemas.issues import concat_issues
 
 RULES = load_rules()
 
@@ -17,8 +20,13 @@ STAFF = {"school_code": "2162000001", "stage": "primary", "staff": 10, "teachers
          "new_teachers": 0, "training_sessions": 3}
 
 
+def _validated(table: str, frame: pl.DataFrame, letters: pl.DataFrame) -> pl.DataFrame:
+    """The table's schema and, since issue 20, the row relations of config/checks.toml that were Pandera checks."""
+    return concat_issues([validate_table(table, frame, letters, RULES), check_issues(load_checks(), {table: frame}, letters, RULES)])
+
+
 def _rules(table: str, rows: list[dict], letters: dict[str, str] | None = None) -> list[tuple]:
-    issues = validate_table(table, staged(table, rows), headers(table, letters or {}), RULES)
+    issues = _validated(table, staged(table, rows), headers(table, letters or {}))
     return issues.select("source_row", "cell", "value", "rule").rows()
 
 
@@ -36,7 +44,7 @@ def test_valid_rows_give_no_issue():
 
 def test_entrants_above_students_names_the_entrants_cell():
     rows = [ENROLLMENT, ENROLLMENT | {"students": 10, "entrants": 12}]
-    issues = validate_table("enrollment", staged("enrollment", rows), headers("enrollment", {"entrants": "D"}), RULES)
+    issues = _validated("enrollment", staged("enrollment", rows), headers("enrollment", {"entrants": "D"}))
     assert issues.select("source_row", "column_header", "cell", "value", "rule").rows() == [
         (3, "entrants", "D3", "12", "entrants_exceed_students")
     ]

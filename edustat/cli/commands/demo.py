@@ -14,7 +14,7 @@ from edustat.cli.app import app
 from edustat.cli.commands.indicators import current_indicator_values
 from edustat.cli.commands.run import execute_run, print_outcome
 from edustat.cli.commands.sample import DEFAULT_SEED, DEFAULT_YEARS
-from edustat.cli.common import IndicatorsOption, apply_overrides, checked_configuration, console, fail
+from edustat.cli.common import ChecksOption, IndicatorsOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.indicators_table import display_frame
 from edustat.cli.output import OutputFormat, write_frame
 
@@ -62,6 +62,7 @@ def demo(
         Path, typer.Option("--out", help="The demo's own folder: sample spreadsheets, warehouse and report; a later demo replaces it.", file_okay=False)
     ] = DEFAULT_DEMO_DIR,
     catalogue_file: IndicatorsOption = None,
+    checks_file: ChecksOption = None,
 ) -> None:
     """Generate the sample, load 2019 and 2020, print the prefecture's 2020 values beside the report's figures.
 
@@ -72,7 +73,7 @@ def demo(
     from edustat.cli.common import Language
     from edustat.sample import write_sample
 
-    apply_overrides(indicators=catalogue_file)
+    apply_overrides(indicators=catalogue_file, checks=checks_file)
     checked_configuration()
     folder = demo_folder(out)
     data = folder / DATA_DIR

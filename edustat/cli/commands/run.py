@@ -11,6 +11,7 @@ from config import ConfigError
 from edustat import interrupt
 from edustat.cli.app import app
 from edustat.cli.common import (
+    ChecksOption,
     IndicatorsOption,
     InputOption,
     RegionsOption,
@@ -46,9 +47,10 @@ def run(
             help="Load the year although counties, tables or school rows are missing (stored as warnings; reporting_status says what is missing).",
         ),
     ] = False,
+    checks_file: ChecksOption = None,
 ) -> None:
     """The yearly flow: ingest, validate, aggregate and load one year (exit 0 loaded/unchanged, 1 rejected)."""
-    apply_overrides(warehouse, regions, catalogue_file)
+    apply_overrides(warehouse, regions, catalogue_file, checks_file)
     outcome = execute_run(year, str(input), reason, allow_incomplete)
     print_outcome(outcome)
     raise typer.Exit(EXIT_CODES[outcome.status])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edustat.cli.app import app
 from edustat.cli.common import (
+    ChecksOption,
     IndicatorsOption,
     RegionsOption,
     WarehouseOption,
@@ -16,10 +17,12 @@ from edustat.cli.common import (
 
 
 @app.command()
-def serve(warehouse: WarehouseOption = None, regions: RegionsOption = None, catalogue_file: IndicatorsOption = None) -> None:
+def serve(
+    warehouse: WarehouseOption = None, regions: RegionsOption = None, catalogue_file: IndicatorsOption = None, checks_file: ChecksOption = None
+) -> None:
     """Serve the yearly deployment (cron and time zone from the schedule table of config/rules.toml) and the manual rerun until stopped (Ctrl-C)."""
-    apply_overrides(warehouse, regions, catalogue_file)
-    # A broken catalogue or region file is refused now, not at each scheduled run.
+    apply_overrides(warehouse, regions, catalogue_file, checks_file)
+    # A broken catalogue, checks or region file is refused now, not at each scheduled run.
     checked_configuration()
     api_url = connect_prefect()
     from prefect import serve as prefect_serve

@@ -1,0 +1,213 @@
+"""The relationship checks of config/checks.toml run on a year's staged tables (pure): one issue per row that breaks one.
+
+Contract §3 "Checks are data". The checks of one table are judged together: its rows once, with the
+school's attributes (for the filters) and each other table's columns it reads joined once — matched
+by stage when both tables have one, else summed over the school's rows.
+
+A condition does not apply to a row where a column it reads is empty (missing is not zero) or
+negative (the cell already carries its own error: one mistake, one issue), nor where it divides by 0.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from functools import reduce
+
+import polars as pl
+
+from config.check_conditions import Arithmetic, Column, Comparison, Condition, Expression, Logical, Number, columns_of, parse_condition, parse_expression
+from config.checks_build import GENERIC_PLACEHOLDERS, own_columns
+from config.models import Check, Checks, Rules
+from schemas.issues import ISSUE_COLUMNS, concat_issues, empty_issues
+from schemas.locate import locate
+from schemas.row_filter import term_filter
+from schemas.tables import PROVENANCE_COLUMNS, TABLES
+
+SCHOOL_ATTRIBUTES = ("school_type_code", "urban_rural_code", "ownership", "is_inclusive")
+"""What the filters read of a row's school (from its registry row)."""
+
+FILTERED_BY_SCHOOL = ("school_types", "areas", "ownership", "is_inclusive")
+
+
+def _name(column: Column, table: str) -> str:
+    """The frame column holding ``column`` for a check over ``table``: its own name, or ``other.name``."""
+    return column.name if column.table in (None, table) else column.text()
+
+
+def compile_expression(node: Expression, table: str) -> pl.Expr:
+    """An expression of a check over ``table`` in Polars: a division by 0 gives null (no value), never infinity."""
+    if isinstance(node, Number):
+        return pl.lit(node.value)
+    if isinstance(node, Column):
+        return pl.col(_name(node, table))
+    left, right = compile_expression(node.left, table), compile_expression(node.right, table)
+    if node.op == "+":
+        return left + right
+    if node.op == "-":
+        return left - right
+    if node.op == "*":
+        return left * right
+    return pl.when(right != 0).then(left / right)
+
+
+def compile_condition(node: Condition, table: str) -> pl.Expr:
+    """A condition of a check over ``table`` in Polars: True where it holds, False where it does not, null where it cannot say."""
+    if isinstance(node, Logical):
+        parts = [compile_condition(part, table) for part in node.parts]
+        return reduce((lambda a, b: a & b) if node.op == "and" else (lambda a, b: a | b), parts)
+    assert isinstance(node, Comparison)
+    left, right = compile_expression(node.left, table), compile_expression(node.right, table)
+    return {
+        "<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right, "==": left == right, "!=": left != right,
+    }[node.op]
+
+
+def broken(check: Check) -> pl.Expr:
+    """True on the rows of the check's table where its condition applies and does not hold."""
+    condition = parse_condition(check.condition)
+    read = [pl.col(_name(column, check.table)) for column in columns_of(condition)]
+    applies = pl.all_horizontal([column.is_not_null() & (column >= 0) for column in read])
+    return applies & compile_condition(condition, check.table).not_().fill_null(False)
+
+
+def _other_keys(table: str, other: str) -> list[str]:
+    both_staged = "stage" in TABLES[table].column_names and "stage" in TABLES[other].column_names
+    return ["school_code", "stage"] if both_staged else ["school_code"]
+
+
+def _known_sum(column: str, alias: str) -> pl.Expr:
+    """Σ ``column`` over a school's (or school × stage's) rows; null when a cell of it is empty or negative (missing is not zero)."""
+    known = (pl.col(column).null_count() == 0) & (pl.col(column).min() >= 0)
+    return pl.when(known).then(pl.col(column).sum()).alias(alias)
+
+
+def _reads(table: str, checks: list[Check]) -> dict[str | None, set[str]]:
+    """The columns the checks of ``table`` read: table (None for its own) → column names."""
+    read: dict[str | None, set[str]] = {}
+    for check in checks:
+        for column in columns_of(parse_condition(check.condition)) + _placeholder_columns(check):
+            other = None if column.table in (None, table) else column.table
+            read.setdefault(other, set()).add(column.name)
+    return read
+
+
+def _sums(by_table: dict[str, list[Check]], tables: Mapping[str, pl.DataFrame]) -> dict[tuple[str, tuple[str, ...]], pl.DataFrame]:
+    """Each other table's columns that checks read, summed once per school (× stage) for all the checks that need them."""
+    needed: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for table, checks in by_table.items():
+        for other, columns in _reads(table, checks).items():
+            if other is not None and other in tables and tables[other].height:
+                needed.setdefault((other, tuple(_other_keys(table, other))), set()).update(columns)
+    return {
+        (other, on): tables[other].drop_nulls(list(on)).group_by(list(on)).agg(_known_sum(name, f"{other}.{name}") for name in sorted(columns))
+        for (other, on), columns in needed.items()
+    }
+
+
+def _joined(
+    table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame], registry: pl.DataFrame | None, sums: dict[tuple[str, tuple[str, ...]], pl.DataFrame]
+) -> pl.DataFrame:
+    """The rows of ``table`` with every column its checks read: their own, the school's attributes, other tables' per school (× stage)."""
+    frame = tables[table]
+    read = _reads(table, checks)
+    keys = [c for c in ("school_code", "stage") if c in frame.columns]
+    own = sorted(read.get(None, set()) - set(keys))
+    rows = frame.select(*keys, *own, *PROVENANCE_COLUMNS)
+    if registry is not None and any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL):
+        rows = rows.join(registry, on="school_code", how="left")
+    # Without a registry no row's school is known: the filters take none (missing_sheet names the gap).
+    rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in SCHOOL_ATTRIBUTES if name not in rows.columns)
+    for other, columns in sorted((o, c) for o, c in read.items() if o is not None):
+        on = tuple(_other_keys(table, other))
+        if (other, on) not in sums:
+            rows = rows.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"{other}.{name}") for name in sorted(columns))
+            continue
+        rows = rows.join(sums[(other, on)].select(*on, *(f"{other}.{name}" for name in sorted(columns))), on=list(on), how="left")
+    return rows
+
+
+def _placeholders(text: str) -> list[str]:
+    return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+
+
+def _placeholder_columns(check: Check) -> tuple[Column, ...]:
+    fields = [f for text in (check.message_zh, check.message_en) for f in _placeholders(text) if f not in GENERIC_PLACEHOLDERS]
+    return tuple(column for field in fields for column in columns_of(parse_expression(field)))
+
+
+def _message(text: str, values: dict[str, pl.Expr]) -> pl.Expr:
+    parts: list[pl.Expr] = []
+    for literal, field, _, _ in string.Formatter().parse(text):
+        if literal:
+            parts.append(pl.lit(literal, dtype=pl.String))
+        if field is not None:
+            parts.append(values[field].fill_null(""))
+    return pl.concat_str(parts) if parts else pl.lit("", dtype=pl.String)
+
+
+def _shown(field: str, rows: pl.DataFrame, table: str) -> pl.Expr:
+    """A placeholder's value as text: a column as it is, a computed value to one decimal."""
+    expression = parse_expression(field)
+    compiled = compile_expression(expression, table)
+    if isinstance(expression, Column):
+        return compiled.cast(pl.String)
+    dtype = rows.select(compiled).to_series().dtype if rows.height else pl.Float64()
+    return (compiled.round(1) if dtype.is_float() else compiled).cast(pl.String)
+
+
+def _issues(check: Check, rows: pl.DataFrame, headers: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """One issue per row of ``rows`` (the rows breaking ``check``), at the cell of its condition's first own column."""
+    first = own_columns(check)[0]
+    spec = TABLES[check.table].column(first)
+    values: dict[str, pl.Expr] = {
+        "value": pl.col(first).cast(pl.String),
+        "column": pl.lit(first),
+        "column_zh": pl.lit(spec.header_zh),
+    }
+    if "stage" in rows.columns:
+        values["stage"] = pl.col("stage")
+        values["stage_zh"] = pl.col("stage").replace_strict({c: i.name_zh for c, i in rules.stages.items()}, default=pl.col("stage"))
+        values["stage_en"] = pl.col("stage").replace_strict({c: i.name_en for c, i in rules.stages.items()}, default=pl.col("stage"))
+    for field in {*_placeholders(check.message_zh), *_placeholders(check.message_en)} - set(values):
+        values[field] = _shown(field, rows, check.table)
+    located = locate(rows, check.table, first, headers)
+    columns = {
+        "severity": pl.lit(check.severity),
+        "table_name": pl.lit(check.table),
+        "value": values["value"],
+        "rule": pl.lit(check.code),
+        "message_zh": _message(check.message_zh, values),
+        "message_en": _message(check.message_en, values),
+    }
+    return located.select(
+        (columns[name] if name in columns else pl.col(name) if name in located.columns else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in ISSUE_COLUMNS.items()
+    )
+
+
+def check_issues(checks: Checks, tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Every row of the year's ``tables`` that breaks a check of ``checks``: one issue per row and check, errors and warnings."""
+    by_table: dict[str, list[Check]] = {}
+    for check in checks.checks:
+        by_table.setdefault(check.table, []).append(check)
+    frames: list[pl.DataFrame] = []
+    sums = _sums(by_table, tables)
+    schools = tables.get("schools")
+    registry = (
+        schools.select("school_code", *SCHOOL_ATTRIBUTES).drop_nulls("school_code").unique("school_code", keep="first")
+        if schools is not None and schools.height
+        else None
+    )
+    for table, table_checks in by_table.items():
+        if table not in tables or tables[table].height == 0:
+            continue
+        rows = _joined(table, table_checks, tables, registry, sums)
+        for check in table_checks:
+            wrong = broken(check)
+            if check.stages or any(getattr(check, name) not in ((), None) for name in FILTERED_BY_SCHOOL):
+                wrong = wrong & term_filter(check.filter_term(), rules).fill_null(False)
+            offending = rows.filter(wrong)
+            if offending.height:
+                frames.append(_issues(check, offending, headers, rules))
+    return concat_issues(frames) if frames else empty_issues()
