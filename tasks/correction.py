@@ -28,6 +28,7 @@ from warehouse import correction as stored
 from warehouse import read
 from warehouse.engine import get_engine
 from warehouse.load import Replacement
+from edustat.words import plural
 
 
 @task(name="plan_run", cache_policy=NO_CACHE)
@@ -53,7 +54,7 @@ def read_correction_context(settings: Settings, year: int, plan: CorrectionPlan,
     engine = get_engine(settings.warehouse_url)
     replaced = stored.replaced_rows(engine, year, plan.changed_files)
     counties, unchanged, present = stored.touched_context(engine, year, plan.changed_files, touched_by(parsed, replaced))
-    get_run_logger().info("the correction touches %d county(ies): %s", len(counties), ", ".join(counties[:10]))
+    get_run_logger().info("the correction touches %s: %s", plural(len(counties), "county"), ", ".join(counties[:10]))
     return CorrectionContext(counties=counties, unchanged=unchanged, present=present, stored_warnings=stored.stored_warnings(engine, plan.base_run_id))
 
 

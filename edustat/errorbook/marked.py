@@ -35,6 +35,7 @@ from edustat.errorbook.names import SheetNamer
 from edustat.errorbook.problems_sheet import write_problems
 from edustat.ingest.discover import is_inside, open_input
 from edustat.ingest.read import PROBLEMS_SHEET, is_problems_sheet
+from edustat.words import plural
 
 NO_COPY_RULES = frozenset(
     {
@@ -223,11 +224,11 @@ def copy_line(errors: int, warnings: int, original: str, is_cut: bool) -> str:
         return (
             f"本副本不完整（工作表过大，未全部复制），不能代替原文件报送：请在原文件 {original} 中改正 {errors} 个错误（警告 {warnings} 个请核实）后重新报送。"
             f" This copy is INCOMPLETE (the sheets are too large to copy whole) and must NOT be sent back:"
-            f" correct the {errors} error(s) in the original file {original} (check the {warnings} warning(s)) and send it again."
+            f" correct the {plural(errors, 'error')} in the original file {original} (check the {plural(warnings, 'warning')}) and send it again."
         )
     return (
         f"共 {errors} 个错误、{warnings} 个警告：请在本工作簿中改正红色单元格（黄色为警告，请核实），然后用本工作簿代替原文件 {original} 重新报送；本页不必删除。"
-        f" {errors} error(s), {warnings} warning(s): correct the red cells in this workbook (check the yellow ones),"
+        f" {plural(errors, 'error')}, {plural(warnings, 'warning')}: correct the red cells in this workbook (check the yellow ones),"
         f" then send this workbook back in place of {original}; this sheet may stay."
     )
 

@@ -13,6 +13,7 @@ from edustat.errorbook.copies import ERROR_FILL, WARNING_FILL, severity_label
 from edustat.errorbook.values import set_cell
 
 from edustat.ingest.read import PROBLEMS_SHEET
+from edustat.words import plural
 
 HEADER_ROW = 2
 """Row 1 holds the summary line; the column headers sit on row 2 and problems start below."""
@@ -50,13 +51,13 @@ def summary_line(error_count: int, warning_count: int, cut_copies: list[str] | t
         line = (
             f"共 {error_count} 个错误、{warning_count} 个警告。每个有问题的文件在文件夹 {copies_dir} 中有一份标注副本（同名）："
             f"改正其中的红色单元格（黄色为警告，请核实），再用副本代替原文件重新报送。"
-            f" {error_count} error(s), {warning_count} warning(s). Each file with a problem has a marked copy of the same name in the folder {copies_dir}:"
+            f" {plural(error_count, 'error')}, {plural(warning_count, 'warning')}. Each file with a problem has a marked copy of the same name in the folder {copies_dir}:"
             " correct its red cells (check the yellow ones) and send the copy back in place of the original."
         )
     else:
         line = (
             f"共 {error_count} 个错误、{warning_count} 个警告：错误须改正后重新报送，警告请核实。"
-            f" {error_count} error(s), {warning_count} warning(s): fix the errors and send the files again; check the warnings."
+            f" {plural(error_count, 'error')}, {plural(warning_count, 'warning')}: fix the errors and send the files again; check the warnings."
         )
     if cut_copies:
         names = "、".join(cut_copies)

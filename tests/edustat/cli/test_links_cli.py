@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import html
 import zipfile
 from pathlib import Path
 
@@ -57,9 +58,10 @@ def _assert_refused(result: subprocess.CompletedProcess[str]) -> None:
 
 
 def _workbook_text(path: Path) -> str:
-    """Every XML part of an .xlsx as one text (cells, comments, sheet names)."""
+    """Every XML part of an .xlsx as one text (cells, comments, sheet names), character references resolved
+    (a writer may store 人 as &#20154;)."""
     with zipfile.ZipFile(path) as book:
-        return "".join(book.read(name).decode("utf-8", errors="replace") for name in book.namelist())
+        return "".join(html.unescape(book.read(name).decode("utf-8", errors="replace")) for name in book.namelist())
 
 
 def _rows(url: str, sql: str) -> list[tuple]:
