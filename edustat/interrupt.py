@@ -146,10 +146,10 @@ def record_in_prefect(stop: Interrupted) -> None:
     if stop.flow_run_id is None:
         return
     try:
-        from prefect.client.orchestration import get_client
+        from edustat.prefect_api import api_client
         from prefect.states import Failed
 
-        with get_client(sync_client=True) as client:
+        with api_client() as client:
             client.set_flow_run_state(stop.flow_run_id, Failed(message=stop.sentence()), force=True)
     except Exception:  # noqa: BLE001 - the run is already failed in the warehouse; the sentence must still be printed
         pass

@@ -61,9 +61,9 @@ def end_as_failed(flow_run_id: UUID | None, message: str) -> None:
     """
     if flow_run_id is None:
         return
-    from prefect.client.orchestration import get_client
+    from edustat.prefect_api import api_client
 
-    with get_client(sync_client=True) as client:
+    with api_client() as client:
         client.set_flow_run_state(flow_run_id, Failed(message=message), force=True)
 
 

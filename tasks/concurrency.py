@@ -25,10 +25,11 @@ from contextlib import contextmanager
 from uuid import UUID
 
 import polars as pl
-from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
+from edustat.prefect_api import api_client
 from edustat.processes import is_run_gone
 from edustat.settings import Settings
 from tasks.slot_holders import SlotHolder, forget_holder, read_holders, record_holder
@@ -65,7 +66,7 @@ def holder_years(year: int) -> tuple[int, int, int]:
 
 def ensure_limits(names: list[str]) -> None:
     """Create each named global concurrency limit with one slot unless it exists."""
-    with get_client(sync_client=True) as client:
+    with api_client() as client:
         for name in names:
             try:
                 client.read_global_concurrency_limit_by_name(name)
@@ -147,7 +148,7 @@ def year_slot(settings: Settings, year: int, run_id: int) -> Iterator[None]:
     """Hold the Prefect slots of ``year`` (and year + 1) while the body loads; WarehouseBusyError after ``settings.lock_timeout_s`` when a live run holds them."""
     names = year_limit_names(year)
     ensure_limits(names)
-    with get_client(sync_client=True) as client:
+    with api_client() as client:
         lease_id = wait_for_slots(client, settings, year, run_id, names)
         holder = SlotHolder(lease_id=str(lease_id), run_id=run_id, host=socket.gethostname(), pid=os.getpid())
         try:
@@ -157,7 +158,7 @@ def year_slot(settings: Settings, year: int, run_id: int) -> Iterator[None]:
         finally:
             # A new client: the server has long closed the held one's idle connection, and Prefect's client answers
             # a closed connection with a retry after a back-off of seconds (what a stopped run would wait for).
-            with get_client(sync_client=True) as fresh:
+            with api_client() as fresh:
                 give_back(fresh, names, holder)
 
 

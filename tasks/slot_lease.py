@@ -16,10 +16,12 @@ from contextlib import contextmanager
 from uuid import UUID
 
 import httpx
-from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.responses import ConcurrencyLimitWithLeaseResponse
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger, get_run_logger
+
+from edustat.prefect_api import api_client
 
 RENEW_FRACTION = 0.5
 """A held lease is renewed after this share of its duration: a renewal may fail once and the next still comes in time."""
@@ -60,7 +62,7 @@ def renewed(lease_id: UUID, lease_s: float) -> Iterator[None]:
 
 
 def _renew_until(stop: threading.Event, lease_id: UUID, lease_s: float) -> None:
-    with get_client(sync_client=True) as client:
+    with api_client() as client:
         while not stop.wait(lease_s * RENEW_FRACTION):
             try:
                 client.renew_concurrency_lease(lease_id=lease_id, lease_duration=lease_s)
