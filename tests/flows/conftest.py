@@ -15,12 +15,12 @@ SAMPLE_SEED = 2021
 
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default sample, 2019 and 2020, written once for the session (read-only for tests)."""
+    """The default sample, 2019 and 2020, written once for the session and its workers (read-only for tests)."""
     from edustat.sample import write_sample
 
-    root = tmp_path_factory.mktemp("sample")
-    write_sample(root, SAMPLE_YEARS, seed=SAMPLE_SEED)
-    return root
+    from tests.conftest import built_once
+
+    return built_once(tmp_path_factory, "sample", lambda root: write_sample(root, SAMPLE_YEARS, seed=SAMPLE_SEED))
 
 
 @dataclass
@@ -29,6 +29,7 @@ class LoadedSample:
 
     sample_dir: Path
     root: Path
+    factory: pytest.TempPathFactory
     stack: ExitStack = field(default_factory=ExitStack)
     templates: dict[tuple[str, tuple[int, ...]], str] = field(default_factory=dict)
 
@@ -40,7 +41,7 @@ class LoadedSample:
 
             if key == ("sqlite", (2019, 2020)):
                 # One SQLite load per session, shared with the rerun tests' base warehouse.
-                self.templates[key] = f"sqlite:///{base_warehouse(self.sample_dir, self.root)}"
+                self.templates[key] = f"sqlite:///{base_warehouse(self.sample_dir, self.factory)}"
             else:
                 from tests.conftest import template_warehouse
 
@@ -63,7 +64,7 @@ class LoadedSample:
 @pytest.fixture(scope="session")
 def loaded_sample(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Iterator[LoadedSample]:
     """``loaded_sample.copy(kind, directory)``: a private warehouse holding the sample's 2019 and 2020 as the flow loads them."""
-    loaded = LoadedSample(sample_dir, tmp_path_factory.mktemp("loaded_sample"))
+    loaded = LoadedSample(sample_dir, tmp_path_factory.mktemp("loaded_sample"), tmp_path_factory)
     with loaded.stack:
         yield loaded
 

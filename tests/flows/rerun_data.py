@@ -16,6 +16,7 @@ from pathlib import Path
 from unittest import mock
 
 import polars as pl
+import pytest
 import sqlalchemy as sa
 
 EDUSTAT = str(Path(sys.executable).with_name("edustat"))
@@ -25,16 +26,11 @@ COUNTY_DIR = "622926_东乡族自治县"
 SCHOOL = "2162007001"
 CSV_ENCODING = "gb18030"
 
-_BASE: dict[str, Path] = {}
+def base_warehouse(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite warehouse with the sample's 2019 and 2020 loaded by the flow, built once per session and its workers (read-only: copy it)."""
+    from tests.conftest import built_once
 
-
-def base_warehouse(sample_dir: Path, folder: Path) -> Path:
-    """A SQLite warehouse with the sample's 2019 and 2020 loaded by the flow, built once per session (read-only: copy it)."""
-    if "db" not in _BASE:
-        db = folder / "base.db"
-        load_sample_years(f"sqlite:///{db}", sample_dir)
-        _BASE["db"] = db
-    return _BASE["db"]
+    return built_once(tmp_path_factory, "base", lambda folder: load_sample_years(f"sqlite:///{folder / 'base.db'}", sample_dir)) / "base.db"
 
 
 def load_sample_years(url: str, sample_dir: Path, years: tuple[int, ...] = (2019, 2020)) -> None:

@@ -64,7 +64,7 @@ Located = tuple[str, str | None, int | None, str | None, str | None, str]
 @pytest.fixture(scope="module")
 def sqlite_loaded(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> str:
     """A private copy of the session's SQLite warehouse with the sample's 2019 and 2020 loaded; tests add rejected runs only."""
-    base = base_warehouse(sample_dir, tmp_path_factory.mktemp("base"))
+    base = base_warehouse(sample_dir, tmp_path_factory)
     return copy_warehouse(base, tmp_path_factory.mktemp("bad_input_sqlite") / "warehouse.db")
 
 

@@ -22,7 +22,7 @@ OTHER_COUNTY_SCHOOL = "2162006001"
 
 @pytest.fixture
 def warehouse(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> str:
-    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), tmp_path / "warehouse.db")
+    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory), tmp_path / "warehouse.db")
     with mock.patch.dict(os.environ, {"EDUSTAT_WAREHOUSE_URL": url}):
         yield url
 

@@ -19,7 +19,7 @@ STORED = 5.01e-7
 @pytest.fixture
 def warehouse(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A private copy of a warehouse holding the sample's 2019 and 2020."""
-    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), tmp_path / "warehouse.db")
+    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory), tmp_path / "warehouse.db")
     monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
     return url
 

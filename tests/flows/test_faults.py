@@ -56,7 +56,7 @@ def test_killed_loads_keep_the_previous_version_and_the_next_run_succeeds(
     prefect_api_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    base = base_warehouse(sample_dir, tmp_path_factory.mktemp("base"))
+    base = base_warehouse(sample_dir, tmp_path_factory)
     before = snapshot(f"sqlite:///{base}")
     # One warehouse copy per kill point, all processes started at once to share their start-up time;
     # they queue on the year's Prefect slot, so they reach their pause points one after the other.

@@ -65,7 +65,7 @@ def test_a_full_disk_under_the_warehouse_is_named_and_loses_nothing(
     # 8 KiB free: SQLite cannot even open its write-ahead log (a "disk I/O error"); 96 KiB: the load itself runs out.
     year = copy_year(sample_dir, 2019, tmp_path)
     add_to_cell(year / COUNTY_DIR / "在校生.csv", SCHOOL, "学前", "在校生数", 10)
-    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), small_disk / "warehouse.db")
+    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory), small_disk / "warehouse.db")
     before = snapshot(url)
     filler = fill(small_disk, leave_kib * 1024)
     env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url}
@@ -103,7 +103,7 @@ def test_a_full_disk_under_the_prefect_home_is_named_and_loses_nothing(
     from edustat.local_server import stop_server
 
     home = small_disk / "prefect-home"
-    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), tmp_path / "warehouse.db")
+    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory), tmp_path / "warehouse.db")
     year = copy_year(sample_dir, 2019, tmp_path)
     add_to_cell(year / COUNTY_DIR / "在校生.csv", SCHOOL, "学前", "在校生数", 10)
     env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}

@@ -21,14 +21,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import pytest
 from polars.testing import assert_frame_equal
-from rerun_data import COUNTY_DIR, DUPLICATES_SQL, SCHOOL, add_to_cell, base_warehouse, copy_warehouse, copy_year, query, snapshot
+from rerun_data import COUNTY_DIR, DUPLICATES_SQL, SCHOOL, add_to_cell, copy_warehouse, copy_year, query, snapshot
 
 from tests.conftest import POSTGRES_ENV, fresh_warehouse
+
+if TYPE_CHECKING:
+    from tests.flows.conftest import LoadedSample
 
 pytestmark = pytest.mark.system
 
@@ -125,15 +130,18 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-def _loaded(kind: str, url: str, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A warehouse with the sample's 2020 loaded (SQLite: a copy of the session's; PostgreSQL: loaded here)."""
-    if kind == "sqlite":
-        return copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), tmp_path / "loaded.db")
-    from flows.yearly import yearly_flow
+@pytest.fixture
+def stack() -> Iterator[ExitStack]:
+    """What the test enters and leaves when it ends (a copied warehouse)."""
+    with ExitStack() as stack:
+        yield stack
 
-    monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", url)
-    assert yearly_flow(year=2020, input_dir=str(sample_dir / "2020"), reason="first load").status == "succeeded"
-    return url
+
+def _loaded(kind: str, url: str, loaded_sample: LoadedSample, stack: ExitStack, tmp_path: Path) -> str:
+    """A private copy of the session's warehouse of ``kind`` with the sample's 2019 and 2020 loaded (tests/flows/conftest.py)."""
+    if kind == "sqlite":
+        return copy_warehouse(Path(loaded_sample.template("sqlite").removeprefix("sqlite:///")), tmp_path / "loaded.db")
+    return stack.enter_context(loaded_sample.copy(_PG, tmp_path / "loaded"))
 
 
 def _slots_and_holders(year: int) -> tuple[list[int], list[object]]:
@@ -165,7 +173,8 @@ def test_a_stopped_run_says_so_is_failed_everywhere_changes_nothing_and_frees_th
     signum: int,
     sample_dir: Path,
     corrected_2020: Path,
-    tmp_path_factory: pytest.TempPathFactory,
+    loaded_sample: LoadedSample,
+    stack: ExitStack,
     tmp_path: Path,
     prefect_api_url: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -175,7 +184,8 @@ def test_a_stopped_run_says_so_is_failed_everywhere_changes_nothing_and_frees_th
         # A first load of the year: the whole year is read, its load open (and its slot held) while the files parse.
         url, input_dir, before = warehouse, sample_dir / "2020", None
     else:
-        url, input_dir = _loaded(kind, warehouse, sample_dir, tmp_path_factory, tmp_path, monkeypatch), corrected_2020
+        (tmp_path / "loaded").mkdir()
+        url, input_dir = _loaded(kind, warehouse, loaded_sample, stack, tmp_path), corrected_2020
         before = snapshot(url)
     env = {
         "PREFECT_API_URL": prefect_api_url,

@@ -21,7 +21,7 @@ SHOWN = "Red\\x1b[31m\\x00x"
 
 @pytest.fixture
 def evil_warehouse(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> str:
-    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory.mktemp("base")), tmp_path / "evil.db")
+    url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory), tmp_path / "evil.db")
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         db.execute("UPDATE indicator SET name_en = ? WHERE indicator_code = (SELECT MIN(indicator_code) FROM indicator)", (EVIL,))
         db.execute("UPDATE region SET name_en = ? WHERE region_code = '622900'", (EVIL,))

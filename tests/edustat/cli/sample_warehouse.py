@@ -11,12 +11,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from tests.conftest import copied_warehouse, template_warehouse
+from tests.conftest import built_once, copied_warehouse, template_warehouse
 from tests.edustat.cli.test_cli import edustat
 
 YEAR = "2020"
+FIRST_OUTPUT = "first_output.txt"
 
 
 @dataclass(frozen=True)
@@ -35,29 +37,40 @@ class Sample2020:
 
     root: Path
     prefect_api_url: str
+    factory: pytest.TempPathFactory
     stack: ExitStack = field(default_factory=ExitStack)
     _templates: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def complete(self) -> Path:
-        """The sample's 2020 folder (read-only: copy it to change it)."""
-        folder = self.root / "sample" / YEAR
-        if not folder.exists():
-            from edustat.sample import write_sample
+        """The sample's 2020 folder, written once for the session and its workers (read-only: copy it to change it)."""
+        from edustat.sample import write_sample
 
-            write_sample(self.root / "sample", [int(YEAR)], seed=2021)
-        return folder
+        return built_once(self.factory, "sample_2020", lambda root: write_sample(root, [int(YEAR)], seed=2021)) / YEAR
 
     def _template(self, kind: str) -> tuple[str, str]:
         if kind not in self._templates:
-            directory = self.root / f"template-{len(self._templates)}"
-            directory.mkdir()
-            url = self.stack.enter_context(template_warehouse(kind, directory))
-            env = {"PREFECT_API_URL": self.prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(directory / "errors")}
-            first = edustat("run", "--year", YEAR, "--input", str(self.complete), cwd=directory, env=env)
-            assert first.returncode == 0, first.stdout + first.stderr
-            self._templates[kind] = (url, first.stdout)
+            if kind == "sqlite":
+                # A file: loaded once for the session and its workers, copied by each.
+                directory = built_once(self.factory, "sample_2020_sqlite", lambda folder: self._first_run(f"sqlite:///{folder / 'template.db'}", folder))
+                self._templates[kind] = (f"sqlite:///{directory / 'template.db'}", (directory / FIRST_OUTPUT).read_text(encoding="utf-8"))
+            else:
+                directory = self.root / f"template-{len(self._templates)}"
+                directory.mkdir()
+                url = self.stack.enter_context(template_warehouse(kind, directory))
+                self._templates[kind] = (url, self._first_run(url, directory))
         return self._templates[kind]
+
+    def _first_run(self, url: str, directory: Path) -> str:
+        """`edustat run` of the sample's 2020 into the empty warehouse at ``url``; what it printed (kept in ``directory`` too)."""
+        env = {"PREFECT_API_URL": self.prefect_api_url, "EDUSTAT_WAREHOUSE_URL": url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(directory / "errors")}
+        first = edustat("run", "--year", YEAR, "--input", str(self.complete), cwd=directory, env=env)
+        assert first.returncode == 0, first.stdout + first.stderr
+        from warehouse.engine import dispose_engines
+
+        dispose_engines()
+        (directory / FIRST_OUTPUT).write_text(first.stdout, encoding="utf-8")
+        return first.stdout
 
     @contextmanager
     def loaded(self, kind: str, root: Path) -> Iterator[SampleWarehouse]:

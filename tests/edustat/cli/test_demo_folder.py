@@ -1,53 +1,54 @@
 """`edustat demo` in a folder of its own (contract §6), and the README's first sections run as written after it.
 
-Both run `edustat` in this process (tests/cli_runner.py) against the session's Prefect server; the fresh-clone
-test (test_first_run.py, marked system) runs `uv run edustat demo` itself as a new user would.
+The demo runs once per session in this process (tests/edustat/demo_run.py), beside a user's own ./edustat.db and
+data/; these tests read or copy its folder. The fresh-clone test (test_first_run.py, marked system) runs
+`uv run edustat demo` itself as a new user would.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.cli_runner import run_edustat
+from tests.edustat.demo_run import DemoRun, folder_digest, readme_commands
 
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    """Every file below ``folder`` with the SHA-256 of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_demo_twice_leaves_the_users_warehouse_and_data_alone(tmp_path: Path, prefect_api_url: str) -> None:
-    # The user's own warehouse and data, where an earlier demo wrote its sample and warehouse.
-    (tmp_path / "edustat.db").write_bytes(b"the user's warehouse")
-    (tmp_path / "data" / "sample" / "2020").mkdir(parents=True)
-    (tmp_path / "data" / "sample" / "2020" / "622901_临夏市.xlsx").write_bytes(b"a workbook the user edited")
-    before = _digest(tmp_path)
-    env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'edustat.db'}"}
-
-    first = run_edustat("demo", cwd=tmp_path, env=env)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    demo = tmp_path / "edustat-demo"
+def test_the_demo_writes_its_own_folder_and_leaves_the_users_warehouse_and_data_alone(demo_run: DemoRun) -> None:
+    demo = demo_run.folder
+    assert "30 of 30 published figures reproduced" in demo_run.result.stdout
     assert (demo / "edustat.db").is_file() and (demo / "report_2020.html").is_file()
     assert (demo / "data" / "2020").is_dir() and (demo / "data" / "2019").is_dir()
-    last = first.stdout.strip().splitlines()[-6:]
+    last = demo_run.result.stdout.strip().splitlines()[-6:]
     assert any("edustat-demo/edustat.db" in line for line in last)
     assert any("edustat-demo/report_2020.html" in line for line in last)
     assert any("--warehouse sqlite:///edustat-demo/edustat.db" in line for line in last)
+    after = {name: digest for name, digest in folder_digest(demo_run.cwd).items() if not name.startswith("edustat-demo")}
+    assert after == demo_run.before  # ./edustat.db and data/ byte for byte as they were; nothing else written beside them
+
+
+def test_a_second_demo_replaces_its_folder_and_leaves_the_users_warehouse_and_data_alone(demo_run: DemoRun, tmp_path: Path) -> None:
+    # The user's folder as the session's first demo left it: their warehouse and data, and the demo's folder.
+    user = tmp_path / "user"
+    shutil.copytree(demo_run.cwd, user)
+    demo = user / "edustat-demo"
+    before = {name: digest for name, digest in folder_digest(user).items() if not name.startswith("edustat-demo")}
+    assert before == demo_run.before
+    env = {**demo_run.env, "EDUSTAT_WAREHOUSE_URL": f"sqlite:///{user / 'edustat.db'}", "EDUSTAT_ERROR_WORKBOOK_DIR": str(tmp_path / "errors")}
 
     # Something the user dropped into the demo's folder goes with it: the second demo replaces the folder.
     (demo / "data" / "2020" / "stray.txt").write_text("left here", encoding="utf-8")
-    second = run_edustat("demo", cwd=tmp_path, env=env)
+    second = run_edustat(*demo_run.words, cwd=user, env=env)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "30 of 30 published figures reproduced" in second.stdout
     assert not (demo / "data" / "2020" / "stray.txt").exists()
-    after = {name: digest for name, digest in _digest(tmp_path).items() if not name.startswith("edustat-demo")}
+    after = {name: digest for name, digest in folder_digest(user).items() if not name.startswith("edustat-demo")}
     assert after == before  # ./edustat.db and data/ byte for byte as they were; nothing else written beside them
 
 
@@ -61,22 +62,16 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
-def readme_commands(readme: str, until: str = "## Layout") -> list[str]:
-    """Every line of every ```bash block of the README before the heading ``until``: its first sections."""
-    head = readme.split(f"\n{until}\n", 1)[0]
-    lines: list[str] = []
-    for block in head.split("```bash\n")[1:]:
-        lines += [line for line in block.split("```", 1)[0].splitlines() if line.strip()]
-    return lines
-
-
-def test_the_readme_first_sections_run_as_written_after_demo(tmp_path: Path, prefect_api_url: str) -> None:
+def test_the_readme_first_sections_run_as_written_after_demo(tmp_path: Path, demo_run: DemoRun, prefect_api_url: str) -> None:
     commands = readme_commands((REPO / "README.md").read_text(encoding="utf-8"))
     assert commands[0].startswith("uv run edustat demo") and len(commands) >= 10
+    # The first line is the session's demo, run with the same words (demo_run); its folder is copied here.
+    assert shlex.split(commands[0], comments=True)[3:] == demo_run.words
+    demo_run.copy_to(tmp_path)
     env = {"PREFECT_API_URL": prefect_api_url}
-    ran = []
+    ran = [("demo", demo_run.result)]
     try:
-        _run_lines(commands, tmp_path, env, ran)
+        _run_lines(commands[1:], tmp_path, env, ran)
     finally:
         from warehouse.engine import dispose_engines
 

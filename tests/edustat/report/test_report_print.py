@@ -1,4 +1,4 @@
-"""The report on paper, from the sample's own warehouse (`edustat demo`): the .docx holds every published figure of 2020
+"""The report on paper, from the sample's own warehouse (the session's `edustat demo`, tests/edustat/demo_run.py): the .docx holds every published figure of 2020
 as the report writes it; LibreOffice prints it to A4 PDF and Chromium prints the HTML to A4 PDF, and pdftotext finds
 every table value on the pages, none outside them."""
 
@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -16,9 +15,11 @@ import pytest
 import sqlalchemy as sa
 from docx_reading import Docx
 
+from tests.cli_runner import run_edustat
+from tests.edustat.demo_run import DemoRun
+
 pytestmark = pytest.mark.system
 
-EDUSTAT = str(Path(sys.executable).with_name("edustat"))
 A4_POINTS = (595.3, 841.9)
 
 
@@ -27,23 +28,16 @@ def _is_a4(width: float, height: float) -> bool:
     return sorted((width, height)) == pytest.approx(sorted(A4_POINTS), abs=2)
 
 
-def _edustat(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EDUSTAT, *args], cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=900)
-
-
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> dict:
-    """`edustat demo` (the sample's 2019 and 2020 in a warehouse of its own) and the report of 2020 as .docx and .html."""
+def sample(demo_run: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The report of 2020 as .docx and .html, in Chinese and English, from the session's `edustat demo` warehouse (the sample's 2019 and 2020)."""
     folder = tmp_path_factory.mktemp("print")
-    env = {"PREFECT_API_URL": prefect_api_url, "EDUSTAT_ERROR_WORKBOOK_DIR": str(folder / "errors")}
-    demo = _edustat("demo", "--out", str(folder / "sample"), cwd=folder, env=env)
-    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     # The demo keeps its warehouse in its own folder; the reports read that one.
-    env["EDUSTAT_WAREHOUSE_URL"] = f"sqlite:///{folder / 'sample' / 'edustat.db'}"
+    env = {**demo_run.env, "EDUSTAT_WAREHOUSE_URL": demo_run.warehouse_url}
     written = {}
     for name in ("report.docx", "report-en.docx", "report.html", "report-en.html"):
         lang = "en" if "-en" in name else "zh"
-        result = _edustat("report", "--year", "2020", "--lang", lang, "--out", str(folder / name), cwd=folder, env=env)
+        result = run_edustat("report", "--year", "2020", "--lang", lang, "--out", str(folder / name), cwd=folder, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
         written[name] = folder / name
     return {"folder": folder, "url": env["EDUSTAT_WAREHOUSE_URL"], **written}
@@ -133,17 +127,25 @@ def _values(doc: Docx) -> set[str]:
     return {cell for table in doc.tables() for row in table.rows[2:] for cell in row[1:] if cell != "—"}
 
 
-@pytest.mark.parametrize("name", ["report.docx", "report-en.docx"])
-def test_libreoffice_prints_the_word_document_on_a4_with_every_table_value(sample: dict, name: str) -> None:
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(sample: dict) -> dict[str, Path]:
+    """Both Word documents printed to PDF by one LibreOffice run (its start-up is most of the time), keyed by document name."""
     soffice = _soffice()
-    folder = sample["folder"] / f"pdf-{name}"
+    folder = sample["folder"] / "pdf"
     folder.mkdir()
+    names = ["report.docx", "report-en.docx"]
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(sample[name])],
+        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), *(str(sample[name]) for name in names)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
-    pdf = folder / name.replace(".docx", ".pdf")
-    assert pdf.is_file(), result.stdout + result.stderr
+    pdfs = {name: folder / name.replace(".docx", ".pdf") for name in names}
+    assert all(pdf.is_file() for pdf in pdfs.values()), result.stdout + result.stderr
+    return pdfs
+
+
+@pytest.mark.parametrize("name", ["report.docx", "report-en.docx"])
+def test_libreoffice_prints_the_word_document_on_a4_with_every_table_value(sample: dict, libreoffice_pdfs: dict[str, Path], name: str) -> None:
+    pdf = libreoffice_pdfs[name]
     text, boxes, pages = _pdf_words(pdf)
     # Upright A4 throughout (the Word document splits wide tables rather than turning pages).
     assert pages and all(w == pytest.approx(A4_POINTS[0], abs=2) and h == pytest.approx(A4_POINTS[1], abs=2) for w, h in pages)
