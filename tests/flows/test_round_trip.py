@@ -6,7 +6,8 @@ as CSV files (东乡族自治县) and as one workbook per table (康乐县). `ed
 checks that each copy holds every sheet and cell value of its original, corrects the marked cells with the
 clean sample's values (and adds back the missing row, which the copy's problem list names), sends the copies
 back in place of the originals, and compares with the same corrections made to the originals: both validate
-without errors and load the same values (SQLite and PostgreSQL).
+without errors and load the same values (SQLite and PostgreSQL). Everything before the loads is done once per case
+and session (tests/conftest.py built_once); the loads once per case and dialect.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from edustat.errorbook.marked import copy_name
 from edustat.validation import validate_inputs
 from flows.yearly import yearly_flow
 from tests.cli_runner import run_edustat
+from tests.conftest import built_once
 from tests.flows.round_trip import corrections, read_grid, send_back_copies, write_cells
 from warehouse.engine import get_engine
 from warehouse.read import county_tables, current_values
@@ -91,17 +93,15 @@ def _stored(url: str) -> dict[str, pl.DataFrame]:
     return tables
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_a_corrected_copy_sent_back_loads_as_the_corrected_original(
-    case: str, sample_dir: Path, tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clean = sample_dir / str(YEAR)
-    faulty = tmp_path / "faulty"
+def _round_trip(case: str, clean: Path, root: Path) -> None:
+    """The clerk's round trip of ``case`` below ``root``: faults put in (faulty/), marked copies checked, corrected and sent
+    back (sent/), the same corrections made to the originals (fixed/); both validate alike and without errors."""
+    faulty = root / "faulty"
     shutil.copytree(clean, faulty)
     removed = _put_faults(case, clean, faulty)
-    env = {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'none.db'}"}
-    out = tmp_path / "errors" / f"errors_{YEAR}.xlsx"
-    checked = run_edustat("validate", "--year", str(YEAR), "--input", str(faulty), "--out", str(out), cwd=tmp_path, env=env)
+    env = {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{root / 'none.db'}", "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "rejected")}
+    out = root / "errors" / f"errors_{YEAR}.xlsx"
+    checked = run_edustat("validate", "--year", str(YEAR), "--input", str(faulty), "--out", str(out), cwd=root, env=env)
     assert checked.returncode == 1, checked.stdout + checked.stderr
     listed = {row[8] for row in openpyxl.load_workbook(out).active.iter_rows(min_row=3, values_only=True)}
     assert {"not_a_number", "entrants_exceed_students", "row_missing"} <= listed and any("duplicate" in str(rule) for rule in listed)
@@ -115,7 +115,7 @@ def test_a_corrected_copy_sent_back_loads_as_the_corrected_original(
         # Every sheet and every cell value of the original, as the clerk sent it.
         assert read_grid(copy) == read_grid(original), relative
 
-    fixed = tmp_path / "fixed"
+    fixed = root / "fixed"
     shutil.copytree(faulty, fixed)
     for copy in copies.rglob("*.xlsx"):
         relative = str(copy.relative_to(copies))
@@ -124,7 +124,7 @@ def test_a_corrected_copy_sent_back_loads_as_the_corrected_original(
         changes = corrections(copy, read_grid(clean / source_file), removed.get(source_file, {}))
         write_cells(copy, changes)
         write_cells(original, changes)
-    sent = tmp_path / "sent"
+    sent = root / "sent"
     shutil.copytree(faulty, sent)
     replaced = send_back_copies(sent, copies)
     assert len([f for f in replaced if CASES[case][0] in f]) == len(county_copies)
@@ -132,9 +132,18 @@ def test_a_corrected_copy_sent_back_loads_as_the_corrected_original(
     problems = _problems(sent)
     assert problems.filter(pl.col("severity") == "error").is_empty(), problems
     assert_frame_equal(problems, _problems(fixed))
-    again = run_edustat("validate", "--year", str(YEAR), "--input", str(sent), "--out", str(tmp_path / "again.xlsx"), cwd=tmp_path, env=env)
+    again = run_edustat("validate", "--year", str(YEAR), "--input", str(sent), "--out", str(root / "again.xlsx"), cwd=root, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "unknown_sheet" not in again.stdout + again.stderr
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_corrected_copy_sent_back_loads_as_the_corrected_original(
+    case: str, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, warehouse_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The round trip up to the loads does not depend on the warehouse: done once per case for the session and its workers.
+    root = built_once(tmp_path_factory, f"round_trip_{case}", lambda folder: _round_trip(case, sample_dir / str(YEAR), folder))
+    sent, fixed = root / "sent", root / "fixed"
 
     monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", warehouse_url)
     outcome = yearly_flow(year=YEAR, input_dir=str(sent), reason="copies sent back")
