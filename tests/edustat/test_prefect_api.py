@@ -45,3 +45,23 @@ def test_a_server_busy_throughout_gets_seven_tries_in_about_a_second_and_a_quart
     assert response.status_code == 503
     assert len(sent) == 7
     assert sum(pauses) == pytest.approx(0.02 + 0.04 + 0.08 + 0.16 + 0.32 + 0.64)
+
+
+def test_the_transport_verifies_an_https_server_as_prefects_own_client_would() -> None:
+    import ssl
+
+    from prefect.settings import PREFECT_API_TLS_INSECURE_SKIP_VERIFY, temporary_settings
+
+    assert prefect_api._tls_verify("http://127.0.0.1:4200/api") is False  # a local server: no certificates to load
+    verified = prefect_api._tls_verify("https://prefect.example/api")
+    assert isinstance(verified, ssl.SSLContext) and verified.verify_mode == ssl.CERT_REQUIRED and verified.check_hostname
+    with temporary_settings(updates={PREFECT_API_TLS_INSECURE_SKIP_VERIFY: True}):
+        skipped = prefect_api._tls_verify("https://prefect.example/api")
+    assert isinstance(skipped, ssl.SSLContext) and skipped.verify_mode == ssl.CERT_NONE and not skipped.check_hostname
+
+
+def test_the_client_uses_the_transport_when_an_api_url_is_set() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}), prefect_api.api_client() as client:
+        assert isinstance(client._client._transport, BusyRetryTransport)
