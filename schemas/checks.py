@@ -204,7 +204,9 @@ def check_issues(checks: Checks, tables: Mapping[str, pl.DataFrame], headers: pl
     by_table: dict[str, list[Check]] = {}
     for check in checks.checks:
         by_table.setdefault(check.table, []).append(check)
-    sums = _sums(by_table, tables)
+    # The sums are read by several tables' plans: collected first, they are computed once.
+    planned = _sums(by_table, tables)
+    sums = {key: frame.lazy() for key, frame in zip(planned, pl.collect_all(list(planned.values())), strict=True)}
     schools = tables.get("schools")
     registry = (
         first_per_key(schools.select("school_code", *SCHOOL_ATTRIBUTES).drop_nulls("school_code"), ["school_code"])
@@ -213,16 +215,16 @@ def check_issues(checks: Checks, tables: Mapping[str, pl.DataFrame], headers: pl
     )
     # One plan per table: every check of it judged in one pass over its joined rows, and only the rows breaking
     # at least one kept (a national year has millions of rows and a few dozen problems); all plans run together.
+    # Which check each kept row breaks is worked out again on those few rows.
     judged = [(table, table_checks) for table, table_checks in by_table.items() if table in tables and tables[table].height]
     plans = [
-        _joined(table, table_checks, tables, registry, sums)
-        .with_columns(_wrong(check, rules).alias(f"{BROKEN}{i}") for i, check in enumerate(table_checks))
-        .filter(pl.any_horizontal(f"{BROKEN}{i}" for i in range(len(table_checks))))
+        _joined(table, table_checks, tables, registry, sums).filter(pl.any_horizontal(_wrong(check, rules) for check in table_checks))
         for table, table_checks in judged
     ]
     frames: list[pl.DataFrame] = []
     for (_, table_checks), rows in zip(judged, pl.collect_all(plans), strict=True):
         flags = [f"{BROKEN}{i}" for i in range(len(table_checks))]
+        rows = rows.with_columns(_wrong(check, rules).alias(flag) for flag, check in zip(flags, table_checks, strict=True))
         for flag, check in zip(flags, table_checks, strict=True):
             offending = rows.filter(pl.col(flag)).drop(flags)
             if offending.height:

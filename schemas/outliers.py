@@ -49,9 +49,13 @@ def _keys(table: str) -> list[str]:
     return ["school_code", "stage"] if "stage" in TABLES[table].column_names else ["school_code"]
 
 
+def _student_keys(by_stage: bool) -> list[str]:
+    return ["school_code", "stage"] if by_stage else ["school_code"]
+
+
 def _students(enrollment: pl.DataFrame | None, by_stage: bool) -> pl.LazyFrame:
     """Students per school × stage (or per school), null where a cell of them is empty or negative (a plan)."""
-    keys = ["school_code", "stage"] if by_stage else ["school_code"]
+    keys = _student_keys(by_stage)
     if enrollment is None or enrollment.height == 0:
         return pl.LazyFrame(schema={**{k: pl.String for k in keys}, "students": pl.Float64})
     known = (pl.col("students").null_count() == 0) & (pl.col("students").min() >= 0)
@@ -119,13 +123,14 @@ def _previous_measure(column: str) -> pl.Expr:
 
 @dataclass(frozen=True)
 class _Previous:
-    """One table against its previous year: the columns compared cell by cell, those compared per student, and the plan of
-    its rows where at least one is flagged (``_flag(kind, column)`` says which). Only these few rows are collected."""
+    """One table against its previous year: the columns compared cell by cell, those compared per student, the plan of
+    its rows where at least one is flagged (only these few rows are collected), and the flags (``_flag(kind, column)``)."""
 
     table: str
     cells: list[str]
     measures: list[str]
     plan: pl.LazyFrame
+    flags: list[pl.Expr]
 
 
 def _previous_plans(
@@ -151,9 +156,7 @@ def _previous_plans(
         flags = [_beyond(pl.col(c), pl.col(f"{c}__previous"), factor, outliers.floor(c)).fill_null(False).alias(_flag("cell", c)) for c in cells]
         if measures:
             by_stage = "stage" in TABLES[table].column_names
-            joined = joined.join(students[("now", by_stage)], on=keys, how="left").join(
-                students[("previous", by_stage)].rename({"students": "previous_students"}), on=keys, how="left"
-            )
+            joined = joined.join(students[("both", by_stage)], on=keys, how="left")
             enough = (pl.col("students") >= outliers.min_students) & (pl.col("previous_students") >= outliers.min_students)
             flags += [
                 (enough & (_measure(c) > 0) & (_previous_measure(c) > 0)
@@ -161,8 +164,8 @@ def _previous_plans(
                 .fill_null(False).alias(_flag("measure", c))
                 for c in measures
             ]  # fmt: skip
-        plan = joined.with_columns(flags).filter(pl.any_horizontal(flag.meta.output_name() for flag in flags))
-        plans[table] = _Previous(table, cells, measures, plan)
+        # Filtered on the flags, not on columns of them: the joined rows then stream through without being kept.
+        plans[table] = _Previous(table, cells, measures, joined.filter(pl.any_horizontal(flags)), flags)
     return plans
 
 
@@ -289,14 +292,31 @@ def _fits(*sizes: int) -> bool:
 
 @dataclass(frozen=True)
 class _PeerMeasures:
-    """One table's per-student measures, long: a row per (row of the table, measured column) with a student count of at
-    least ``min_students``, keyed by ``__county_key`` / ``__prefecture_key`` (column, stage and the school's peers as one number)
-    or, when those would not fit 63 bits, by ``group`` of text columns."""
+    """One table's per-student measures: ``wide`` the plan of its rows with at least ``min_students`` students, joined with
+    the school's peers; made long by ``long``, keyed by ``__county_key`` / ``__prefecture_key`` (column, stage and the school's
+    peers as one number) or, when those would not fit 63 bits, by ``group`` of text columns."""
 
     table: str
     columns: list[str]
-    plan: pl.LazyFrame
+    wide: pl.LazyFrame
+    stages: dict[str, int]
     group: dict[str, list[str]]
+
+    @property
+    def numbered(self) -> bool:
+        return self.group["county"] == ["__county_key"]
+
+    def long(self, wide: pl.DataFrame) -> pl.LazyFrame:
+        """The measures of the collected ``wide`` rows: a row per (row of the table, measured column) with a value of at least 0."""
+        parts = []
+        for position, column in enumerate(self.columns):
+            kept = [pl.col("__row"), pl.col("students"), pl.col(column).alias("value"), pl.lit(position, dtype=pl.UInt64).alias("__column")]
+            if self.numbered:
+                kept += [(pl.col(f"__{level}_stage") * len(self.columns) + position).alias(f"__{level}_key") for level in PEER_LEVELS]
+            else:
+                kept += [pl.col(name) for name in ("stage", "county_code", "prefecture_code", "school_type_code", "ownership")]
+            parts.append(wide.lazy().select(kept))
+        return pl.concat(parts).filter(pl.col("value") >= 0).with_columns((pl.col("value") / pl.col("students")).alias("measure"))
 
 
 def _peer_measures(table: str, tables: Mapping[str, pl.DataFrame], registry: _Registry, students: pl.LazyFrame, rules: Rules) -> _PeerMeasures:
@@ -317,26 +337,16 @@ def _peer_measures(table: str, tables: Mapping[str, pl.DataFrame], registry: _Re
         wide = wide.with_columns(pl.lit(NO_STAGE).alias("stage"))
     stages = _numbered(frame.get_column("stage")) if by_stage else {NO_STAGE: 0}
     numbered = all(_fits(registry.sizes[level], len(stages), len(columns)) for level in PEER_LEVELS)
-    text = ["stage", "county_code", "prefecture_code", "school_type_code", "ownership"]
     if numbered:
         # (peers, stage) as one number per row, before the rows are repeated once per column.
         wide = wide.with_columns(
             (pl.col(f"__{level}_peers") * len(stages) + pl.col("stage").replace_strict(stages, return_dtype=pl.UInt64)).alias(f"__{level}_stage")
             for level in PEER_LEVELS
         )
-    parts = []
-    for position, column in enumerate(columns):
-        kept = [pl.col("__row"), pl.col("students"), pl.col(column).alias("value"), pl.lit(position, dtype=pl.UInt64).alias("__column")]
-        if numbered:
-            kept += [(pl.col(f"__{level}_stage") * len(columns) + position).alias(f"__{level}_key") for level in PEER_LEVELS]
-        else:
-            kept += [pl.col(name) for name in text]
-        parts.append(wide.select(kept))
-    measures = pl.concat(parts).filter(pl.col("value") >= 0).with_columns((pl.col("value") / pl.col("students")).alias("measure"))
     group = {
         level: [f"__{level}_key"] if numbered else ["__column", "stage", f"{level}_code", "school_type_code", "ownership"] for level in PEER_LEVELS
     }
-    return _PeerMeasures(table, columns, measures, group)
+    return _PeerMeasures(table, columns, wide, stages, group)
 
 
 def _groups(measures: pl.LazyFrame, group: list[str], level: str) -> pl.LazyFrame:
@@ -352,21 +362,22 @@ def _groups(measures: pl.LazyFrame, group: list[str], level: str) -> pl.LazyFram
     )
 
 
-def _peer_flagged(measured: _PeerMeasures, measures: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
-    """The measures far from their peers' (a plan over the collected ``measures``): the county's group when it has
-    enough schools, else the prefecture's."""
+def _peer_flagged(measured: _PeerMeasures, measures: pl.DataFrame, county: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
+    """The measures far from their peers' (a plan over the collected ``measures`` and their ``county`` groups): the county's
+    group when it has enough schools, else the prefecture's."""
     outliers = rules.outliers
-    county, region = (_groups(measures.lazy(), measured.group[level], level) for level in PEER_LEVELS)
     is_county = pl.col("count_county") >= outliers.peer_min_group
+    positive = measures.lazy().filter(pl.col("measure") > 0).join(county.lazy(), on=measured.group["county"], how="left")
+    # A prefecture's groups are read only where the county's is too small (about a third of the measures): computed for those alone.
+    needed = positive.filter(is_county.not_().fill_null(True)).select(measured.group["prefecture"]).unique()
+    region = _groups(measures.lazy().join(needed, on=measured.group["prefecture"], how="semi"), measured.group["prefecture"], "prefecture")
     pick = [
         pl.when(is_county).then(pl.col(f"{name}_county")).otherwise(pl.col(f"{name}_prefecture")).alias(name)
         for name in ("count", "median", "mad", "zeros")
     ]
     bound = pl.max_horizontal(outliers.peer_score * MAD_SCALE * pl.col("mad"), pl.lit(math.log(outliers.peer_factor)))
     return (
-        measures.lazy().filter(pl.col("measure") > 0)
-        .join(county, on=measured.group["county"], how="left")
-        .join(region, on=measured.group["prefecture"], how="left")
+        positive.join(region, on=measured.group["prefecture"], how="left")
         .with_columns(is_county.fill_null(False).alias("is_county"), *pick)
         .filter(
             (pl.col("count") >= outliers.peer_min_group)
@@ -408,10 +419,20 @@ def _peer_issues(frames: list[pl.DataFrame], headers: pl.DataFrame, rules: Rules
 
 
 def _students_once(tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame] | None) -> dict[tuple[str, bool], pl.LazyFrame]:
-    """Students per school × stage and per school, of this year ("now") and of the previous one, computed once for every comparison."""
+    """Students per school × stage and per school (by_stage False) of this year ("now"), and with the previous year's beside
+    them where both years have the key ("both": students, previous_students); computed once for every comparison."""
     years = {"now": tables, "previous": previous or {}}
     plans = {(year, by_stage): _students(frames.get("enrollment"), by_stage) for year, frames in years.items() for by_stage in (True, False)}
-    return {key: frame.lazy() for key, frame in zip(plans, pl.collect_all(list(plans.values())), strict=True)}
+    collected = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
+    both = {
+        ("both", by_stage): collected[("now", by_stage)].lazy().join(
+            collected[("previous", by_stage)].lazy().rename({"students": "previous_students"}), on=_student_keys(by_stage), how="inner"
+        )
+        for by_stage in (True, False)
+    }
+    return {("now", by_stage): collected[("now", by_stage)].lazy() for by_stage in (True, False)} | dict(
+        zip(both, (frame.lazy() for frame in pl.collect_all(list(both.values()))), strict=True)
+    )
 
 
 def _outliers(
@@ -433,10 +454,14 @@ def _outliers(
             for table in rules.outliers.peer_columns
             if table in tables and tables[table].height
         ]
-    collected = pl.collect_all([*(plan.plan for plan in before.values()), *(m.plan for m in measured)])
-    wrong = dict(zip(before, collected[: len(before)], strict=True))
-    measures = collected[len(before) :]
-    flagged = pl.collect_all([_peer_flagged(m, frame, rules) for m, frame in zip(measured, measures, strict=True)]) if measured else []
+    # Collected step by step: a plan read by several others (the wide rows, the long measures) would be run once for each.
+    collected = pl.collect_all([*(plan.plan for plan in before.values()), *(m.wide for m in measured)])
+    wrong = {table: rows.with_columns(before[table].flags) for table, rows in zip(before, collected[: len(before)], strict=True)}
+    measures = pl.collect_all([m.long(wide) for m, wide in zip(measured, collected[len(before) :], strict=True)]) if measured else []
+    county = pl.collect_all([_groups(frame.lazy(), m.group["county"], "county") for m, frame in zip(measured, measures, strict=True)]) if measured else []
+    flagged = (
+        pl.collect_all([_peer_flagged(m, frame, groups, rules) for m, frame, groups in zip(measured, measures, county, strict=True)]) if measured else []
+    )
     previous_issues = _previous_issues(before, wrong, headers, rules) if previous else empty_issues()
     peer_frames = [_peer_rows(m, frame, tables) for m, frame in zip(measured, flagged, strict=True) if frame.height]
     return previous_issues, _peer_issues(peer_frames, headers, rules)
