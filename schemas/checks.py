@@ -109,20 +109,13 @@ def _sums(by_table: dict[str, list[Check]], tables: Mapping[str, pl.DataFrame]) 
     }
 
 
-def _joined(
-    table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame], registry: pl.LazyFrame | None, sums: dict[tuple[str, tuple[str, ...]], pl.LazyFrame]
-) -> pl.LazyFrame:
-    """The rows of ``table`` with every column its checks read: their own, the school's attributes, other tables' per school (× stage) (a plan)."""
+def _joined(table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame], sums: dict[tuple[str, tuple[str, ...]], pl.LazyFrame]) -> pl.LazyFrame:
+    """The rows of ``table`` with every column its checks' conditions read: their own, other tables' per school (× stage) (a plan)."""
     frame = tables[table]
     read = _reads(table, checks)
     keys = [c for c in ("school_code", "stage") if c in frame.columns]
     own = sorted(read.get(None, set()) - set(keys))
     rows = frame.lazy().select(*keys, *own, *PROVENANCE_COLUMNS)
-    if registry is not None and any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL):
-        rows = rows.join(registry, on="school_code", how="left")
-    # Without a registry no row's school is known: the filters take none (missing_sheet names the gap).
-    present = rows.collect_schema().names()
-    rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in SCHOOL_ATTRIBUTES if name not in present)
     for other, columns in sorted((o, c) for o, c in read.items() if o is not None):
         on = tuple(_other_keys(table, other))
         if (other, on) not in sums:
@@ -130,6 +123,15 @@ def _joined(
             continue
         rows = rows.join(sums[(other, on)].select(*on, *(f"{other}.{name}" for name in sorted(columns))), on=list(on), how="left")
     return rows
+
+
+def _with_schools(rows: pl.DataFrame, checks: list[Check], registry: pl.LazyFrame | None) -> pl.DataFrame:
+    """``rows`` (few: those breaking a condition) with their school's attributes, which the checks' filters read."""
+    if registry is not None and rows.height and any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL):
+        codes = rows.get_column("school_code").drop_nulls().unique()
+        rows = rows.join(registry.filter(pl.col("school_code").is_in(codes.implode())).collect(), on="school_code", how="left")
+    # Without a registry no row's school is known: the filters take none (missing_sheet names the gap).
+    return rows.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in SCHOOL_ATTRIBUTES if name not in rows.columns)
 
 
 def _placeholders(text: str) -> list[str]:
@@ -213,18 +215,18 @@ def check_issues(checks: Checks, tables: Mapping[str, pl.DataFrame], headers: pl
         if schools is not None and schools.height
         else None
     )
-    # One plan per table: every check of it judged in one pass over its joined rows, and only the rows breaking
+    # One plan per table: every check's condition judged in one pass over its joined rows, and only the rows breaking
     # at least one kept (a national year has millions of rows and a few dozen problems); all plans run together.
-    # Which check each kept row breaks is worked out again on those few rows.
+    # Those few rows are then given their school's attributes and judged again, filters included: a row whose
+    # condition holds is never wrong, so the filters need not be read for the others.
     judged = [(table, table_checks) for table, table_checks in by_table.items() if table in tables and tables[table].height]
-    plans = [
-        _joined(table, table_checks, tables, registry, sums).filter(pl.any_horizontal(_wrong(check, rules) for check in table_checks))
-        for table, table_checks in judged
-    ]
+    plans = [_joined(table, table_checks, tables, sums).filter(pl.any_horizontal(broken(check) for check in table_checks)) for table, table_checks in judged]
     frames: list[pl.DataFrame] = []
     for (_, table_checks), rows in zip(judged, pl.collect_all(plans), strict=True):
         flags = [f"{BROKEN}{i}" for i in range(len(table_checks))]
-        rows = rows.with_columns(_wrong(check, rules).alias(flag) for flag, check in zip(flags, table_checks, strict=True))
+        rows = _with_schools(rows, table_checks, registry).with_columns(
+            _wrong(check, rules).alias(flag) for flag, check in zip(flags, table_checks, strict=True)
+        )
         for flag, check in zip(flags, table_checks, strict=True):
             offending = rows.filter(pl.col(flag)).drop(flags)
             if offending.height:
