@@ -152,7 +152,8 @@ def _previous_plans(
         keys = _keys(table)
         columns = list(dict.fromkeys([*cells, *measures]))
         before = first_per_key(previous[table], keys).select(*keys, *(pl.col(c).cast(pl.Float64).alias(f"{c}__previous") for c in columns))
-        joined = tables[table].lazy().select(*keys, *PROVENANCE_COLUMNS, *(pl.col(c).cast(pl.Float64) for c in columns)).join(before, on=keys, how="inner")
+        # The row's number stands for its provenance (two text columns) until the few flagged rows are collected.
+        joined = tables[table].lazy().select(*keys, *(pl.col(c).cast(pl.Float64) for c in columns)).with_row_index("__row").join(before, on=keys, how="inner")
         flags = [_beyond(pl.col(c), pl.col(f"{c}__previous"), factor, outliers.floor(c)).fill_null(False).alias(_flag("cell", c)) for c in cells]
         if measures:
             by_stage = "stage" in TABLES[table].column_names
@@ -167,6 +168,11 @@ def _previous_plans(
         # Filtered on the flags, not on columns of them: the joined rows then stream through without being kept.
         plans[table] = _Previous(table, cells, measures, joined.filter(pl.any_horizontal(flags)), flags)
     return plans
+
+
+def _provenance(rows: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (few, numbered ``__row`` in ``frame``) with their provenance columns from ``frame``."""
+    return rows.hstack(frame.select(PROVENANCE_COLUMNS).gather(rows.get_column("__row")))
 
 
 def _long(table: str, wrong: pl.DataFrame, kind: str, columns: list[str], values: Callable[[str], list[pl.Expr | str]]) -> list[pl.DataFrame]:
@@ -319,8 +325,14 @@ class _PeerMeasures:
         return pl.concat(parts).filter(pl.col("value") >= 0).with_columns((pl.col("value") / pl.col("students")).alias("measure"))
 
 
-def _peer_measures(table: str, tables: Mapping[str, pl.DataFrame], registry: _Registry, students: pl.LazyFrame, rules: Rules) -> _PeerMeasures:
-    """The measures of one table, made long only after the students and the school's peers are joined to its rows."""
+def _measured_schools(students: pl.LazyFrame, registry: _Registry, rules: Rules) -> pl.LazyFrame:
+    """Per school × stage (or per school, as ``students`` is) with at least ``min_students`` students and a registry row of
+    a configured county: its students and its peers (a plan; the same for every table of that grain)."""
+    return students.filter(pl.col("students") >= rules.outliers.min_students).join(registry.rows.lazy(), on="school_code", how="inner")
+
+
+def _peer_measures(table: str, tables: Mapping[str, pl.DataFrame], registry: _Registry, schools: pl.LazyFrame, rules: Rules) -> _PeerMeasures:
+    """The measures of one table, made long only after its schools' students and peers (``_measured_schools``) are joined to its rows."""
     outliers = rules.outliers
     frame = tables[table]
     columns = [c for c in outliers.peer_columns[table] if c in frame.columns]
@@ -328,9 +340,7 @@ def _peer_measures(table: str, tables: Mapping[str, pl.DataFrame], registry: _Re
     keys = _keys(table)
     wide = (
         frame.lazy().select(*keys, *(pl.col(c).cast(pl.Float64) for c in columns)).with_row_index("__row")
-        .join(students, on=keys, how="inner")
-        .filter(pl.col("students") >= outliers.min_students)
-        .join(registry.rows.lazy(), on="school_code", how="inner")
+        .join(schools, on=keys, how="inner")
         .drop("school_code")
     )
     if not by_stage:
@@ -351,10 +361,11 @@ def _peer_measures(table: str, tables: Mapping[str, pl.DataFrame], registry: _Re
 
 def _groups(measures: pl.LazyFrame, group: list[str], level: str) -> pl.LazyFrame:
     """Per peer group of ``level``: schools above 0, zeros, median and MAD of log(measure) (a plan)."""
-    positive = measures.filter(pl.col("measure") > 0).with_columns(pl.col("measure").log().alias("__log"))
-    centred = positive.with_columns((pl.col("__log") - pl.col("__log").median().over(group)).abs().alias("__deviation"))
+    positive = measures.filter(pl.col("measure") > 0).select(*group, pl.col("measure").log().alias("__log"))
+    # The median computed once per group (by the window), then read back rather than computed again.
+    centred = positive.with_columns(pl.col("__log").median().over(group).alias("__median"))
     stats = centred.group_by(group).agg(
-        pl.len().alias("count"), pl.col("__log").median().alias("median"), pl.col("__deviation").median().alias("mad")
+        pl.len().alias("count"), pl.col("__median").first().alias("median"), (pl.col("__log") - pl.col("__median")).abs().median().alias("mad")
     )
     zeros = measures.filter(pl.col("measure") == 0).group_by(group).agg(pl.len().alias("zeros"))
     return stats.join(zeros, on=group, how="left").with_columns(pl.col("zeros").fill_null(0)).rename(
@@ -363,31 +374,35 @@ def _groups(measures: pl.LazyFrame, group: list[str], level: str) -> pl.LazyFram
 
 
 def _peer_flagged(measured: _PeerMeasures, measures: pl.DataFrame, county: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
-    """The measures far from their peers' (a plan over the collected ``measures`` and their ``county`` groups): the county's
-    group when it has enough schools, else the prefecture's."""
+    """The measures far from their peers' (a plan over the collected ``measures`` and their ``county`` groups, a row per
+    flagged measure in column then row order): the county's group when it has enough schools, else the prefecture's."""
     outliers = rules.outliers
-    is_county = pl.col("count_county") >= outliers.peer_min_group
+    is_county = (pl.col("count_county") >= outliers.peer_min_group).fill_null(False)
     positive = measures.lazy().filter(pl.col("measure") > 0).join(county.lazy(), on=measured.group["county"], how="left")
-    # A prefecture's groups are read only where the county's is too small (about a third of the measures): computed for those alone.
-    needed = positive.filter(is_county.not_().fill_null(True)).select(measured.group["prefecture"]).unique()
+    # A prefecture's groups are read only where the county's is too small (about a third of the measures): computed, and
+    # joined, for those alone.
+    elsewhere = positive.filter(is_county.not_())
+    needed = elsewhere.select(measured.group["prefecture"]).unique()
     region = _groups(measures.lazy().join(needed, on=measured.group["prefecture"], how="semi"), measured.group["prefecture"], "prefecture")
-    pick = [
-        pl.when(is_county).then(pl.col(f"{name}_county")).otherwise(pl.col(f"{name}_prefecture")).alias(name)
-        for name in ("count", "median", "mad", "zeros")
+    judged = [
+        _beyond_peers(positive.filter(is_county), "county", rules),
+        _beyond_peers(elsewhere.join(region, on=measured.group["prefecture"], how="left"), "prefecture", rules),
     ]
-    bound = pl.max_horizontal(outliers.peer_score * MAD_SCALE * pl.col("mad"), pl.lit(math.log(outliers.peer_factor)))
-    return (
-        positive.join(region, on=measured.group["prefecture"], how="left")
-        .with_columns(is_county.fill_null(False).alias("is_county"), *pick)
-        .filter(
-            (pl.col("count") >= outliers.peer_min_group)
-            & (pl.col("zeros") / (pl.col("zeros") + pl.col("count")) <= outliers.peer_max_zero_share)
-            & ((pl.col("measure").log() - pl.col("median")).abs() > bound)
-        )
-        .with_columns(
-            pl.col("median").exp().alias("median_measure"), (pl.col("median") - bound).exp().alias("low"), (pl.col("median") + bound).exp().alias("high"),
-        )
-        .select("__row", "__column", "students", "value", "measure", "count", "is_county", "median_measure", "low", "high")
+    return pl.concat(judged).sort("__column", "__row")
+
+
+def _beyond_peers(rows: pl.LazyFrame, level: str, rules: Rules) -> pl.LazyFrame:
+    """The ``rows`` whose measure is far from their group of ``level`` (count, zeros, median and MAD of ``_groups``)."""
+    outliers = rules.outliers
+    count, zeros, median = pl.col(f"count_{level}"), pl.col(f"zeros_{level}"), pl.col(f"median_{level}")
+    bound = pl.max_horizontal(outliers.peer_score * MAD_SCALE * pl.col(f"mad_{level}"), pl.lit(math.log(outliers.peer_factor)))
+    return rows.filter(
+        (count >= outliers.peer_min_group)
+        & (zeros / (zeros + count) <= outliers.peer_max_zero_share)
+        & ((pl.col("measure").log() - median).abs() > bound)
+    ).select(
+        "__row", "__column", "students", "value", "measure", count.alias("count"), pl.lit(level == "county").alias("is_county"),
+        median.exp().alias("median_measure"), (median - bound).exp().alias("low"), (median + bound).exp().alias("high"),
     )
 
 
@@ -449,14 +464,18 @@ def _outliers(
     measured: list[_PeerMeasures] = []
     if regions is not None and schools is not None and schools.height:
         registry = _registry(schools, regions)
+        peer_tables = [table for table in rules.outliers.peer_columns if table in tables and tables[table].height]
+        grains = list(dict.fromkeys("stage" in TABLES[table].column_names for table in peer_tables))
+        # Shared by the tables of a grain (staff and funding are by stage): collected once.
+        shared = pl.collect_all([_measured_schools(students[("now", by_stage)], registry, rules) for by_stage in grains])
+        measured_schools = dict(zip(grains, shared, strict=True))
         measured = [
-            _peer_measures(table, tables, registry, students[("now", "stage" in TABLES[table].column_names)], rules)
-            for table in rules.outliers.peer_columns
-            if table in tables and tables[table].height
+            _peer_measures(table, tables, registry, measured_schools["stage" in TABLES[table].column_names].lazy(), rules)
+            for table in peer_tables
         ]
     # Collected step by step: a plan read by several others (the wide rows, the long measures) would be run once for each.
     collected = pl.collect_all([*(plan.plan for plan in before.values()), *(m.wide for m in measured)])
-    wrong = {table: rows.with_columns(before[table].flags) for table, rows in zip(before, collected[: len(before)], strict=True)}
+    wrong = {table: _provenance(rows, tables[table]).with_columns(before[table].flags) for table, rows in zip(before, collected[: len(before)], strict=True)}
     measures = pl.collect_all([m.long(wide) for m, wide in zip(measured, collected[len(before) :], strict=True)]) if measured else []
     county = pl.collect_all([_groups(frame.lazy(), m.group["county"], "county") for m, frame in zip(measured, measures, strict=True)]) if measured else []
     flagged = (
