@@ -287,7 +287,9 @@ def _packed(parts: list[tuple[str, dict[str, int]]]) -> pl.Expr:
     """The columns of ``parts`` (each with its numbering) as one number: distinct combinations give distinct numbers."""
     packed: pl.Expr = pl.lit(0, dtype=pl.UInt64)
     for column, numbers in parts:
-        packed = packed * len(numbers) + pl.col(column).replace_strict(numbers, return_dtype=pl.UInt64)
+        # No numbers when the registry holds no school of a configured county: then there is no row to number either.
+        number = pl.col(column).replace_strict(numbers, return_dtype=pl.UInt64) if numbers else pl.lit(None, dtype=pl.UInt64)
+        packed = packed * len(numbers) + number
     return packed
 
 

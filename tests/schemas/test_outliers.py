@@ -162,3 +162,10 @@ def test_peers_grouped_by_their_text_when_their_numbers_would_not_fit(monkeypatc
     issues = peer_outliers({"schools": schools, "enrollment": _enrollment(12), "staff": staff}, headers("staff", {}), REGIONS, RULES)
     assert _rows(issues) == [("outlier_peers", 2, None, "100")]
     assert "of 12 schools of the same prefecture and type" in issues["message_en"][0]
+
+
+def test_no_peers_when_no_registry_school_is_in_a_configured_county():
+    # The same staff as above, but the schools' county 999999 is not in config/regions.toml: no school has peers.
+    staff = staged("staff", [{"school_code": _code(i), "stage": "primary", "teachers": 100 if i == 7 else 10} for i in range(12)])
+    tables = {"schools": _schools(12, county="999999"), "enrollment": _enrollment(12), "staff": staff}
+    assert peer_outliers(tables, headers("staff", {"teachers": "D"}), REGIONS, RULES).height == 0
