@@ -91,6 +91,18 @@ def median_call_s(work, runs: int) -> float:  # noqa: ANN001 - a callable of no 
     return statistics.median(times)
 
 
+def median_call_cpu_s(work, runs: int) -> tuple[float, float]:  # noqa: ANN001 - a callable of no argument
+    """Median wall seconds and median CPU seconds (this process, every thread) of ``runs`` calls of ``work``: on a shared
+    machine the CPU seconds move less with the load than the wall seconds."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        start, cpu = time.perf_counter(), time.process_time()
+        work()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 EDUSTAT = [sys.executable, "-m", "edustat.cli"]
 """The edustat command line, as a benchmark starts it."""
 

@@ -20,6 +20,7 @@ from config.check_conditions import Arithmetic, Column, Comparison, Condition, E
 from config.checks_build import GENERIC_PLACEHOLDERS, own_columns
 from config.models import Check, Checks, Rules
 from schemas.issues import ISSUE_COLUMNS, concat_issues, empty_issues
+from schemas.keys import first_per_key
 from schemas.locate import locate
 from schemas.row_filter import term_filter
 from schemas.tables import PROVENANCE_COLUMNS, TABLES
@@ -28,6 +29,9 @@ SCHOOL_ATTRIBUTES = ("school_type_code", "urban_rural_code", "ownership", "is_in
 """What the filters read of a row's school (from its registry row)."""
 
 FILTERED_BY_SCHOOL = ("school_types", "areas", "ownership", "is_inclusive")
+
+BROKEN = "__broken_"
+"""Prefix of the column holding, row by row, whether the table's check number N is broken."""
 
 
 def _name(column: Column, table: str) -> str:
@@ -92,32 +96,26 @@ def _reads(table: str, checks: list[Check]) -> dict[str | None, set[str]]:
     return read
 
 
-def _sums(by_table: dict[str, list[Check]], tables: Mapping[str, pl.DataFrame]) -> dict[tuple[str, tuple[str, ...]], pl.DataFrame]:
-    """Each other table's columns that checks read, summed once per school (× stage) for all the checks that need them."""
+def _sums(by_table: dict[str, list[Check]], tables: Mapping[str, pl.DataFrame]) -> dict[tuple[str, tuple[str, ...]], pl.LazyFrame]:
+    """Each other table's columns that checks read, summed once per school (× stage) for all the checks that need them (plans)."""
     needed: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     for table, checks in by_table.items():
         for other, columns in _reads(table, checks).items():
             if other is not None and other in tables and tables[other].height:
                 needed.setdefault((other, tuple(_other_keys(table, other))), set()).update(columns)
     return {
-        (other, on): tables[other].drop_nulls(list(on)).group_by(list(on)).agg(_known_sum(name, f"{other}.{name}") for name in sorted(columns))
+        (other, on): tables[other].lazy().drop_nulls(list(on)).group_by(list(on)).agg(_known_sum(name, f"{other}.{name}") for name in sorted(columns))
         for (other, on), columns in needed.items()
     }
 
 
-def _joined(
-    table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame], registry: pl.DataFrame | None, sums: dict[tuple[str, tuple[str, ...]], pl.DataFrame]
-) -> pl.DataFrame:
-    """The rows of ``table`` with every column its checks read: their own, the school's attributes, other tables' per school (× stage)."""
+def _joined(table: str, checks: list[Check], tables: Mapping[str, pl.DataFrame], sums: dict[tuple[str, tuple[str, ...]], pl.LazyFrame]) -> pl.LazyFrame:
+    """The rows of ``table`` with every column its checks' conditions read: their own, other tables' per school (× stage) (a plan)."""
     frame = tables[table]
     read = _reads(table, checks)
     keys = [c for c in ("school_code", "stage") if c in frame.columns]
     own = sorted(read.get(None, set()) - set(keys))
-    rows = frame.select(*keys, *own, *PROVENANCE_COLUMNS)
-    if registry is not None and any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL):
-        rows = rows.join(registry, on="school_code", how="left")
-    # Without a registry no row's school is known: the filters take none (missing_sheet names the gap).
-    rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in SCHOOL_ATTRIBUTES if name not in rows.columns)
+    rows = frame.lazy().select(*keys, *own, *PROVENANCE_COLUMNS)
     for other, columns in sorted((o, c) for o, c in read.items() if o is not None):
         on = tuple(_other_keys(table, other))
         if (other, on) not in sums:
@@ -125,6 +123,15 @@ def _joined(
             continue
         rows = rows.join(sums[(other, on)].select(*on, *(f"{other}.{name}" for name in sorted(columns))), on=list(on), how="left")
     return rows
+
+
+def _with_schools(rows: pl.DataFrame, checks: list[Check], registry: pl.LazyFrame | None) -> pl.DataFrame:
+    """``rows`` (few: those breaking a condition) with their school's attributes, which the checks' filters read."""
+    if registry is not None and rows.height and any(getattr(check, name) not in ((), None) for check in checks for name in FILTERED_BY_SCHOOL):
+        codes = rows.get_column("school_code").drop_nulls().unique()
+        rows = rows.join(registry.filter(pl.col("school_code").is_in(codes.implode())).collect(), on="school_code", how="left")
+    # Without a registry no row's school is known: the filters take none (missing_sheet names the gap).
+    return rows.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in SCHOOL_ATTRIBUTES if name not in rows.columns)
 
 
 def _placeholders(text: str) -> list[str]:
@@ -186,28 +193,42 @@ def _issues(check: Check, rows: pl.DataFrame, headers: pl.DataFrame, rules: Rule
     )
 
 
+def _wrong(check: Check, rules: Rules) -> pl.Expr:
+    """True on the rows of the check's table that break it: its condition broken, and the row among those its filters take."""
+    wrong = broken(check)
+    if check.stages or any(getattr(check, name) not in ((), None) for name in FILTERED_BY_SCHOOL):
+        wrong = wrong & term_filter(check.filter_term(), rules).fill_null(False)
+    return wrong
+
+
 def check_issues(checks: Checks, tables: Mapping[str, pl.DataFrame], headers: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Every row of the year's ``tables`` that breaks a check of ``checks``: one issue per row and check, errors and warnings."""
     by_table: dict[str, list[Check]] = {}
     for check in checks.checks:
         by_table.setdefault(check.table, []).append(check)
-    frames: list[pl.DataFrame] = []
-    sums = _sums(by_table, tables)
+    # The sums are read by several tables' plans: collected first, they are computed once.
+    planned = _sums(by_table, tables)
+    sums = {key: frame.lazy() for key, frame in zip(planned, pl.collect_all(list(planned.values())), strict=True)}
     schools = tables.get("schools")
     registry = (
-        schools.select("school_code", *SCHOOL_ATTRIBUTES).drop_nulls("school_code").unique("school_code", keep="first")
+        first_per_key(schools.select("school_code", *SCHOOL_ATTRIBUTES).drop_nulls("school_code"), ["school_code"])
         if schools is not None and schools.height
         else None
     )
-    for table, table_checks in by_table.items():
-        if table not in tables or tables[table].height == 0:
-            continue
-        rows = _joined(table, table_checks, tables, registry, sums)
-        for check in table_checks:
-            wrong = broken(check)
-            if check.stages or any(getattr(check, name) not in ((), None) for name in FILTERED_BY_SCHOOL):
-                wrong = wrong & term_filter(check.filter_term(), rules).fill_null(False)
-            offending = rows.filter(wrong)
+    # One plan per table: every check's condition judged in one pass over its joined rows, and only the rows breaking
+    # at least one kept (a national year has millions of rows and a few dozen problems); all plans run together.
+    # Those few rows are then given their school's attributes and judged again, filters included: a row whose
+    # condition holds is never wrong, so the filters need not be read for the others.
+    judged = [(table, table_checks) for table, table_checks in by_table.items() if table in tables and tables[table].height]
+    plans = [_joined(table, table_checks, tables, sums).filter(pl.any_horizontal(broken(check) for check in table_checks)) for table, table_checks in judged]
+    frames: list[pl.DataFrame] = []
+    for (_, table_checks), rows in zip(judged, pl.collect_all(plans), strict=True):
+        flags = [f"{BROKEN}{i}" for i in range(len(table_checks))]
+        rows = _with_schools(rows, table_checks, registry).with_columns(
+            _wrong(check, rules).alias(flag) for flag, check in zip(flags, table_checks, strict=True)
+        )
+        for flag, check in zip(flags, table_checks, strict=True):
+            offending = rows.filter(pl.col(flag)).drop(flags)
             if offending.height:
                 frames.append(_issues(check, offending, headers, rules))
     return concat_issues(frames) if frames else empty_issues()

@@ -146,3 +146,26 @@ def test_outlier_issues_are_warnings_only():
 
 def test_numbers_in_messages():
     assert [format_number(v) for v in (450.0, 0.016666, 5000.0, 0.15, 2.2627, 1234.56)] == ["450", "0.0167", "5000", "0.15", "2.26", "1235"]
+
+
+def test_peers_grouped_by_their_text_when_their_numbers_would_not_fit(monkeypatch):
+    # The peer groups are numbered (column, stage, region, school type, ownership as one integer) unless the numbers could
+    # exceed 63 bits; then the text columns group them: the same peers, the same warnings as above.
+    import schemas.outliers
+
+    monkeypatch.setattr(schemas.outliers, "_fits", lambda *sizes: False)
+    staff = staged("staff", [{"school_code": _code(i), "stage": "primary", "teachers": 100 if i == 7 else 10} for i in range(12)])
+    tables = {"schools": _schools(12), "enrollment": _enrollment(12), "staff": staff}
+    assert _rows(peer_outliers(tables, headers("staff", {"teachers": "D"}), REGIONS, RULES)) == [("outlier_peers", 9, "D9", "100")]
+    schools = pl.concat([_schools(4), _schools(12, county="622921").slice(4)])
+    staff = staged("staff", [{"school_code": _code(i), "stage": "primary", "teachers": 100 if i == 0 else 10} for i in range(12)])
+    issues = peer_outliers({"schools": schools, "enrollment": _enrollment(12), "staff": staff}, headers("staff", {}), REGIONS, RULES)
+    assert _rows(issues) == [("outlier_peers", 2, None, "100")]
+    assert "of 12 schools of the same prefecture and type" in issues["message_en"][0]
+
+
+def test_no_peers_when_no_registry_school_is_in_a_configured_county():
+    # The same staff as above, but the schools' county 999999 is not in config/regions.toml: no school has peers.
+    staff = staged("staff", [{"school_code": _code(i), "stage": "primary", "teachers": 100 if i == 7 else 10} for i in range(12)])
+    tables = {"schools": _schools(12, county="999999"), "enrollment": _enrollment(12), "staff": staff}
+    assert peer_outliers(tables, headers("staff", {"teachers": "D"}), REGIONS, RULES).height == 0
