@@ -1,13 +1,13 @@
 """The clerk's round trip (CONTRACT §3): the marked copy is the whole workbook, and sent back corrected it loads as the corrected original.
 
-Faults of four kinds go into one county's files of the sample (a text number, entrants above students —
-a relation across two columns —, a duplicate school code, a missing 安保 row): as one workbook (临夏县),
-as CSV files (东乡族自治县) and as one workbook per table (康乐县). `edustat validate` marks them; the test
+Faults of four kinds go into three counties' files of the sample (a text number, entrants above students —
+a relation across two columns —, a duplicate school code, a missing 安保 row): into one workbook (临夏县),
+CSV files (东乡族自治县) and one workbook per table (康乐县), all in one year's folder. `edustat validate` marks them; the test
 checks that each copy holds every sheet and cell value of its original, corrects the marked cells with the
 clean sample's values (and adds back the missing row, which the copy's problem list names), sends the copies
 back in place of the originals, and compares with the same corrections made to the originals: both validate
-without errors and load the same values (SQLite and PostgreSQL). Everything before the loads is done once per case
-and session (tests/conftest.py built_once); the loads once per case and dialect.
+without errors and load the same values (SQLite and PostgreSQL). Everything before the loads is done once per
+session (tests/conftest.py built_once); the two loads once per dialect.
 """
 
 from __future__ import annotations
@@ -93,12 +93,13 @@ def _stored(url: str) -> dict[str, pl.DataFrame]:
     return tables
 
 
-def _round_trip(case: str, clean: Path, root: Path) -> None:
-    """The clerk's round trip of ``case`` below ``root``: faults put in (faulty/), marked copies checked, corrected and sent
-    back (sent/), the same corrections made to the originals (fixed/); both validate alike and without errors."""
+def _round_trip(clean: Path, root: Path) -> None:
+    """The clerk's round trip of every case (a county each) below ``root``: faults put in (faulty/), marked copies checked,
+    corrected and sent back (sent/), the same corrections made to the originals (fixed/); both validate alike and
+    without errors."""
     faulty = root / "faulty"
     shutil.copytree(clean, faulty)
-    removed = _put_faults(case, clean, faulty)
+    removed = {file: rows for case in CASES for file, rows in _put_faults(case, clean, faulty).items()}
     env = {"EDUSTAT_WAREHOUSE_URL": f"sqlite:///{root / 'none.db'}", "EDUSTAT_ERROR_WORKBOOK_DIR": str(root / "rejected")}
     out = root / "errors" / f"errors_{YEAR}.xlsx"
     checked = run_edustat("validate", "--year", str(YEAR), "--input", str(faulty), "--out", str(out), cwd=root, env=env)
@@ -107,8 +108,8 @@ def _round_trip(case: str, clean: Path, root: Path) -> None:
     assert {"not_a_number", "entrants_exceed_students", "row_missing"} <= listed and any("duplicate" in str(rule) for rule in listed)
 
     copies = out.with_name(out.stem)
-    county_copies = sorted(str(p.relative_to(copies)) for p in copies.rglob("*.xlsx") if CASES[case][0] in str(p))
-    assert county_copies, "no marked copy of the faulty county"
+    county_copies = {case: sorted(str(p.relative_to(copies)) for p in copies.rglob("*.xlsx") if CASES[case][0] in str(p)) for case in CASES}
+    assert all(county_copies.values()), f"no marked copy of a faulty county: {county_copies}"
     for copy in copies.rglob("*.xlsx"):
         relative = str(copy.relative_to(copies))
         original = next(p for p in faulty.rglob("*") if p.is_file() and copy_name(str(p.relative_to(faulty))) == relative)
@@ -127,7 +128,8 @@ def _round_trip(case: str, clean: Path, root: Path) -> None:
     sent = root / "sent"
     shutil.copytree(faulty, sent)
     replaced = send_back_copies(sent, copies)
-    assert len([f for f in replaced if CASES[case][0] in f]) == len(county_copies)
+    for case, county in CASES.items():
+        assert len([f for f in replaced if county[0] in f]) == len(county_copies[case]), case
 
     problems = _problems(sent)
     assert problems.filter(pl.col("severity") == "error").is_empty(), problems
@@ -137,12 +139,11 @@ def _round_trip(case: str, clean: Path, root: Path) -> None:
     assert "unknown_sheet" not in again.stdout + again.stderr
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_a_corrected_copy_sent_back_loads_as_the_corrected_original(
-    case: str, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, warehouse_url: str, monkeypatch: pytest.MonkeyPatch
+def test_corrected_copies_sent_back_load_as_the_corrected_originals(
+    sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, warehouse_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The round trip up to the loads does not depend on the warehouse: done once per case for the session and its workers.
-    root = built_once(tmp_path_factory, f"round_trip_{case}", lambda folder: _round_trip(case, sample_dir / str(YEAR), folder))
+    # The round trip up to the loads does not depend on the warehouse: done once for the session and its workers.
+    root = built_once(tmp_path_factory, "round_trip", lambda folder: _round_trip(sample_dir / str(YEAR), folder))
     sent, fixed = root / "sent", root / "fixed"
 
     monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", warehouse_url)
