@@ -146,8 +146,9 @@ def record_in_prefect(stop: Interrupted) -> None:
     if stop.flow_run_id is None:
         return
     try:
-        from edustat.prefect_api import api_client
         from prefect.states import Failed
+
+        from edustat.prefect_api import api_client
 
         with api_client() as client:
             client.set_flow_run_state(stop.flow_run_id, Failed(message=stop.sentence()), force=True)

@@ -26,6 +26,7 @@ COUNTY_DIR = "622926_东乡族自治县"
 SCHOOL = "2162007001"
 CSV_ENCODING = "gb18030"
 
+
 def base_warehouse(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite warehouse with the sample's 2019 and 2020 loaded by the flow, built once per session and its workers (read-only: copy it)."""
     from tests.conftest import built_once
