@@ -7,6 +7,7 @@ import shutil
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import polars as pl
 import polars.selectors as cs
@@ -14,6 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+import typer
 
 from edustat.summary import printable
 
@@ -33,6 +35,18 @@ class OutputFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
     json = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")]
+"""--format of the commands that export a table, the same on each."""
+OutFileOption = Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")]
+"""--out of the commands that export a table (indicators adds its CSV encoding to the help)."""
+
+
+def require_out_for_xlsx(output_format: OutputFormat, out: Path | None) -> None:
+    """Refuse --format xlsx without --out (a usage error, exit 2) before any work: a workbook cannot go to the terminal."""
+    if output_format is OutputFormat.xlsx and out is None:
+        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
 
 
 def neutralise_text(text: str) -> str:

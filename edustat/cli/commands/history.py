@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import polars as pl
@@ -11,7 +10,7 @@ from sqlalchemy import true
 
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, Language, WarehouseOption, YearOption, apply_overrides, console, fail
-from edustat.cli.output import OutputFormat, write_frame
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.words import plural, unknown_code_message
 from edustat.indicators.common import DECIMALS
 from edustat.settings import load_settings
@@ -125,8 +124,8 @@ def history(
         list[int] | None, typer.Option("--run", help="Give twice (--run A --run B) to see what run B moved against run A.")
     ] = None,
     changed_only: Annotated[bool, typer.Option("--changed-only", help="Only versions whose value differs from the one before.")] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    output_format: FormatOption = OutputFormat.table,
+    out: OutFileOption = None,
     lang: ExportLanguageOption = None,
     encoding: EncodingOption = None,
     warehouse: WarehouseOption = None,
@@ -134,8 +133,7 @@ def history(
     """Every version of each value of a year, with the run, its trigger and reason, and the change from the version before."""
     if runs is not None and len(runs) != 2:
         raise typer.BadParameter("give --run exactly twice: --run A --run B / 请给出两次 --run", param_hint="--run")
-    if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 需要 --out 文件", param_hint="--out")
+    require_out_for_xlsx(output_format, out)
     apply_overrides(warehouse)
     engine = _warehouse_engine()
     if indicator is not None:

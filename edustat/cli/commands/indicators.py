@@ -20,7 +20,7 @@ from edustat.cli.common import (
     fail,
 )
 from edustat.cli.indicators_table import catalogue_display, catalogue_listing, display_frame, published_columns
-from edustat.cli.output import OutputFormat, write_frame
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.words import plural
 from edustat.settings import load_settings
 
@@ -31,7 +31,7 @@ def indicators(
     level: Annotated[
         list[str] | None, typer.Option("--level", help="county, prefecture, province or country; several allowed.")
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
+    output_format: FormatOption = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it). A CSV file is UTF-8 with a byte-order mark for Excel; --encoding utf-8 for plain.")] = None,
     lang: ExportLanguageOption = None,
     encoding: EncodingOption = None,
@@ -45,8 +45,7 @@ def indicators(
     apply_overrides(warehouse, indicators=catalogue_file)
     names = (lang or Language.zh).value
     export_lang = lang.value if lang is not None else None
-    if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
+    require_out_for_xlsx(output_format, out)
     if catalogue:
         if year is not None or level:
             raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level / --catalogue 列出指标代码，不与 --year、--level 同用", param_hint="--catalogue")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
-from edustat.cli.output import OutputFormat, write_frame
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.words import plural
 from edustat.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
 from edustat.settings import load_settings
@@ -25,8 +24,8 @@ def query(
     tables: Annotated[
         bool, typer.Option("--tables", help="List the warehouse's tables and views with their columns and types instead of querying.")
     ] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, json or xlsx.")] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    output_format: FormatOption = OutputFormat.table,
+    out: OutFileOption = None,
     limit: Annotated[int, typer.Option("--limit", help="Show at most this many rows; a note says when more exist.", min=1)] = DEFAULT_ROW_LIMIT,
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Stop the query after S seconds (default: EDUSTAT_QUERY_TIMEOUT_S or 300).", min=0.001)
@@ -53,8 +52,7 @@ def query(
     settings = load_settings()
     url = warehouse or settings.query_url or settings.warehouse_url
     apply_overrides(warehouse)
-    if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
+    require_out_for_xlsx(output_format, out)
     export_lang = lang.value if lang is not None else None
     if tables:
         if sql is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 import polars as pl
@@ -11,7 +10,7 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, Language, WarehouseOption, apply_overrides, fail
-from edustat.cli.output import OutputFormat, write_frame
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.settings import load_settings
 
 RUN_COLUMNS = [
@@ -67,8 +66,8 @@ def prefect_ui_url() -> str | None:
 @app.command()
 def runs(
     year: Annotated[int | None, typer.Option("--year", help="Only the runs of this statistical year.", min=1900, max=2999)] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    output_format: FormatOption = OutputFormat.table,
+    out: OutFileOption = None,
     lang: ExportLanguageOption = None,
     encoding: EncodingOption = None,
     warehouse: WarehouseOption = None,
@@ -80,8 +79,7 @@ def runs(
     from warehouse.frames import fetch_frame
     from warehouse.schema import etl_run
 
-    if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 需要 --out 文件", param_hint="--out")
+    require_out_for_xlsx(output_format, out)
     apply_overrides(warehouse)
     url = load_settings().warehouse_url
     engine = get_engine(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import polars as pl
@@ -21,7 +20,7 @@ from edustat.cli.common import (
     err_console,
     fail,
 )
-from edustat.cli.output import OutputFormat, write_frame
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.words import unknown_code_message
 from edustat.configuration import Configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
@@ -38,8 +37,8 @@ def trace(
     year: YearOption,
     indicator: Annotated[str, typer.Option("--indicator", help="Indicator code (`edustat indicators --catalogue` lists them).")],
     region: Annotated[str | None, typer.Option("--region", help="County, prefecture or province code (default: the top of the region file).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, csv, xlsx or json.")] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: the terminal; xlsx needs it).")] = None,
+    output_format: FormatOption = OutputFormat.table,
+    out: OutFileOption = None,
     lang: ExportLanguageOption = None,
     encoding: EncodingOption = None,
     warehouse: WarehouseOption = None,
@@ -56,8 +55,7 @@ def trace(
     from warehouse.read import county_tables, current_values
 
     apply_overrides(warehouse, regions, catalogue_file)
-    if output_format is OutputFormat.xlsx and out is None:
-        raise typer.BadParameter("--format xlsx needs --out FILE.xlsx / xlsx 格式需要 --out 文件", param_hint="--out")
+    require_out_for_xlsx(output_format, out)
     settings = load_settings()
     configuration = checked_configuration()
     if indicator not in configuration.catalogue.by_code():
