@@ -137,7 +137,7 @@ def stack() -> Iterator[ExitStack]:
         yield stack
 
 
-def _loaded(kind: str, url: str, loaded_sample: LoadedSample, stack: ExitStack, tmp_path: Path) -> str:
+def _loaded(kind: str, loaded_sample: LoadedSample, stack: ExitStack, tmp_path: Path) -> str:
     """A private copy of the session's warehouse of ``kind`` with the sample's 2019 and 2020 loaded (tests/flows/conftest.py)."""
     if kind == "sqlite":
         return copy_warehouse(Path(loaded_sample.template("sqlite").removeprefix("sqlite:///")), tmp_path / "loaded.db")
@@ -185,7 +185,7 @@ def test_a_stopped_run_says_so_is_failed_everywhere_changes_nothing_and_frees_th
         url, input_dir, before = warehouse, sample_dir / "2020", None
     else:
         (tmp_path / "loaded").mkdir()
-        url, input_dir = _loaded(kind, warehouse, loaded_sample, stack, tmp_path), corrected_2020
+        url, input_dir = _loaded(kind, loaded_sample, stack, tmp_path), corrected_2020
         before = snapshot(url)
     env = {
         "PREFECT_API_URL": prefect_api_url,
