@@ -5,9 +5,12 @@ combined once, as a run does; then the checks of config/checks.toml (``schemas.c
 and the outliers (``schemas.outliers.outlier_issues``: against the previous year and the peers) are
 timed as the pure functions they are, median of ``--runs`` (wall seconds, and CPU seconds of every
 thread: on a shared machine these move less with the load). A run pays their sum once. Beside them:
-the whole combine step, for scale, and with ``--whole-runs N`` the median of N whole `edustat run`s
-and the share of one that the checks and outliers take (contract target: ≤ 3 % at national scale,
-≤ 0.5 s on the sample).
+the whole combine step, for scale. With ``--warehouse FILE`` (a SQLite warehouse holding the previous
+year), the read of the previous year that the outliers need is timed too, beside the read of its
+enrollment alone that runs made before the outliers existed: their difference is also the outliers'.
+With ``--whole-runs N``, the median of N whole `edustat run`s (on copies of ``--warehouse`` when
+given) and the share of one that the checks and outliers add (contract target: ≤ 3 % at national
+scale, ≤ 0.5 s on the sample).
 
 The share of schools flagged is the schools with at least one outlier warning over all schools of
 the year (target: ≤ 1 % on clean data).
@@ -20,6 +23,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+from sqlalchemy import Engine, create_engine, select
 
 from benchmarks.completeness import whole_run_s
 from benchmarks.measure import median_call_cpu_s, median_call_s
@@ -33,7 +37,9 @@ from edustat.parallel import core_count, process_pool
 from schemas.checks import check_issues
 from schemas.outliers import outlier_issues
 from schemas.tables import TABLES, numeric_columns
-from warehouse.read import PREVIOUS_YEAR_TABLES
+from warehouse.frames import fetch_frame
+from warehouse.read import PREVIOUS_YEAR_TABLES, previous_year
+from warehouse.schema import SCHOOL_TABLES
 
 
 def read_year(input_dir: Path, rules: Rules) -> list[FileResult]:
@@ -99,6 +105,31 @@ def measure(input_dir: Path, previous_dir: Path | None, regions: RegionTree, run
     }
 
 
+def enrollment_only(engine: Engine, year: int) -> pl.DataFrame:
+    """What a run read of the previous year before the outliers: its students per school and stage (the ±30 % warning)."""
+    table = SCHOOL_TABLES["enrollment"]
+    statement = select(table.c.school_code, table.c.stage, table.c.students).where(table.c.year == year - 1).order_by(table.c.school_code, table.c.stage)
+    with engine.connect() as conn:
+        return fetch_frame(conn, statement)
+
+
+def measure_read(warehouse: Path, year: int, runs: int) -> dict:
+    """Seconds to read the previous year of ``year`` from the SQLite file ``warehouse``: all that the outliers compare, and the
+    enrollment alone (all a run read before them); the difference is what the outliers add to a run's reading."""
+    engine = create_engine(f"sqlite:///{warehouse}")
+    rows = sum(frame.height for frame in previous_year(engine, year).values())
+    read_s, read_cpu_s = median_call_cpu_s(lambda: previous_year(engine, year), runs)
+    enrollment_s, enrollment_cpu_s = median_call_cpu_s(lambda: enrollment_only(engine, year), runs)
+    engine.dispose()
+    return {
+        "previous_year_rows": rows,
+        "read_previous_year_s": round(read_s, 3),
+        "read_enrollment_only_s": round(enrollment_s, 3),
+        "read_previous_year_cpu_s": round(read_cpu_s, 3),
+        "read_enrollment_only_cpu_s": round(enrollment_cpu_s, 3),
+    }
+
+
 def main() -> None:
     """Measure on a year folder (``--sample``) of the default region, or of the region file ``--regions``, and print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -107,13 +138,22 @@ def main() -> None:
     parser.add_argument("--regions", type=Path, help="the region file of the sample (a national sample writes its own)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--whole-runs", type=int, default=0, help="also time this many whole `edustat run`s of the year, and the checks' share of one")
+    parser.add_argument("--warehouse", type=Path, help="a SQLite warehouse holding the previous year: time its read, and run the whole runs on copies of it")
+    parser.add_argument("--year", type=int, default=2020, help="the year of --sample (default 2020)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     regions = load_regions(args.regions) if args.regions else load_regions()
     result = measure(args.sample, args.previous, regions, args.runs)
+    added_s = result["checks_and_outliers_s"]
+    if args.warehouse:
+        result |= measure_read(args.warehouse, args.year, args.runs)
+        added_s += result["read_previous_year_s"] - result["read_enrollment_only_s"]
+        result["added_s"] = round(added_s, 3)
+        added_cpu_s = result["checks_cpu_s"] + result["outliers_cpu_s"] + result["read_previous_year_cpu_s"] - result["read_enrollment_only_cpu_s"]
+        result["added_cpu_s"] = round(added_cpu_s, 3)
     if args.whole_runs:
-        result["whole_run_s"] = round(whole_run_s(args.sample, args.regions, args.whole_runs), 3)
-        result["checks_share_pct"] = round(100 * result["checks_and_outliers_s"] / result["whole_run_s"], 2)
+        result["whole_run_s"] = round(whole_run_s(args.sample, args.regions, args.whole_runs, args.warehouse), 3)
+        result["checks_share_pct"] = round(100 * added_s / result["whole_run_s"], 2)
     for name, value in result.items():
         print(f"{name:26s} {value}")
     if args.json:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -74,8 +75,9 @@ def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
     }
 
 
-def whole_run_s(input_dir: Path, regions_file: Path | None, runs: int) -> float:
-    """Median seconds of a whole `edustat run` of ``input_dir`` into a fresh SQLite file, the background Prefect server started beforehand."""
+def whole_run_s(input_dir: Path, regions_file: Path | None, runs: int, base: Path | None = None) -> float:
+    """Median seconds of a whole `edustat run` of ``input_dir`` into a fresh SQLite file (or a fresh copy of the SQLite file
+    ``base``, which holds the previous year), the background Prefect server started beforehand."""
     with tempfile.TemporaryDirectory(prefix="edustat-completeness-") as scratch_dir:
         scratch = Path(scratch_dir)
         home = scratch / "prefect-home"
@@ -84,6 +86,8 @@ def whole_run_s(input_dir: Path, regions_file: Path | None, runs: int) -> float:
         try:
             times = []
             for attempt in range(runs):
+                if base is not None:
+                    shutil.copyfile(base, scratch / f"run{attempt}.db")
                 command = [sys.executable, "-m", "edustat.cli", "run", "--year", "2020", "--input", str(input_dir),
                            "--warehouse", f"sqlite:///{scratch / f'run{attempt}.db'}"]
                 if regions_file is not None:
