@@ -1,4 +1,4 @@
-"""The README's "Add an indicator" example, run: two new codes in a catalogue file of one's own (SQLite and PostgreSQL).
+"""The tutorial's "Add an indicator" example (docs/tutorial/adding-an-indicator.md), run: two new codes in a catalogue file of one's own (SQLite and PostgreSQL).
 
 A ratio per stage and a count with a condition, appended to the project's catalogue, computed by the
 yearly flow over the hand-sized year of ``tiny_year`` and checked at county, prefecture and province
@@ -21,7 +21,7 @@ from tests.flows.tiny_year import COUNTY_A1, COUNTY_A2, COUNTY_B1, PREFECTURE_A,
 from warehouse.engine import get_engine
 from warehouse.read import county_tables
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial" / "adding-an-indicator.md"
 
 # staff rows (teachers_senior_title / teachers): primary 6229010001 6/15 (622901), 6229210002 2/8 (622921),
 # 6201020001 12/30 (620102); junior 6229210001 10/25 and 6229210002 3/5 (both 622921).
@@ -31,11 +31,11 @@ JUNIOR = {COUNTY_A1: (0, 0), COUNTY_A2: (13, 30), COUNTY_B1: (0, 0), PREFECTURE_
 WELL_EQUIPPED = {COUNTY_A1: 1, COUNTY_A2: 2, COUNTY_B1: 1, PREFECTURE_A: 3, PREFECTURE_B: 1, PROVINCE: 4}
 
 
-def readme_example() -> str:
-    """The TOML block that follows the add-an-indicator marker in the README."""
-    text = README.read_text(encoding="utf-8")
+def tutorial_example() -> str:
+    """The TOML block that follows the add-an-indicator marker in the tutorial."""
+    text = TUTORIAL.read_text(encoding="utf-8")
     found = re.search(r"<!-- add-an-indicator:.*?-->\n```toml\n(.*?)```", text, re.S)
-    assert found is not None, "the README lost its add-an-indicator example"
+    assert found is not None, "the tutorial lost its add-an-indicator example"
     return found.group(1)
 
 
@@ -44,10 +44,10 @@ def _ratio(numerator: int, denominator: int) -> tuple[float | None, float, float
     return value, float(numerator), float(denominator)
 
 
-def test_the_readme_example_is_computed_at_every_level(tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tutorial_example_is_computed_at_every_level(tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     input_dir, regions_file = write_tiny_year(tmp_path)
     catalogue_file = tmp_path / "province.toml"
-    catalogue_file.write_text(DEFAULT_INDICATORS_FILE.read_text(encoding="utf-8") + "\n" + readme_example(), encoding="utf-8")
+    catalogue_file.write_text(DEFAULT_INDICATORS_FILE.read_text(encoding="utf-8") + "\n" + tutorial_example(), encoding="utf-8")
     monkeypatch.setenv("EDUSTAT_WAREHOUSE_URL", warehouse_url)
     monkeypatch.setenv("EDUSTAT_REGIONS_FILE", str(regions_file))
     monkeypatch.setenv("EDUSTAT_INDICATORS_FILE", str(catalogue_file))
