@@ -27,15 +27,16 @@ from sqlalchemy import Engine, create_engine, select
 
 from benchmarks.completeness import whole_run_s
 from benchmarks.measure import median_call_cpu_s, median_call_s
-from config import load_checks, load_regions, load_rules
-from config.models import RegionTree, Rules
+from config import RegionTree, Rules, load_regions
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
 from edustat.ingest.files import FileResult, read_and_normalize_files, read_and_pack_files
 from edustat.ingest.stage import combine_files
 from edustat.parallel import core_count, process_pool
+from schemas.catalogue import load_checks
 from schemas.checks import check_issues
 from schemas.outliers import outlier_issues
+from schemas.rules import load_rules
 from schemas.tables import TABLES, numeric_columns
 from warehouse.frames import fetch_frame
 from warehouse.read import PREVIOUS_YEAR_TABLES, previous_year

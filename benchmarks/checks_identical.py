@@ -26,10 +26,12 @@ from types import ModuleType
 import polars as pl
 
 from benchmarks.checks import as_stored, read_year
-from config import load_checks, load_regions, load_rules
+from config import load_regions
 from edustat.ingest.stage import combine_files
 from schemas import checks as checks_now
 from schemas import outliers as outliers_now
+from schemas.catalogue import load_checks
+from schemas.rules import load_rules
 from schemas.tables import numeric_columns
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ import polars as pl
 
 from benchmarks.data import ensure_data
 from benchmarks.measure import median_call_s, run_process
-from config import load_regions, load_rules
+from config import load_regions
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
 from edustat.ingest.files import read_and_normalize_files, read_and_pack_files
@@ -34,6 +34,7 @@ from edustat.ingest.stage import combine_files
 from edustat.local_server import ensure_server, stop_server
 from edustat.parallel import core_count, process_pool
 from schemas.completeness import assess_completeness, completeness_issues
+from schemas.rules import load_rules
 from schemas.school_rows import pair_school_rows
 
 

@@ -111,7 +111,7 @@ def subset(data: BenchData, share: float, target: Path) -> tuple[Path, Path]:
         while code:
             wanted.add(code)
             code = by_code[code].get("parent_code")
-    from config.models import Region, RegionTree
+    from config import Region, RegionTree
 
     tree = RegionTree(regions=tuple(Region(**r) for r in regions if r["code"] in wanted))
     regions_file = target / REGIONS_FILE_NAME

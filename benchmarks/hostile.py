@@ -37,9 +37,9 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from benchmarks.measure import run_process
-from config import load_rules
 from edustat.ingest.read import read_file
 from edustat.local_server import ensure_server, stop_server
+from schemas.rules import load_rules
 
 EDUSTAT = [sys.executable, "-m", "edustat.cli"]
 COUNTY_FILE = "622921_临夏县.xlsx"

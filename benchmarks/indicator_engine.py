@@ -15,8 +15,10 @@ import statistics
 import time
 from pathlib import Path
 
-from config import load_catalogue, load_regions, load_rules
+from config import load_regions
 from edustat.indicators import compute_indicators
+from schemas.catalogue import load_catalogue
+from schemas.rules import load_rules
 from warehouse.engine import make_engine
 from warehouse.read import county_tables, year_values
 

@@ -13,10 +13,10 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from config import load_rules
 from edustat.ingest.discover import discover_files
 from edustat.ingest.read import read_file
 from edustat.parallel import core_count
+from schemas.rules import load_rules
 
 CHUNK_FILES = 16
 """Files handed to a worker at a time."""

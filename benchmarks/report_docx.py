@@ -43,10 +43,10 @@ def main() -> None:
 
     from sqlalchemy import create_engine
 
-    from config import load_rules
     from edustat.report import build_report
     from edustat.report import word
     from edustat.report.charts_png import png
+    from schemas.rules import load_rules
     from warehouse.report_read import read_report_frames
 
     engine = create_engine(args.warehouse)

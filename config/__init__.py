@@ -1,7 +1,14 @@
-"""Configuration as data: region hierarchy, indicator catalogue and rules, parsed into typed models at load."""
+"""Configuration as data: the region hierarchy, the indicator catalogue, the checks and the rules, their typed models
+(config.regions, config.catalogue, config.checks, config.rules) and the plain loaders of the files.
+
+config/ imports nothing else of the project. What needs the tables' contract as well — the catalogue's and the
+checks' terms and columns, the rules' ceilings — is read one layer up: schemas.catalogue.load_catalogue,
+schemas.catalogue.load_checks and schemas.rules.load_rules.
+"""
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from config.models import Catalogue, Checks, RegionTree, Rules
+    from config.catalogue import TERM_KINDS, Catalogue, Condition, Indicator, IndicatorKind, Term
+    from config.checks import Check, Checks, Severity
+    from config.regions import LEVEL_ORDER, Region, RegionLevel, RegionTree
+    from config.rules import (
+        REPORT_UNITS, STAGES, Balance, Ceiling, Completeness, GuardStandard, Limits, Outliers, ReportRules, Rules, Schedule,
+        SchoolGroups, SchoolType, StageInfo, Warnings,
+    )
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_REGIONS_FILE = CONFIG_DIR / "regions.toml"
@@ -18,17 +31,31 @@ DEFAULT_INDICATORS_FILE = CONFIG_DIR / "indicators.toml"
 DEFAULT_CHECKS_FILE = CONFIG_DIR / "checks.toml"
 RULES_FILE = CONFIG_DIR / "rules.toml"
 
+# The models are reached through the package (`from config import Rules`) but imported on first use, not with it:
+# `edustat query` and `--help` reach config through the settings' default paths and never load a file or pydantic.
+_MODELS = {
+    "config.regions": ("LEVEL_ORDER", "Region", "RegionLevel", "RegionTree"),
+    "config.rules": (
+        "REPORT_UNITS", "STAGES", "Balance", "Ceiling", "Completeness", "GuardStandard", "Limits", "Outliers", "ReportRules",
+        "Rules", "Schedule", "SchoolGroups", "SchoolType", "StageInfo", "Warnings",
+    ),
+    "config.catalogue": ("TERM_KINDS", "Catalogue", "Condition", "Indicator", "IndicatorKind", "Term"),
+    "config.checks": ("Check", "Checks", "Severity"),
+}
+
 __all__ = [
     "CONFIG_DIR",
     "DEFAULT_CHECKS_FILE",
     "DEFAULT_INDICATORS_FILE",
     "DEFAULT_REGIONS_FILE",
+    "RULES_FILE",
     "CatalogueError",
     "ConfigError",
-    "load_catalogue",
-    "load_checks",
+    "invalid_file",
     "load_regions",
-    "load_rules",
+    "read_rules",
+    "read_toml",
+    *(name for names in _MODELS.values() for name in names),
 ]
 
 
@@ -47,7 +74,7 @@ class CatalogueError(ConfigError):
         super().__init__("\n".join(f"{zh}\n{en}" for zh, en in lines))
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file, or ConfigError naming it: missing, too large (refused unread), not UTF-8, not TOML, nested too
     deep, or holding text the warehouse or a terminal cannot take (config.limits)."""
     from config.limits import MAX_CONFIG_BYTES, MAX_NESTING, data_problems, deep_nesting_at, shown
@@ -83,7 +110,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _fail(path: Path, error: ValidationError) -> ConfigError:
+def invalid_file(path: Path, error: ValidationError) -> ConfigError:
+    """A model's refusal of the file ``path`` as one ConfigError: every error's location and message, joined by "; "."""
     details = "; ".join(_located(e["loc"], e["msg"].removeprefix("Value error, ")) for e in error.errors())
     return ConfigError(f"{path}: {details}")
 
@@ -101,9 +129,9 @@ def load_regions(path: Path = DEFAULT_REGIONS_FILE) -> RegionTree:
     from pydantic import ValidationError
 
     from config.limits import shown
-    from config.models import Region, RegionTree
+    from config.regions import Region, RegionTree
 
-    data = _read_toml(Path(path))
+    data = read_toml(Path(path))
     regions, lines = [], []
     for index, entry in enumerate(data.get("region", [])):
         # Each region on its own, so that a refusal names its entry (and code) as well as the key.
@@ -120,43 +148,32 @@ def load_regions(path: Path = DEFAULT_REGIONS_FILE) -> RegionTree:
     try:
         return RegionTree(regions=tuple(regions))
     except ValidationError as error:
-        raise ConfigError(f"{path}：区划文件有误 / {_fail(Path(path), error)}") from error
+        raise ConfigError(f"{path}：区划文件有误 / {invalid_file(Path(path), error)}") from error
     except ValueError as error:
         raise ConfigError(f"{path}：区划文件有误 / {path}: {error}") from error
 
 
-@lru_cache(maxsize=2)
-def load_rules(path: Path = RULES_FILE) -> Rules:
-    """Thresholds, weights, standards, targets and the schedule."""
+def read_rules(path: Path = RULES_FILE, numeric_columns: dict[str, tuple[str, ...]] | None = None) -> Rules:
+    """Thresholds, weights, standards, targets and the schedule of ``path``; ConfigError naming the file when one is wrong.
+
+    ``numeric_columns`` (table → its numeric columns) is the tables' contract, which config/ does not know: when given,
+    every ceiling and every outlier column is checked against it. Callers use schemas.rules.load_rules, which gives it.
+    """
     from pydantic import ValidationError
 
-    from config.models import Rules
+    from config.rules import Rules
 
     try:
-        return Rules(**_read_toml(Path(path)))
+        return Rules.model_validate(read_toml(Path(path)), context={"numeric_columns": numeric_columns})
     except ValidationError as error:
-        raise _fail(Path(path), error) from error
+        raise invalid_file(Path(path), error) from error
 
 
-@lru_cache(maxsize=8)
-def load_catalogue(path: Path = DEFAULT_INDICATORS_FILE) -> Catalogue:
-    """The indicator catalogue of ``path`` with every stage and measure template expanded: one entry per indicator code.
-
-    Raises CatalogueError, naming the file, each wrong entry's code and key in Chinese and English,
-    when an entry's terms cannot be computed (contract §4 "Indicators are data").
-    """
-    from config.catalogue_build import build_catalogue
-
-    return build_catalogue(_read_toml(Path(path)), load_rules(), Path(path))
+_MODULE_OF = {name: module for module, names in _MODELS.items() for name in names}
 
 
-@lru_cache(maxsize=8)
-def load_checks(path: Path = DEFAULT_CHECKS_FILE) -> Checks:
-    """The relationship checks of ``path``, one per entry (one per column of a ``columns`` template), in file order.
-
-    Raises CatalogueError, naming the file, each wrong entry's code and key in Chinese and English,
-    when an entry cannot be judged (contract §3 "Checks are data").
-    """
-    from config.checks_build import build_checks
-
-    return build_checks(_read_toml(Path(path)), load_rules(), Path(path))
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'config' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,6 +1,6 @@
 """What a configuration file may hold: the limits the warehouse, its views and the terminal impose later, checked when the file is read.
 
-Declared once here and used by every configuration reader (config._read_toml for any file, the
+Declared once here and used by every configuration reader (config.read_toml for any file, the
 catalogue checker for indicator codes, the region model for region names), so that a file the
 warehouse would choke on is refused at once with exit 2, naming the file, the entry and the key,
 before any input of a run is read.

@@ -3,7 +3,7 @@
 docs/reference/commands.md  every command's `--help`, as Click formats it at a fixed width (edustat.cli.app);
 docs/reference/tables.md    the warehouse's tables, columns, keys and indexes, and its views' DDL (warehouse.schema);
 docs/reference/rules.md     config/rules.toml's thresholds and ceilings, config/checks.toml's checks in words and
-                            every validation message (config.load_rules, config.load_checks, schemas.messages).
+                            every validation message (schemas.rules.load_rules, schemas.catalogue.load_checks, schemas.messages).
 
 Each page is a pure function of those declarations (`pages()`); tests/docs/test_reference.py compares them with the
 committed files, so a page that drifts from the code fails the suite. The imports sit inside the functions that need
@@ -150,9 +150,10 @@ def tables_page() -> str:
 
 def rules_page() -> str:
     """config/rules.toml's thresholds and ceilings, config/checks.toml's checks, and every validation message."""
-    from config import load_checks, load_rules
-    from config.check_words import condition_words, filter_words
+    from schemas.catalogue import load_checks
+    from schemas.catalogue.check_words import condition_words, filter_words
     from schemas.messages import MESSAGES
+    from schemas.rules import load_rules
 
     rules, checks = load_rules(), load_checks()
     parts = [HEADER.format(source="config/rules.toml, config/checks.toml and schemas/messages.py"), "# Rules and messages\n\n"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config import DEFAULT_CHECKS_FILE, DEFAULT_INDICATORS_FILE, load_catalogue, load_checks, load_regions, load_rules
-from config.models import Catalogue, Checks, RegionTree, Rules
+from config import DEFAULT_CHECKS_FILE, DEFAULT_INDICATORS_FILE, Catalogue, Checks, RegionTree, Rules, load_regions
 from edustat.fingerprint import configuration_digest
+from schemas.catalogue import load_catalogue, load_checks
+from schemas.rules import load_rules
 
 
 class Configuration:

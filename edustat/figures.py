@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from config.models import Indicator
+from config import Indicator
 
 _BELOW = re.compile(r"^<\s*(?P<bound>\d+(?:\.\d+)?)\s*%?$")
 

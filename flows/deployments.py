@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from prefect.deployments.runner import EntrypointType
 from prefect.schedules import Cron
 
-from config.models import Schedule
+from config import Schedule
 from flows.scheduled import rerun_flow, scheduled_flow
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 from prefect.states import Failed, State
 
-from config import load_rules
 from edustat.outcome import RunOutcome
 from flows.runners import configured_yearly_flow
+from schemas.rules import load_rules
 
 FAILED_STATUSES = frozenset({"rejected", "failed"})
 """Outcomes that end the deployment's flow run as Failed, so that the Prefect UI and its notifications flag them."""

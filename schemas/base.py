@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from config.models import STAGES
+from config import STAGES
 from schemas.tables import SCHOOL_CODE
 
 OWNERSHIPS = ("public", "private")

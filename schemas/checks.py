@@ -16,9 +16,9 @@ from functools import reduce
 
 import polars as pl
 
+from config import Check, Checks, Rules
 from config.check_conditions import Arithmetic, Column, Comparison, Condition, Expression, Logical, Number, columns_of, parse_condition, parse_expression
-from config.checks_build import GENERIC_PLACEHOLDERS, own_columns
-from config.models import Check, Checks, Rules
+from schemas.catalogue.checks_file import GENERIC_PLACEHOLDERS, own_columns
 from schemas.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from schemas.keys import first_per_key
 from schemas.locate import locate

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import RegionTree, Rules
+from config import RegionTree, Rules
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.school_rows import SCHOOL_ID, SchoolRows, pair_school_rows

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from config.models import RegionTree
+from config import RegionTree
 
 ROW_KEY = ["source_file", "source_sheet", "source_row"]
 

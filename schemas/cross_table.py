@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from config.models import RegionTree, Rules
+from config import RegionTree, Rules
 from schemas.completeness import Completeness, allowed_stages, completeness_issues
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import Ceiling, Rules
+from config import Ceiling, Rules
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.tables import TABLES

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import RegionTree, Rules
+from config import RegionTree, Rules
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.keys import first_per_key
 from schemas.locate import locate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.polars as pa
 
-from config.models import Rules
+from config import Rules
 from schemas.base import StagedModel, digits
 from schemas.tables import POPULATION
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import Condition, Rules, Term
+from config import Condition, Rules, Term
 
 EVERY_ROW = pl.col("county_code").is_not_null()
 """True on every row a term reads (each has its county): row by row, where a literal True would be one value per group."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from config.models import Rules
+from config import Rules
 from schemas.base import OWNERSHIPS, SchoolRowModel, digits, is_one_of
 from schemas.tables import SCHOOLS
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandera.polars as pa
 import polars as pl
 
-from config.models import Rules
+from config import Rules
 from schemas.enrollment import enrollment_schema
 from schemas.facilities import facilities_schema
 from schemas.funding import funding_schema

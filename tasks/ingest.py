@@ -13,7 +13,7 @@ from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.futures import as_completed
 
-from config.models import Rules
+from config import Rules
 from edustat.configuration import Configuration
 from edustat.fingerprint import InputFiles, digests_by_file, file_digest, hash_inputs
 from edustat.ingest.batches import file_batches

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import polars as pl
 from sqlalchemy import Double, Engine, case, false, func, select, true
 
-from config.models import LEVEL_ORDER
+from config import LEVEL_ORDER
 from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
 from schemas.tables import TABLES, numeric_columns, staged_dtypes

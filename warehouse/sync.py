@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from config.models import Catalogue, RegionTree
+from config import Catalogue, RegionTree
 from warehouse.engine import write_transaction
 from warehouse.migrate import refresh_indicator_wide
 from warehouse.schema import indicator, region

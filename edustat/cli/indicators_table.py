@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.definitions import definition
-from config.models import Catalogue, Rules
+from config import Catalogue, Rules
 from edustat.figures import matches_published, published
+from schemas.catalogue.definitions import definition
 
 DISPLAY_DECIMALS = 2
 """Decimals shown on the terminal; exports keep full precision."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import Checks, RegionTree, Rules
+from config import Checks, RegionTree, Rules
 from edustat.ingest.discover import FOLDER_RULES
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import TERM_KINDS, Catalogue, RegionTree
+from config import TERM_KINDS, Catalogue, RegionTree
 from edustat.indicators.common import FIXED_POINT, exact_sum, from_fixed_point
 from edustat.indicators.values import finish_values
 

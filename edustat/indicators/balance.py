@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import Catalogue, Indicator, IndicatorKind, Rules
+from config import Catalogue, Indicator, IndicatorKind, Rules
 from edustat.indicators.common import DECIMALS, SCHOOL_ATTRIBUTES, stable_round, with_school
 from edustat.indicators.values import VALUE_SCHEMA
 from edustat.staged import StagedTables

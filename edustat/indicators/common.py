@@ -22,7 +22,7 @@ DECIMALS = 6
 Float sums depend on the order in which threads add the rows. Contributions are rounded to this
 many decimals and summed exactly as fixed-point integers, and results are rounded again, so two runs
 over the same input are byte-for-byte equal. Kept here, not in config/rules.toml, because
-config.models.Rules does not (yet) have a field for it.
+config.rules.Rules does not (yet) have a field for it.
 """
 
 FIXED_POINT = 10**DECIMALS

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import TERM_KINDS, Catalogue, IndicatorKind, RegionTree, Rules
+from config import TERM_KINDS, Catalogue, IndicatorKind, RegionTree, Rules
 from edustat.indicators.aggregate import ancestry_frame, roll_up, to_fixed_point
 from edustat.indicators.balance import balance_values
 from edustat.indicators.balance import codes as balance_codes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from config.models import Catalogue
+from config import Catalogue
 
 
 class CatalogueCoverageError(ValueError):

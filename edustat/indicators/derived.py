@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from config.models import GuardStandard, Rules
+from config import GuardStandard, Rules
 from edustat.staged import StagedTables
 
 

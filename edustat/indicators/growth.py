@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import Catalogue, IndicatorKind
+from config import Catalogue, IndicatorKind
 from edustat.indicators.values import VALUE_SCHEMA, finish_values
 
 

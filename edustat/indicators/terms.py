@@ -13,7 +13,7 @@ from operator import add
 
 import polars as pl
 
-from config.models import TERM_KINDS, Catalogue, IndicatorKind, Term
+from config import TERM_KINDS, Catalogue, IndicatorKind, Term
 from schemas.row_filter import term_filter
 
 COUNTY_GRAIN_TABLES = ("population",)

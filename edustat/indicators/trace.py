@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config.models import TERM_KINDS, Catalogue, Indicator, Rules
+from config import TERM_KINDS, Catalogue, Indicator, Rules
 from edustat.indicators.balance import balance_school_values, weighted_cv
 from edustat.indicators.common import DECIMALS
 from edustat.indicators.term_sums import indicator_rows

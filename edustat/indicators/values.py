@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import LEVEL_ORDER, Catalogue
+from config import LEVEL_ORDER, Catalogue
 from edustat.indicators.common import stable_round
 
 VALUE_SCHEMA: dict[str, pl.DataType] = {

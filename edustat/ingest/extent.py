@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from config.models import Limits
+from config import Limits
 
 _DIGITS = "0123456789"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

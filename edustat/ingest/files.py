@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from config.models import Rules
+from config import Rules
 from edustat.ingest.normalize import (
     SheetPlan,
     convert_plans,

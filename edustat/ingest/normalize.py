@@ -16,7 +16,7 @@ from itertools import accumulate, islice
 
 import polars as pl
 
-from config.models import Rules
+from config import Rules
 from edustat.ingest.read import RawSheet
 from edustat.ingest.values import FAILURE_RULES, WORDLESS_KINDS, as_written, convert_columns, failure_column
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame, issues_from

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from config.models import Rules
+from config import Rules
 from edustat.ingest.files import FileResult, PackedResult, merge_results, pack_result, read_and_pack_files
 from edustat.ingest.read import relative_name
 from edustat.parallel import discard_pool, process_pool

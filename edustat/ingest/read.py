@@ -23,7 +23,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from config.models import Limits
+from config import Limits
 from edustat.ingest.discover import open_input
 from edustat.ingest.extent import SheetExtent, worksheet_names
 from schemas.issues import empty_issues, issue, issue_frame

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from config import load_checks
-from config.models import Checks, RegionTree, Rules
+from config import Checks, RegionTree, Rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import folder_issues, scan_folder
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.normalize import empty_headers, empty_table
 from edustat.staged import StagedTables
 from schemas.bound import bound_issues
+from schemas.catalogue import load_checks
 from schemas.checks import check_issues
 from schemas.outliers import outlier_issues
 from schemas.completeness import Completeness, assess_completeness, without_unread_gaps

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from config.models import Rules
+from config import Rules
 from schemas.tables import ColumnSpec
 
 NUMBER_PATTERN = r"^[+-]?(?:(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"

@@ -6,8 +6,8 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
-from config import load_catalogue
 from edustat.sample import profile
+from schemas.catalogue import load_catalogue
 
 
 def split_total(total: int, weights: Sequence[float]) -> list[int]:

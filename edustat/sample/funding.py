@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from config.models import STAGES, RegionTree
+from config import STAGES, RegionTree
 from edustat.sample import profile
 from edustat.sample.calibrate import report_figures, rounds_to, split_total
 from edustat.sample.population import PlannedSchool, population_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from config.models import RegionTree
+from config import RegionTree
 from edustat.sample.funding import funding_table
 from edustat.sample.tables import year_tables
 from schemas.tables import TABLES

@@ -20,7 +20,7 @@ from typing import Literal
 
 import polars as pl
 
-from config.models import RegionTree
+from config import RegionTree
 from edustat.sample.generate import generate_year
 from edustat.sample.regions_synthetic import NATIONAL, PROVINCE, TreeSize, size_for_counties, synthetic_tree, tree_toml
 from edustat.sample.render import render_county, split_by_county

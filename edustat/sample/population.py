@@ -6,11 +6,11 @@ import random
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from config import load_regions, load_rules
-from config.models import RegionTree, Rules
+from config import RegionTree, Rules, load_regions
 from edustat.sample import profile
 from edustat.sample.calibrate import report_figures, split_total
 from edustat.sample.names import SchoolNamer, townships
+from schemas.rules import load_rules
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from config.models import Region, RegionTree
+from config import Region, RegionTree
 from edustat.sample.calibrate import split_total
 
 PROVINCES: tuple[tuple[str, str, str], ...] = (

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from config import load_rules
 from edustat.sample.shapes import FULL_WIDTH, REMARKS, TITLES, Shape
+from schemas.rules import load_rules
 from schemas.tables import TABLES, ColumnSpec
 
 Cell = str | int | float | bool | None

@@ -7,12 +7,12 @@ import random
 
 import polars as pl
 
-from config import load_rules
-from config.models import Rules
+from config import Rules
 from edustat.sample import profile
 from edustat.sample.calibrate import count_for_rate, target
 from edustat.sample.population import PlannedSchool, Population
 from edustat.sample.students import Students
+from schemas.rules import load_rules
 from schemas.tables import TABLES, staged_dtypes
 
 

@@ -6,7 +6,7 @@ import math
 import random
 from functools import lru_cache
 
-from config.models import STAGES, RegionTree
+from config import STAGES, RegionTree
 from edustat.sample import profile
 from edustat.sample.calibrate import rounds_to, split_total, target, total_for_share
 from edustat.sample.population import Population, population_for

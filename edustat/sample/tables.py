@@ -10,14 +10,14 @@ import random
 
 import polars as pl
 
-from config import load_rules
-from config.models import RegionTree
+from config import RegionTree
 from edustat.sample import profile
 from edustat.sample.calibrate import report_figures, rounds_to, target
 from edustat.sample.population import PlannedSchool, Population, population_for
 from edustat.sample.residents import population_table
 from edustat.sample.security import security_table
 from edustat.sample.students import Students, students_for
+from schemas.rules import load_rules
 from schemas.tables import TABLES, staged_dtypes
 
 

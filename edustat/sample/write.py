@@ -10,8 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from config import load_regions
-from config.models import RegionTree
+from config import RegionTree, load_regions
 from edustat.sample.generate import generate_year
 from edustat.sample.render import Cell, Sheet, number_text, render_county, split_by_county
 from edustat.sample.shapes import SHAPES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.models import Rules
+from config import Rules
 from schemas.tables import ColumnSpec, TableSpec
 
 OWNERSHIP_CHOICES = ("公办", "民办")

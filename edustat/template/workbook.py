@@ -8,7 +8,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from config.models import Rules
+from config import Rules
 from edustat.template.columns import ColumnHelp, column_help, table_grain_zh
 from schemas.tables import TABLES, TableSpec
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from catalogue_files import catalogue_file, entry
 
-from config import CatalogueError, load_catalogue
+from config import CatalogueError
+from schemas.catalogue import load_catalogue
 
 STUDENTS = '{ table = "enrollment", sum = "students" }'
 TEACHERS = '{ table = "staff", sum = "teachers" }'

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from config import DEFAULT_CHECKS_FILE, CatalogueError, load_checks
+from config import DEFAULT_CHECKS_FILE, CatalogueError
+from schemas.catalogue import load_checks
 
 
 def _entry(code: str = "my_check", **fields: str) -> str:

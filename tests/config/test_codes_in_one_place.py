@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from config import DEFAULT_INDICATORS_FILE, load_catalogue
+from config import DEFAULT_INDICATORS_FILE
+from schemas.catalogue import load_catalogue
 from schemas.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[2]

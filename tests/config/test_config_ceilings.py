@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from config import RULES_FILE, ConfigError, load_rules
+from config import RULES_FILE, ConfigError
+from schemas.rules import load_rules
 
 # The numeric columns of contract §2, written out here rather than read from schemas.tables.
 CONTRACT_NUMERIC_COLUMNS = {

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from catalogue_files import HEAD, TAIL, catalogue_file, entry
 
-from config import ConfigError, load_catalogue, load_regions
+from config import ConfigError, load_regions
 from config.limits import MAX_CONFIG_BYTES, data_problems
+from schemas.catalogue import load_catalogue
 from tests.cli_runner import run_edustat
 
 STUDENTS = '{ table = "enrollment", sum = "students" }'

@@ -1,4 +1,4 @@
-"""config.definitions: an indicator's definition in words, written from its terms (so it cannot drift from them)."""
+"""schemas.catalogue.definitions: an indicator's definition in words, written from its terms (so it cannot drift from them)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 from catalogue_files import catalogue_file, entry
 
-from config import load_catalogue, load_rules
-from config.definitions import definition
+from schemas.catalogue import load_catalogue
+from schemas.catalogue.definitions import definition
+from schemas.rules import load_rules
 
 
 def test_every_key_of_a_term_is_put_into_words(tmp_path: Path) -> None:

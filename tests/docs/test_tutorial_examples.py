@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from config import DEFAULT_CHECKS_FILE, load_checks, load_rules
-from config.check_words import condition_words, filter_words
+from config import DEFAULT_CHECKS_FILE
+from schemas.catalogue import load_checks
+from schemas.catalogue.check_words import condition_words, filter_words
+from schemas.rules import load_rules
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial" / "adding-an-indicator.md"
 

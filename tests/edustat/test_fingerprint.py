@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from config import load_rules
 from edustat.fingerprint import UNREADABLE_DIGEST, hash_inputs, readable_digest
 from edustat.ingest.discover import scan_folder
 from edustat.ingest.read import read_file
+from schemas.rules import load_rules
 
 
 def _by_hand(files: dict[str, bytes]) -> str:

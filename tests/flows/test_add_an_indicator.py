@@ -13,9 +13,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from config import DEFAULT_INDICATORS_FILE, load_catalogue, load_rules
+from config import DEFAULT_INDICATORS_FILE
 from edustat.indicators.trace import totals, trace
 from flows.yearly import yearly_flow
+from schemas.catalogue import load_catalogue
+from schemas.rules import load_rules
 from tests.flows.rerun_data import query
 from tests.flows.tiny_year import COUNTY_A1, COUNTY_A2, COUNTY_B1, PREFECTURE_A, PREFECTURE_B, PROVINCE, write_tiny_year
 from warehouse.engine import get_engine

@@ -33,7 +33,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from config import load_regions, load_rules
+from config import load_regions
 from edustat.errorbook.copies import ERROR_FILL
 from edustat.errorbook.problems_sheet import PROBLEMS_SHEET
 from edustat.ingest.read import read_file
@@ -41,6 +41,7 @@ from edustat.ingest.stage import stage_year
 from edustat.outcome import RunOutcome
 from flows.yearly import yearly_flow
 from schemas.issues import has_errors
+from schemas.rules import load_rules
 from tests.conftest import POSTGRES_ENV
 from tests.flows.bad_files import damage_member, encrypted_xlsx, zip_bomb
 from rerun_data import base_warehouse, copy_warehouse

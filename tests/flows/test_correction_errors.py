@@ -11,9 +11,10 @@ import polars as pl
 import pytest
 from rerun_data import base_warehouse, copy_warehouse, copy_year, edit_first_cell, query
 
-from config import load_regions, load_rules
+from config import load_regions
 from edustat.ingest.stage import stage_year
 from flows.yearly import yearly_flow
+from schemas.rules import load_rules
 
 WORKBOOK = "622921_临夏县.xlsx"
 OTHER_COUNTY_SCHOOL = "2162006001"

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from rerun_data import query
 
-from config import load_rules
-from config.models import Schedule
+from config import Schedule
 from edustat.outcome import RunOutcome
 from flows.deployments import build_deployments, full_name
 from flows.scheduled import final_state, input_dir_for, rerun_flow, scheduled_flow, statistical_year
+from schemas.rules import load_rules
 
 SCHEDULE = Schedule(cron="30 4 15 2 *", timezone="Europe/Berlin", input_pattern="/srv/returns/{year}")
 

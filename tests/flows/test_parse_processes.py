@@ -9,11 +9,13 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from config import load_catalogue, load_regions, load_rules
+from config import load_regions
 from edustat.indicators import compute_indicators
 from edustat.ingest.stage import stage_year
 from edustat.sample import write_sample
 from flows.runners import configured_yearly_flow
+from schemas.catalogue import load_catalogue
+from schemas.rules import load_rules
 
 VALUES_SQL = (
     "SELECT region_code, indicator_code, value, numerator, denominator FROM indicator_value "

@@ -12,9 +12,10 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from config import load_catalogue, load_regions
+from config import load_regions
 from edustat.figures import matches_published
 from flows.yearly import yearly_flow
+from schemas.catalogue import load_catalogue
 from tests.conftest import POSTGRES_ENV, WAREHOUSE_PARAMS
 
 if TYPE_CHECKING:

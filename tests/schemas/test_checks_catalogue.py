@@ -6,8 +6,9 @@ import polars as pl
 import pytest
 from schema_builders import headers, staged
 
-from config import load_checks, load_rules
+from schemas.catalogue import load_checks
 from schemas.checks import check_issues
+from schemas.rules import load_rules
 
 RULES = load_rules()
 CHECKS = load_checks()

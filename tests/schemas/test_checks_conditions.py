@@ -6,10 +6,10 @@ import polars as pl
 import pytest
 from schema_builders import headers, staged
 
-from config import load_rules
+from config import Check, Checks
 from config.check_conditions import Arithmetic, Column, Comparison, ConditionSyntaxError, Logical, Number, parse_condition
-from config.models import Check, Checks
 from schemas.checks import check_issues
+from schemas.rules import load_rules
 
 RULES = load_rules()
 A, B, C = "2162000001", "2162000002", "2162000003"

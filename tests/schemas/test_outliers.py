@@ -10,8 +10,9 @@ from __future__ import annotations
 import polars as pl
 from schema_builders import headers, staged
 
-from config import load_regions, load_rules
+from config import load_regions
 from schemas.outliers import format_number, outlier_issues, peer_outliers, previous_year_outliers
+from schemas.rules import load_rules
 
 RULES = load_rules()
 REGIONS = load_regions()

@@ -6,10 +6,10 @@ import polars as pl
 import pytest
 from pydantic import ValidationError
 
-from config import load_rules
-from config.models import Limits
+from config import Limits
 from schemas.bound import bound_issues, is_summary, problem_totals
 from schemas.issues import issue_frame
+from schemas.rules import load_rules
 
 
 def _cell_issue(file: str, sheet: str, row: int, rule: str = "not_a_number", severity: str = "error") -> dict:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from config import load_checks
+from schemas.catalogue import load_checks
 from schemas.checks import check_issues
 from polars.testing import assert_frame_equal
 from schema_builders import headers, staged
 
-from config import load_rules
-from config.models import Region, RegionTree
+from config import Region, RegionTree
+from schemas.rules import load_rules
 from schemas.completeness import (
     assess_completeness,
     completeness_issues,

@@ -1,8 +1,9 @@
 import polars as pl
 
-from config import load_regions, load_rules
+from config import load_regions
 from schema_builders import headers, staged
 from schemas.completeness import assess_completeness
+from schemas.rules import load_rules
 from schemas.school_rows import pair_school_rows
 from schemas.cross_table import (
     allowed_stages,
@@ -15,9 +16,9 @@ from schemas.cross_table import (
     unknown_county_issues,
     unknown_school_issues,
 )
+from schemas.catalogue import load_checks
 from schemas.tables import TABLES
-from config import load_checks
-from config.models import Checks
+from config import Checks
 from schemas.checks import check_issues
 
 RULES = load_rules()

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from config import load_rules
 from schema_builders import headers, staged
+from schemas.rules import load_rules
 from schemas.validate import validate_table
 
 RULES = load_rules()

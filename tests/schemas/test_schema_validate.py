@@ -1,11 +1,11 @@
 import polars as pl
 import pytest
 
-from config import load_rules
 from schema_builders import headers, staged
+from schemas.catalogue import load_checks
+from schemas.rules import load_rules
 from schemas.tables import TABLES
 from schemas.validate import table_schema, validate_table
-from config import load_checks
 from schemas.checks import check_issues
 from schemas.issues import concat_issues
 

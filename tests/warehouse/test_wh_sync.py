@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from wh_data import REGIONS
 
-from config import load_catalogue, load_regions
-from config.models import Region, RegionTree
+from config import Region, RegionTree, load_regions
+from schemas.catalogue import load_catalogue
 from warehouse.migrate import migrate
 from warehouse.schema import indicator, region
 from warehouse.sync import sync_catalogue, sync_configuration, sync_regions

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from wh_data import CATALOGUE, REGIONS, _indicator, new_run, staged_tables, values_frame
 
-from config.models import Catalogue
+from config import Catalogue
 from schemas.issues import empty_issues, issue_frame
 from warehouse.coltypes import utc_now
 from warehouse.errors import WarehouseError

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import polars as pl
 import sqlalchemy as sa
 
-from config.models import Catalogue, Indicator, Region, RegionTree
+from config import Catalogue, Indicator, Region, RegionTree
 from edustat.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import make_engine

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from config import ConfigError, load_rules
+from config import ConfigError
 from edustat.cli.app import app
 from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.settings import load_settings
+from schemas.rules import load_rules
 
 
 FORMATS = (".html", ".md", ".docx")

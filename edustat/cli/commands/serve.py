@@ -27,9 +27,9 @@ def serve(
     api_url = connect_prefect()
     from prefect import serve as prefect_serve
 
-    from config import load_rules
     from edustat.quiet import keep_failures_off_the_terminal
     from flows.deployments import build_deployments, full_name
+    from schemas.rules import load_rules
 
     keep_failures_off_the_terminal()
     err_console.print(f"Prefect API: {api_url} (other shells: export PREFECT_API_URL={api_url})")

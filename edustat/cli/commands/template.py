@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from config import load_rules
 from edustat.cli.app import app
 from edustat.cli.common import console
 from edustat.template import write_template
+from schemas.rules import load_rules
 
 
 @app.command()

@@ -11,7 +11,7 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.output import render_table
-from config.models import RegionTree
+from config import RegionTree
 from edustat.cli.common import (
     ChecksOption,
     IndicatorsOption,
@@ -126,7 +126,7 @@ def print_checklist(checklist: pl.DataFrame, line: str) -> None:
 
 def print_checks(configuration: Configuration) -> None:
     """Every relationship check: code, severity, the rows it judges and its condition in words, in Chinese and English."""
-    from config.check_words import condition_words, filter_words
+    from schemas.catalogue.check_words import condition_words, filter_words
 
     rules = configuration.rules
     rows = [

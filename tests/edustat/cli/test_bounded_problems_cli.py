@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from config import load_rules
 from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS, PROBLEMS_SHEET
+from schemas.rules import load_rules
 from tests.conftest import WAREHOUSE_PARAMS
 from tests.edustat.cli.sample_warehouse import Sample2020
 from tests.edustat.cli.test_cli import edustat

@@ -25,11 +25,12 @@ import openpyxl
 import polars as pl
 import pytest
 
-from config import load_regions, load_rules
+from config import load_regions
 from edustat.ingest.discover import folder_issues, scan_folder
 from edustat.ingest.files import FileResult, read_and_normalize_files
 from edustat.ingest.stage import CombinedYear, combine_year
 from schemas.issues import has_errors
+from schemas.rules import load_rules
 
 from tests.conftest import WAREHOUSE_PARAMS
 from tests.edustat.cli.sample_warehouse import query as _query

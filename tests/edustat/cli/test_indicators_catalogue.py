@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from config import DEFAULT_INDICATORS_FILE, load_catalogue
+from config import DEFAULT_INDICATORS_FILE
 from edustat.cli.app import app
+from schemas.catalogue import load_catalogue
 
 NEW_ENTRY = """
 [[indicator]]

@@ -12,7 +12,7 @@ import xlsxwriter
 from edustat.errorbook import write_error_workbook
 from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS, PROBLEMS_SHEET
 from edustat.ingest.read import read_file
-from config import load_rules
+from schemas.rules import load_rules
 
 ERROR_RGB = "FFFF7C80"
 WARNING_RGB = "FFFFFF00"

@@ -13,10 +13,10 @@ import openpyxl
 import polars as pl
 from python_calamine import CalamineWorkbook
 
-from config import load_rules
 from edustat.errorbook import write_error_workbook
 from edustat.errorbook.problems_sheet import PROBLEMS_SHEET
 from edustat.ingest.read import read_file
+from schemas.rules import load_rules
 
 XLS = Path(__file__).parent / "data" / "county.xls"
 

@@ -12,12 +12,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from config import load_catalogue, load_regions, load_rules
+from config import load_regions
 from edustat.indicators import compute_correction, compute_indicators
 from edustat.ingest.stage import stage_year
 from edustat.sample import write_sample
 from edustat.staged import StagedTables
+from schemas.catalogue import load_catalogue
 from schemas.issues import has_errors
+from schemas.rules import load_rules
 
 REGIONS = load_regions(Path("config/regions.toml"))
 RULES = load_rules()

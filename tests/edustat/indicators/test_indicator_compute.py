@@ -20,7 +20,7 @@ from indicator_builders import (
 )
 from polars.testing import assert_frame_equal
 
-from config.models import Indicator
+from config import Indicator
 from edustat.indicators import (
     VALUE_SCHEMA,
     CatalogueCoverageError,

@@ -17,8 +17,9 @@ import hypothesis.strategies as st
 import polars as pl
 from hypothesis import HealthCheck, example, given, settings
 
+from schemas.catalogue import load_catalogue
+from schemas.rules import load_rules
 from tests.examples import examples
-from config import load_catalogue, load_rules
 from edustat.indicators.aggregate import to_fixed_point
 from edustat.indicators.common import FIXED_POINT, from_fixed_point, stable_round
 from edustat.indicators.compute import compute_indicators

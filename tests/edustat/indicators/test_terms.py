@@ -28,12 +28,12 @@ from indicator_builders import (
     triple,
 )
 
-from config import load_catalogue
-from config.models import Catalogue
+from config import Catalogue
 from edustat.indicators.aggregate import ancestry_frame, roll_up
 from edustat.indicators.term_sums import indicator_rows, term_county_sums
 from edustat.indicators.terms import compile_terms
 from edustat.staged import StagedTables
+from schemas.catalogue import load_catalogue
 from tests.config.catalogue_files import catalogue_file, entry
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from config.models import Rules
+from config import Rules
 from edustat.ingest.files import PackedResult, read_and_pack_files
 
 

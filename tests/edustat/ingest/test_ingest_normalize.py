@@ -2,10 +2,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from config import load_rules
 from edustat.ingest.files import normalize_sheets
 from edustat.ingest.normalize import find_header_row, normalize_name, normalize_sheet, recognise_table
 from edustat.ingest.read import RawSheet, column_letter
+from schemas.rules import load_rules
 from schemas.tables import TABLES
 
 RULES = load_rules()

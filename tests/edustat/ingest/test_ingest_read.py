@@ -10,8 +10,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schemas.rules import load_rules
 from tests.examples import examples
-from config import load_rules
 from edustat.ingest.read import column_letter, decode_text, read_file
 from ingest_builders import write_workbook
 

@@ -2,11 +2,11 @@ from pathlib import Path
 
 import polars as pl
 
-from config import load_regions, load_rules
-from config.models import RegionTree
+from config import RegionTree, load_regions
 from edustat.ingest.stage import combine_files, read_and_normalize_file, stage_year
 from ingest_builders import HEADERS, VALID_ROWS, valid_sheets, write_workbook
 from schemas.issues import ISSUE_COLUMNS, has_errors
+from schemas.rules import load_rules
 
 RULES = load_rules()
 # The builders' workbooks are one county's (622922): a configuration of that county alone is complete with them.

@@ -2,8 +2,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from config import load_rules
 from edustat.ingest.values import convert_columns
+from schemas.rules import load_rules
 from schemas.tables import ColumnSpec
 
 RULES = load_rules()

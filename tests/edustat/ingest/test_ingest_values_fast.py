@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from schemas.rules import load_rules
 from tests.examples import examples
-from config import load_rules
 from edustat.ingest.values import _convert_all_passes, convert_columns
 from schemas.tables import ColumnSpec
 

@@ -29,8 +29,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
+from schemas.rules import load_rules
 from tests.examples import examples
-from config import load_regions, load_rules
+from config import load_regions
 from edustat.cli.app import app
 from edustat.ingest.stage import stage_year
 from ingest_builders import HEADERS, VALID_ROWS

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import polars as pl
 import sqlalchemy as sa
 
-from config import load_catalogue
-from config.models import Region, RegionTree
+from config import Region, RegionTree
 from edustat.staged import StagedTables
+from schemas.catalogue import load_catalogue
 from schemas.issues import empty_issues
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.load import load_year

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from report_builders import PREFECTURE, TARGETS, report_frames
 
-from config import load_rules
 from edustat.report.context import build_context
 from edustat.report.difficulties import difficulties, short_name
 from edustat.report.phrases import load_phrases
+from schemas.rules import load_rules
 
 
 def _context(values: dict, lang: str = "zh", targets: dict | None = None):

@@ -61,8 +61,9 @@ def _fixed(value: float, places: int) -> str:
 
 
 def test_every_published_figure_of_2020_is_in_the_word_document_as_the_report_writes_it(sample: dict) -> None:
-    from config import load_catalogue, load_rules
     from edustat.report.phrases import load_phrases
+    from schemas.catalogue import load_catalogue
+    from schemas.rules import load_rules
 
     catalogue = load_catalogue()
     decimals = load_rules().report.table_decimals

@@ -83,7 +83,7 @@ def test_fill_and_custom_separators() -> None:
 
 
 def test_every_code_of_the_wording_is_in_the_catalogue() -> None:
-    from config import load_catalogue
+    from schemas.catalogue import load_catalogue
 
     assert load_phrases().codes() <= set(load_catalogue().codes())
     assert load_phrases().order == ("preschool", "compulsory", "senior_stage", "funding", "teachers", "safety", "informatization", "balance")

@@ -9,12 +9,12 @@ from PIL import Image
 from pydantic import ValidationError
 from report_builders import TARGETS, report_frames
 
-from config import load_regions, load_rules
-from config.models import ReportRules
+from config import ReportRules, load_regions
 from edustat.report import build_report
 from edustat.report.charts import Bar, Line, layout
 from edustat.report.charts_png import SCALE, missing_glyphs, png
 from edustat.report.numbers import change, fixed
+from schemas.rules import load_rules
 
 
 @pytest.mark.parametrize(

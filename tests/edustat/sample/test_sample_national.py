@@ -7,11 +7,12 @@ from pathlib import Path
 
 import polars as pl
 
-from config import load_regions, load_rules
+from config import load_regions
 from edustat.ingest.stage import stage_year
 from edustat.sample.national import kept_codes, plan_for, province_trees, thin, write_scaled_sample
 from edustat.sample.regions_synthetic import NATIONAL, TreeSize, size_for_counties, synthetic_tree, tree_toml
 from schemas.issues import has_errors
+from schemas.rules import load_rules
 
 
 def test_national_tree_has_the_country_shape() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from config import load_regions, load_rules
+from config import load_regions
+from schemas.rules import load_rules
 
 STAFF_SUBCOUNTS = [
     "teachers_above_degree", "teachers_senior_title", "backbone_teachers", "pe_art_teachers", "putonghua_qualified", "new_teachers",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from config import load_rules
 from edustat.template.columns import Allowed, column_help, header_text
+from schemas.rules import load_rules
 from schemas.tables import TABLES
 
 

@@ -10,9 +10,9 @@ import pytest
 from openpyxl.utils import column_index_from_string
 from template_fill import SMALL_SCHOOL, fill_template
 
-from config import load_rules
 from edustat.template import write_template
 from edustat.template.workbook import HEADER_ROW, NOTE_ROW
+from schemas.rules import load_rules
 from schemas.tables import TABLES
 
 TABLE_SHEETS = ["学校名录", "在校生", "教职工", "安保", "办学条件", "经费", "人口"]

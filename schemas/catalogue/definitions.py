@@ -6,19 +6,13 @@ and in Chinese (shown by ``edustat indicators --catalogue --lang zh``).
 
 from __future__ import annotations
 
-from config.catalogue_check import term_columns
-from config.models import Condition, Indicator, Rules, Term
+from config import Condition, Indicator, Rules, Term
+from schemas.catalogue.terms import term_columns
 from schemas.tables import TABLES
 
 AREA_ZH = {"urban": "城区", "town": "镇区", "rural": "乡村"}
 """The contract's names of the areas of 城乡分类代码 (§2)."""
 OWNERSHIP_ZH = {"public": "公办", "private": "民办"}
-
-
-def _types(term: Term, rules: Rules) -> list[str]:
-    """The 办学类型代码 of the term's school_types, groups expanded, in the order written."""
-    groups = rules.school_groups.by_name()
-    return list(dict.fromkeys(code for value in term.school_types for code in groups.get(value, (value,))))
 
 
 def _condition_zh(condition: Condition, table: str) -> str:
@@ -41,7 +35,7 @@ def term_en(term: Term, rules: Rules) -> str:
     if term.stages:
         filters.append(("stage " if len(term.stages) == 1 else "stages ") + ", ".join(term.stages))
     if term.school_types:
-        filters.append("types " + " ".join(_types(term, rules)))
+        filters.append("types " + " ".join(rules.school_groups.codes_of(term.school_types)))
     filters += [", ".join(term.areas)] if term.areas else []
     filters += [" or ".join(term.ownership)] if term.ownership else []
     if term.is_inclusive is not None:
@@ -65,7 +59,7 @@ def term_zh(term: Term, rules: Rules) -> str:
     if term.stages:
         filters.append("、".join(rules.stages[s].name_zh for s in term.stages))
     if term.school_types:
-        filters.append("办学类型 " + "、".join(_types(term, rules)))
+        filters.append("办学类型 " + "、".join(rules.school_groups.codes_of(term.school_types)))
     filters += ["、".join(AREA_ZH.get(a, a) for a in term.areas)] if term.areas else []
     filters += ["或".join(OWNERSHIP_ZH.get(o, o) for o in term.ownership)] if term.ownership else []
     if term.is_inclusive is not None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from config import Check, Rules
 from config.check_conditions import Arithmetic, Column, Comparison, Logical, Number, columns_of, parse_condition
-from config.definitions import AREA_ZH, OWNERSHIP_ZH
-from config.models import Check, Rules
+from schemas.catalogue.definitions import AREA_ZH, OWNERSHIP_ZH
 from schemas.tables import TABLES
 
 SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "=", "<": "<", ">": ">", "*": "×", "/": "÷", "+": "+", "-": "−"}
@@ -44,12 +44,11 @@ def condition_words(check: Check, lang: str = "en") -> str:
 
 def filter_words(check: Check, rules: Rules, lang: str = "en") -> str:
     """The rows the check judges, in words: its table and filters."""
-    groups = rules.school_groups.by_name()
     parts: list[str] = []
     if check.stages:
         parts.append("、".join(rules.stages[s].name_zh for s in check.stages) if lang == "zh" else ", ".join(check.stages))
     if check.school_types:
-        codes = list(dict.fromkeys(code for value in check.school_types for code in groups.get(value, (value,))))
+        codes = rules.school_groups.codes_of(check.school_types)
         parts.append(("办学类型 " if lang == "zh" else "types ") + " ".join(codes))
     if check.areas:
         parts.append("、".join(AREA_ZH.get(a, a) for a in check.areas) if lang == "zh" else ", ".join(check.areas))

@@ -1,22 +1,21 @@
 """What makes a catalogue entry's terms wrong (contract §4 "Indicators are data"), found before any input is read.
 
-Each problem is (key, rule, fields): the key as the catalogue writes it (``numerator.where[0]``), a
-message rule of ``schemas.messages`` and the fields its templates name. The loader adds the file
-and the entry's code, and refuses the catalogue when there is any.
+Each problem is a schemas.catalogue.problems.Problem; the builder adds the file and the entry's code, and refuses the
+catalogue when there is any. The checks file's filters are checked here too, as a term over the check's table.
 """
 
 from __future__ import annotations
 
+from config import TERM_KINDS, Condition, Indicator, Rules, Term
 from config.limits import code_problem
-from config.models import TERM_KINDS, Condition, Indicator, Rules, Term
+from schemas.catalogue.problems import Problem, choices
 from schemas.tables import DERIVED_COLUMNS, TABLES, ColumnKind, ColumnSpec
-
-Problem = tuple[str, str, dict[str, object]]
-"""(key, message rule, message fields) of one problem of one entry."""
 
 NUMERIC_KINDS: tuple[ColumnKind, ...] = ("integer", "number")
 OWNERSHIPS = ("public", "private")
-SCHOOL_FILTERS = ("stages", "school_types", "areas", "ownership", "is_inclusive", "where")
+ROW_FILTERS = ("stages", "school_types", "areas", "ownership", "is_inclusive")
+"""Keys of a term (or a check) that choose its rows by the school's stage, type, area, ownership and inclusiveness."""
+SCHOOL_FILTERS = (*ROW_FILTERS, "where")
 """Term keys besides table and sum; a population term takes none of them."""
 
 
@@ -30,10 +29,6 @@ def column_kinds(table: str) -> dict[str, ColumnKind]:
     return {name: spec.kind for name, spec in term_columns(table).items()}
 
 
-def _choices(values: object) -> str:
-    return ", ".join(str(v) for v in values)
-
-
 def _column_problem(table: str, column: str, key: str) -> Problem | None:
     """An unknown column of ``table``, or one of another table, as a problem; None when the table has it."""
     if column in column_kinds(table):
@@ -41,7 +36,7 @@ def _column_problem(table: str, column: str, key: str) -> Problem | None:
     others = [name for name in TABLES if name != table and column in column_kinds(name)]
     if others:
         return key, "catalogue_column_of_other_table", {"value": column, "table": table, "other": others[0]}
-    return key, "catalogue_unknown_column", {"value": column, "table": table, "choices": _choices(column_kinds(table))}
+    return key, "catalogue_unknown_column", {"value": column, "table": table, "choices": choices(column_kinds(table))}
 
 
 def _condition_problems(condition: Condition, table: str, key: str) -> list[Problem]:
@@ -67,7 +62,7 @@ def _population_problems(term: Term, key: str) -> list[Problem]:
 def term_problems(term: Term, key: str, rules: Rules) -> list[Problem]:
     """Every problem of one term (``key``: numerator or denominator) against the tables of §2 and ``rules``."""
     if term.table not in TABLES:
-        return [(f"{key}.table", "catalogue_unknown_table", {"value": term.table, "choices": _choices(TABLES)})]
+        return [(f"{key}.table", "catalogue_unknown_table", {"value": term.table, "choices": choices(TABLES)})]
     table = term.table
     problems: list[Problem] = []
     for column in term.sum:
@@ -81,22 +76,22 @@ def term_problems(term: Term, key: str, rules: Rules) -> list[Problem]:
     if term.stages and "stage" not in column_kinds(table):
         problems.append((f"{key}.stages", "catalogue_no_stage_column", {"table": table}))
     problems += [
-        (f"{key}.stages", "catalogue_unknown_stage", {"value": stage, "choices": _choices(rules.stages)})
+        (f"{key}.stages", "catalogue_unknown_stage", {"value": stage, "choices": choices(rules.stages)})
         for stage in term.stages
         if stage not in rules.stages and "stage" in column_kinds(table)
     ]
     groups = rules.school_groups.by_name()
     problems += [
-        (f"{key}.school_types", "catalogue_unknown_school_type", {"value": value, "choices": _choices(groups)})
+        (f"{key}.school_types", "catalogue_unknown_school_type", {"value": value, "choices": choices(groups)})
         for value in term.school_types
         if value not in groups and value not in rules.school_types
     ]
     areas = dict.fromkeys(rules.urban_rural.values())
     problems += [
-        (f"{key}.areas", "catalogue_unknown_area", {"value": area, "choices": _choices(areas)}) for area in term.areas if area not in areas
+        (f"{key}.areas", "catalogue_unknown_area", {"value": area, "choices": choices(areas)}) for area in term.areas if area not in areas
     ]
     problems += [
-        (f"{key}.ownership", "catalogue_unknown_ownership", {"value": value, "choices": _choices(OWNERSHIPS)})
+        (f"{key}.ownership", "catalogue_unknown_ownership", {"value": value, "choices": choices(OWNERSHIPS)})
         for value in term.ownership
         if value not in OWNERSHIPS
     ]
@@ -123,9 +118,9 @@ def balance_problems(indicator: Indicator, rules: Rules) -> list[Problem]:
         return [("statistic", "catalogue_balance_statistic", {})]
     balance = rules.balance
     if indicator.stage not in balance.stages:
-        return [("stages", "catalogue_balance_stage", {"value": indicator.stage, "choices": _choices(balance.stages)})]
+        return [("stages", "catalogue_balance_stage", {"value": indicator.stage, "choices": choices(balance.stages)})]
     if indicator.statistic == "cv" and indicator.measure not in balance.measures:
-        return [("measures", "catalogue_balance_measure", {"value": indicator.measure, "choices": _choices(balance.measures)})]
+        return [("measures", "catalogue_balance_measure", {"value": indicator.measure, "choices": choices(balance.measures)})]
     return []
 
 

@@ -13,19 +13,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from config import CatalogueError
-from config.catalogue_build import validation_problems
-from config.catalogue_check import NUMERIC_KINDS, Problem, term_problems
+from config import CatalogueError, Check, Checks, Rules
 from config.check_conditions import OPERATORS, Column, ConditionSyntaxError, columns_of, parse_condition, parse_expression
-from config.models import Check, Checks, Rules
+from schemas.catalogue.problems import Problem, choices, refusal_line, validation_problems
+from schemas.catalogue.terms import NUMERIC_KINDS, ROW_FILTERS, term_problems
 from schemas.messages import MESSAGES, render
 from schemas.tables import TABLES
 
 GENERIC_PLACEHOLDERS = ("value", "column", "column_zh", "stage", "stage_zh", "stage_en")
 """Message placeholders every check may use: the judged cell's value, column and Chinese header, and the row's stage."""
-
-FILTERS = ("stages", "school_types", "areas", "ownership", "is_inclusive")
-"""Keys of an entry that choose its rows, as an indicator term's do."""
 
 COLUMN_PLACEHOLDER = "{column}"
 """What a ``columns`` template's condition writes where each of its columns goes."""
@@ -41,16 +37,12 @@ def own_columns(check: Check) -> tuple[str, ...]:
     return tuple(c.name for c in columns_of(parse_condition(check.condition)) if c.table in (None, check.table))
 
 
-def _choices(values: object) -> str:
-    return ", ".join(str(v) for v in values)
-
-
 def _column_problems(column: Column, table: str, key: str) -> list[Problem]:
     """An unknown or non-numeric column, a column of another table written without it, or an unusable other table."""
     other = column.table if column.table not in (None, table) else None
     if other is not None:
         if other not in TABLES:
-            return [(key, "catalogue_unknown_table", {"value": other, "choices": _choices(TABLES)})]
+            return [(key, "catalogue_unknown_table", {"value": other, "choices": choices(TABLES)})]
         if "population" in (table, other):
             return [(key, "check_population_other", {"table": table, "other": other})]
     where = other or table
@@ -59,7 +51,7 @@ def _column_problems(column: Column, table: str, key: str) -> list[Problem]:
         owners = [name for name in TABLES if column.name in table_columns(name)]
         if other is None and owners:
             return [(key, "check_column_of_other_table", {"value": column.name, "table": table, "other": owners[0]})]
-        return [(key, "catalogue_unknown_column", {"value": column.name, "table": where, "choices": _choices(kinds)})]
+        return [(key, "catalogue_unknown_column", {"value": column.name, "table": where, "choices": choices(kinds)})]
     if kinds[column.name] not in NUMERIC_KINDS:
         return [(key, "catalogue_not_numeric", {"value": column.text()})]
     return []
@@ -93,7 +85,7 @@ def _message_problems(check: Check) -> list[Problem]:
             try:
                 expression = parse_expression(field)
             except ConditionSyntaxError:
-                problems.append((key, "check_unknown_placeholder", {"name": field, "choices": _choices(GENERIC_PLACEHOLDERS)}))
+                problems.append((key, "check_unknown_placeholder", {"name": field, "choices": choices(GENERIC_PLACEHOLDERS)}))
                 continue
             problems += [p for column in columns_of(expression) for p in _column_problems(column, check.table, key)]
     return problems
@@ -101,14 +93,14 @@ def _message_problems(check: Check) -> list[Problem]:
 
 def _filter_problems(check: Check, rules: Rules) -> list[Problem]:
     if check.table == "population":
-        return [(name, "catalogue_population_filter", {"value": name}) for name in FILTERS if getattr(check, name) not in ((), None)]
+        return [(name, "catalogue_population_filter", {"value": name}) for name in ROW_FILTERS if getattr(check, name) not in ((), None)]
     return [(key.lstrip("."), rule, fields) for key, rule, fields in term_problems(check.filter_term(), "", rules)]
 
 
 def check_problems(check: Check, rules: Rules) -> list[Problem]:
     """Every problem of one expanded check against the tables of §2 and ``rules``."""
     if check.table not in TABLES:
-        return [("table", "catalogue_unknown_table", {"value": check.table, "choices": _choices(TABLES)})]
+        return [("table", "catalogue_unknown_table", {"value": check.table, "choices": choices(TABLES)})]
     return _condition_problems(check) + _filter_problems(check, rules) + _message_problems(check)
 
 
@@ -134,16 +126,14 @@ def _entry_problems(entry: dict[str, Any], rules: Rules) -> tuple[list[Check], l
             return [], problems + validation_problems(error)
         found = check_problems(check, rules)
         if check.column is not None and check.table in TABLES and check.column not in table_columns(check.table):
-            found.insert(0, ("columns", "catalogue_unknown_column", {"value": check.column, "table": check.table, "choices": _choices(table_columns(check.table))}))
+            found.insert(0, ("columns", "catalogue_unknown_column", {"value": check.column, "table": check.table, "choices": choices(table_columns(check.table))}))
         problems += [p for p in found if p not in problems]
         checks.append(check)
     return checks, problems
 
 
 def _line(path: Path, code: str, problem: Problem) -> tuple[str, str]:
-    key, rule, fields = problem
-    problem_zh, problem_en = render(rule, **fields)
-    return render("checks_refused", file=path, code=code, key=key, problem_zh=problem_zh, problem_en=problem_en)
+    return refusal_line("checks_refused", path, code, problem)
 
 
 def build_checks(data: dict[str, Any], rules: Rules, path: Path) -> Checks:

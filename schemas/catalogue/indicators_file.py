@@ -11,12 +11,11 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from config import CatalogueError, ConfigError, _fail
-from config.catalogue_check import Problem, entry_problems, shape_problems
-from config.definitions import GENERATED_KINDS, definition
+from config import Catalogue, CatalogueError, ConfigError, Indicator, IndicatorKind, Rules, invalid_file
 from config.limits import shown
-from config.models import Catalogue, Indicator, IndicatorKind, Rules
-from schemas.messages import MESSAGES, render
+from schemas.catalogue.definitions import GENERATED_KINDS, definition
+from schemas.catalogue.problems import Problem, refusal_line, validation_problems
+from schemas.catalogue.terms import entry_problems, shape_problems
 
 
 class _EntryProblem(Exception):
@@ -73,24 +72,6 @@ def _expand(entry: dict[str, Any], data: dict[str, Any], rules: Rules) -> list[d
     return rows
 
 
-def error_key(location: tuple[int | str, ...]) -> str:
-    """A pydantic error location as the catalogue writes the key: ``numerator.where[0]``."""
-    key = ""
-    for part in location:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-    return key or "(entry)"
-
-
-def validation_problems(error: ValidationError) -> list[Problem]:
-    """Pydantic's errors as problems: a rule of its own where the model raised one (an unknown operator), else its words."""
-    return [
-        (error_key(e["loc"]), e["type"], dict(e.get("ctx") or {}))
-        if e["type"] in MESSAGES
-        else (error_key(e["loc"]), "catalogue_invalid", {"detail": e["msg"]})
-        for e in error.errors()
-    ]
-
-
 def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, list[Problem]]:
     """The entry's Indicator with its definition written from its terms, and its problems (the Indicator is None when it has some)."""
     problems: list[Problem] = []
@@ -113,9 +94,7 @@ def _indicator(row: dict[str, Any], rules: Rules) -> tuple[Indicator | None, lis
 
 
 def _line(path: Path, code: str, problem: Problem) -> tuple[str, str]:
-    key, rule, fields = problem
-    problem_zh, problem_en = render(rule, **fields)
-    return render("catalogue_refused", file=path, code=shown(code), key=key, problem_zh=problem_zh, problem_en=problem_en)
+    return refusal_line("catalogue_refused", path, shown(code), problem)
 
 
 def build_catalogue(data: dict[str, Any], rules: Rules, path: Path) -> Catalogue:
@@ -145,6 +124,6 @@ def build_catalogue(data: dict[str, Any], rules: Rules, path: Path) -> Catalogue
             indicators=tuple(indicators), sections=data["sections"], report_region=data["report_region"], report_year=data["report_year"]
         )
     except ValidationError as error:
-        raise _fail(path, error) from error
+        raise invalid_file(path, error) from error
     except KeyError as missing:
         raise ConfigError(f"{path}: {missing} is missing / 缺少 {missing}") from None
