@@ -37,7 +37,7 @@ from schemas.catalogue import load_checks
 from schemas.checks import check_issues
 from schemas.outliers import outlier_issues
 from schemas.rules import load_rules
-from schemas.tables import TABLES, numeric_columns
+from schemas.tables import PROVENANCE_COLUMNS, TABLES, numeric_columns
 from warehouse.frames import fetch_frame
 from warehouse.read import PREVIOUS_YEAR_TABLES, previous_year
 from warehouse.schema import SCHOOL_TABLES
@@ -65,8 +65,8 @@ def as_stored(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 def flagged_schools(issues: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> int:
     """Schools with at least one of ``issues`` (matched by the row it points at)."""
-    rows = pl.concat([tables[name].select("source_file", "source_sheet", "source_row", "school_code") for name in PREVIOUS_YEAR_TABLES])
-    return issues.join(rows, on=["source_file", "source_sheet", "source_row"], how="inner").get_column("school_code").n_unique()
+    rows = pl.concat([tables[name].select(*PROVENANCE_COLUMNS, "school_code") for name in PREVIOUS_YEAR_TABLES])
+    return issues.join(rows, on=list(PROVENANCE_COLUMNS), how="inner").get_column("school_code").n_unique()
 
 
 def measure(input_dir: Path, previous_dir: Path | None, regions: RegionTree, runs: int) -> dict:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import polars as pl
 
 from schemas.bound import problem_totals
+from schemas.runs import RunStatus, Trigger
 
-RunStatus = Literal["succeeded", "rejected", "failed", "unchanged"]
-Trigger = Literal["scheduled", "manual"]
+__all__ = ["RunOutcome", "RunStatus", "Trigger", "describe_failure"]
 
 
 @dataclass(frozen=True)

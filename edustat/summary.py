@@ -7,6 +7,7 @@ import polars as pl
 from config.limits import is_control_character
 from edustat.words import plural
 from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
+from schemas.tables import PROVENANCE_COLUMNS
 
 FIRST_PROBLEMS = 20
 """How many problems a summary spells out before it points to the full list."""
@@ -24,7 +25,7 @@ def counts_by(issues: pl.DataFrame, column: str) -> pl.DataFrame:
 def first_problems(issues: pl.DataFrame, limit: int = FIRST_PROBLEMS) -> pl.DataFrame:
     """The first problems to show: errors before warnings, then in file, sheet and row order."""
     return issues.sort(
-        [pl.col("severity") != "error", "source_file", "source_sheet", "source_row"], nulls_last=True
+        [pl.col("severity") != "error", *PROVENANCE_COLUMNS], nulls_last=True
     ).head(limit)
 
 

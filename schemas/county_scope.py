@@ -16,8 +16,10 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from config import RegionTree
+from schemas.spec import PROVENANCE_COLUMNS, PROVENANCE_DTYPES
 
-ROW_KEY = ["source_file", "source_sheet", "source_row"]
+ROW_KEY = list(PROVENANCE_COLUMNS)
+"""A staged row's identity: its file, sheet and row."""
 
 
 def row_counties(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -40,7 +42,7 @@ def row_counties(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
             continue
         frames.append(rows.with_columns(pl.col("source_row").cast(pl.Int64)))
     if not frames:
-        return pl.DataFrame(schema={"source_file": pl.String, "source_sheet": pl.String, "source_row": pl.Int64, "county_code": pl.String})
+        return pl.DataFrame(schema={name: getattr(pl, dtype) for name, dtype in PROVENANCE_DTYPES.items()} | {"county_code": pl.String})
     return pl.concat(frames, how="vertical").drop_nulls("county_code").unique(maintain_order=True)
 
 

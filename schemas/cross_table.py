@@ -16,9 +16,7 @@ from schemas.completeness import Completeness, allowed_stages, completeness_issu
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.school_rows import SCHOOL_ID, SchoolRows
-from schemas.tables import DATA_TABLES, TABLES
-
-PROVENANCE = ["source_file", "source_sheet", "source_row"]
+from schemas.tables import PROVENANCE_COLUMNS, TABLES
 
 FLOAT_SLACK = 1e-9
 """Absolute slack for comparing a count with a limit × count, so that exactly at the limit is not beyond it."""
@@ -26,7 +24,7 @@ FLOAT_SLACK = 1e-9
 
 def _place(lang: str, suffix: str = "") -> pl.Expr:
     """ "file [sheet] row n" of the columns source_file``suffix``/…, in Chinese or English."""
-    file, sheet, row = (pl.col(f"{name}{suffix}") for name in PROVENANCE)
+    file, sheet, row = (pl.col(f"{name}{suffix}") for name in PROVENANCE_COLUMNS)
     row_text = row.cast(pl.String)
     if lang == "zh":
         return pl.concat_str(file, pl.lit(" ["), sheet, pl.lit("] 第 "), row_text, pl.lit(" 行"))
@@ -38,14 +36,14 @@ def duplicate_key_issues(table: str, frame: pl.DataFrame, headers: pl.DataFrame,
     the first ``max_named`` others and counting the rest."""
     spec = TABLES[table]
     key = list(spec.key)
-    keyed = frame.select(*key, *PROVENANCE).drop_nulls(key).with_row_index("__id")
+    keyed = frame.select(*key, *PROVENANCE_COLUMNS).drop_nulls(key).with_row_index("__id")
     repeated = keyed.filter(pl.len().over(key) > 1)
     if repeated.height == 0:
         return empty_issues()
     # Each occurrence meets only the first few of its key, never every other: 200,000 copies of one row
     # would otherwise pair up into 4·10¹⁰ rows.
     firsts = repeated.group_by(key, maintain_order=True).agg(pl.col("__id").head(max_named + 1).alias("__id__other"), pl.len().alias("__count"))
-    places = repeated.select(pl.col("__id").alias("__id__other"), *(pl.col(name).alias(f"{name}__other") for name in PROVENANCE))
+    places = repeated.select(pl.col("__id").alias("__id__other"), *(pl.col(name).alias(f"{name}__other") for name in PROVENANCE_COLUMNS))
     pairs = (
         repeated.select("__id", *key)
         .join(firsts, on=key)
@@ -81,7 +79,7 @@ def unknown_school_issues(school_rows: SchoolRows, headers: pl.DataFrame) -> pl.
     for table, paired in school_rows.rows.items():
         rows = (
             paired.filter(pl.col("school_code").is_not_null() & pl.col(SCHOOL_ID).is_null())
-            .select("school_code", *PROVENANCE)
+            .select("school_code", *PROVENANCE_COLUMNS)
             .with_columns(pl.col("school_code").alias("value"))
         )
         frames.append(issues_from(locate(rows, table, "school_code", headers), "unknown_school", "error", table_name=table))
@@ -103,10 +101,10 @@ def stage_not_allowed_issues(
         if "stage" not in spec.column_names or table not in tables:
             continue
         rows = (
-            tables[table].select("school_code", "stage", *PROVENANCE).drop_nulls(["school_code", "stage"])
+            tables[table].select("school_code", "stage", *PROVENANCE_COLUMNS).drop_nulls(["school_code", "stage"])
             .join(registry, on="school_code", how="inner")
             .join(allowed, on=["school_type_code", "stage"], how="anti")
-            .sort(PROVENANCE)
+            .sort(list(PROVENANCE_COLUMNS))
             .with_columns(
                 pl.col("stage").alias("value"),
                 pl.col("stage").replace_strict(stage_zh, default=pl.col("stage")).alias("stage_zh"),
@@ -124,7 +122,7 @@ def unknown_county_issues(tables: Mapping[str, pl.DataFrame], headers: pl.DataFr
         if table not in tables:
             continue
         rows = (
-            tables[table].select("county_code", *PROVENANCE).drop_nulls("county_code")
+            tables[table].select("county_code", *PROVENANCE_COLUMNS).drop_nulls("county_code")
             .filter(~pl.col("county_code").is_in(counties))
             .with_columns(pl.col("county_code").alias("value"))
         )
@@ -190,9 +188,9 @@ def students_change_warnings(
         .group_by("school_code").agg(pl.col("students").sum().alias("previous"))
     )
     current = (
-        enrollment.drop_nulls("school_code").sort(PROVENANCE)
+        enrollment.drop_nulls("school_code").sort(list(PROVENANCE_COLUMNS))
         .group_by("school_code", maintain_order=True)
-        .agg(_known_sum("students"), *(pl.col(name).first() for name in PROVENANCE))
+        .agg(_known_sum("students"), *(pl.col(name).first() for name in PROVENANCE_COLUMNS))
     )
     rows = (
         current.join(previous, on="school_code", how="inner")
@@ -200,7 +198,7 @@ def students_change_warnings(
         .with_columns((pl.col("students") / pl.col("previous") - 1).alias("__change"))
         # Compared on differences, not the ratio: 130 / 100 − 1 is 0.30000000000000004 in floating point.
         .filter((pl.col("students") - pl.col("previous")).abs() > limit * pl.col("previous") + FLOAT_SLACK)
-        .sort(PROVENANCE)
+        .sort(list(PROVENANCE_COLUMNS))
         .with_columns(
             (pl.col("__change") * 100).round(1).alias("change_pct"),
             pl.col("students").cast(pl.String).alias("value"),

@@ -1,25 +1,22 @@
-"""办学条件 (facilities): one row per school."""
+"""办学条件 (facilities): one row per school — areas, equipment value, computers, books and classrooms, numbers ≥ 0."""
 
 from __future__ import annotations
 
-import pandera.polars as pa
+from schemas.spec import PER_SCHOOL, SCHOOL_CODE, TableSpec, number
 
-from config import Rules
-from schemas.base import SchoolRowModel
-
-
-class FacilitiesModel(SchoolRowModel):
-    """Areas, equipment value, computers, books and classrooms of one school: numbers ≥ 0."""
-
-    teaching_area_m2: float = pa.Field(ge=0)
-    sports_area_m2: float = pa.Field(ge=0)
-    equipment_value_10k_yuan: float = pa.Field(ge=0)
-    computers: float = pa.Field(ge=0)
-    books: float = pa.Field(ge=0)
-    classrooms: float = pa.Field(ge=0)
-    multimedia_classrooms: float = pa.Field(ge=0)
-
-
-def facilities_schema(rules: Rules) -> pa.DataFrameSchema:
-    """The facilities schema (no rule of it depends on config)."""
-    return FacilitiesModel.to_schema()
+FACILITIES = TableSpec(
+    name="facilities",
+    sheet_zh="办学条件",
+    grain=PER_SCHOOL,
+    columns=(
+        SCHOOL_CODE,
+        number("teaching_area_m2", "教学及辅助用房面积", "平方米"),
+        number("sports_area_m2", "体育运动场馆面积", "平方米"),
+        number("equipment_value_10k_yuan", "教学仪器设备值", "万元"),
+        number("computers", "计算机台数", "台"),
+        number("books", "图书册数", "册"),
+        number("classrooms", "普通教室数", "间"),
+        number("multimedia_classrooms", "网络多媒体教室数", "间"),
+    ),
+)
+"""The teaching conditions of one school."""

@@ -1,20 +1,18 @@
-"""经费 (funding): one row per school per stage."""
+"""经费 (funding): one row per school per stage — budget and public funds (万元), ≥ 0.
+
+Public funds within the budget is a check of config/checks.toml; the template states it next to the column.
+"""
 
 from __future__ import annotations
 
-import pandera.polars as pa
+from schemas.spec import PER_SCHOOL_STAGE, SCHOOL_CODE, STAGE, TableSpec, at_most, number
 
-from config import Rules
-from schemas.base import SchoolStageModel
+BUDGET = number("budget_10k_yuan", "一般公共预算教育支出", "万元")
 
-
-class FundingModel(SchoolStageModel):
-    """Budget and public funds of one school and stage (万元): ≥ 0 (public funds within the budget is a check of config/checks.toml)."""
-
-    budget_10k_yuan: float = pa.Field(ge=0)
-    public_funds_10k_yuan: float = pa.Field(ge=0)
-
-
-def funding_schema(rules: Rules) -> pa.DataFrameSchema:
-    """The funding schema (no rule of it depends on config)."""
-    return FundingModel.to_schema()
+FUNDING = TableSpec(
+    name="funding",
+    sheet_zh="经费",
+    grain=PER_SCHOOL_STAGE,
+    columns=(SCHOOL_CODE, STAGE, BUDGET, number("public_funds_10k_yuan", "公用经费拨付", "万元", rule=at_most(BUDGET))),
+)
+"""The funds of one school and stage."""

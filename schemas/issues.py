@@ -7,13 +7,13 @@ from collections.abc import Iterable
 import polars as pl
 
 from schemas.messages import MESSAGES, render, render_exprs
+from schemas.spec import PROVENANCE_COLUMNS, PROVENANCE_DTYPES
 
 ISSUE_COLUMNS: dict[str, pl.DataType] = {
     "severity": pl.String(),
     "table_name": pl.String(),
-    "source_file": pl.String(),
-    "source_sheet": pl.String(),
-    "source_row": pl.Int64(),
+    # Where the problem lies: the staged row's provenance (null where it lies in no one row or file).
+    **{name: getattr(pl, dtype)() for name, dtype in PROVENANCE_DTYPES.items()},
     "column_header": pl.String(),
     "cell": pl.String(),
     "value": pl.String(),
@@ -21,11 +21,12 @@ ISSUE_COLUMNS: dict[str, pl.DataType] = {
     "message_zh": pl.String(),
     "message_en": pl.String(),
 }
-"""Issue columns in order, with their Polars dtypes."""
+"""Issue columns in order, with their Polars dtypes: the one declaration of the issue frame and the warehouse's validation_issue."""
 
 SEVERITIES = ("error", "warning")
+"""An error blocks the load; a warning is stored and shown."""
 
-SORT_COLUMNS = ("source_file", "source_sheet", "source_row", "cell", "rule")
+SORT_COLUMNS = (*PROVENANCE_COLUMNS, "cell", "rule")
 
 
 def empty_issues() -> pl.DataFrame:

@@ -11,20 +11,7 @@ import polars as pl
 from config import Ceiling, Rules
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
-from schemas.tables import TABLES
-
-PROVENANCE = ["source_file", "source_sheet", "source_row"]
-
-PER_ROW = {
-    "population": ("每个县", "a county"),
-    "enrollment": ("每所学校每个学段", "a school and stage"),
-    "staff": ("每所学校每个学段", "a school and stage"),
-    "funding": ("每所学校每个学段", "a school and stage"),
-}
-"""What one row of a table is, for the messages (zh, en); any other table: one school."""
-
-ONE_SCHOOL = ("每所学校", "a school")
-
+from schemas.tables import PROVENANCE_COLUMNS, TABLES
 
 def ceiling_text(limit: float) -> str:
     """A ceiling as a clerk reads it: whole numbers with thousands separators (10,000,000), others as written."""
@@ -41,11 +28,11 @@ def _value_text(column: str) -> pl.Expr:
 
 def _beyond(rows: pl.DataFrame, table: str, column: str, limit: float, rule: str, severity: str, headers: pl.DataFrame) -> pl.DataFrame:
     spec = TABLES[table].column(column)
-    per_zh, per_en = PER_ROW.get(table, ONE_SCHOOL)
-    located = locate(rows.sort(PROVENANCE).with_columns(_value_text(column)), table, column, headers)
+    grain = TABLES[table].grain
+    located = locate(rows.sort(list(PROVENANCE_COLUMNS)).with_columns(_value_text(column)), table, column, headers)
     return issues_from(
         located, rule, severity, table_name=table, column=column, column_zh=spec.header_zh,
-        limit=ceiling_text(limit), unit_zh=spec.unit_zh or "", per_zh=per_zh, per_en=per_en,
+        limit=ceiling_text(limit), unit_zh=spec.unit_zh or "", per_zh=grain.row_zh, per_en=grain.row_en,
     )
 
 
@@ -60,7 +47,7 @@ def _unusual(column: str, ceiling: Ceiling) -> pl.Expr:
 
 
 def _column_issues(frame: pl.DataFrame, table: str, column: str, ceiling: Ceiling, headers: pl.DataFrame) -> pl.DataFrame:
-    rows = frame.select(column, *PROVENANCE).drop_nulls(column)
+    rows = frame.select(column, *PROVENANCE_COLUMNS).drop_nulls(column)
     return concat_issues(
         [
             _beyond(rows.filter(_impossible(column, ceiling)), table, column, ceiling.impossible, "implausible_value", "error", headers),

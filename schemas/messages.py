@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from schemas.schools import SCHOOLS
+from schemas.tables import TABLES, ColumnSpec
+
 
 @dataclass(frozen=True)
 class Message:
@@ -20,6 +23,16 @@ class Message:
     zh: str
     en: str
 
+
+def _col(table: str, column: str) -> ColumnSpec:
+    # A message that names one column names it as the table's spec does (its Chinese header, its English name).
+    return TABLES[table].column(column)
+
+
+_STAGE, _OWNERSHIP = _col("enrollment", "stage"), _col("schools", "ownership")
+_SCHOOL_CODE, _COUNTY_CODE = _col("schools", "school_code"), _col("schools", "county_code")
+_SCHOOL_TYPE, _URBAN_RURAL = _col("schools", "school_type_code"), _col("schools", "urban_rural_code")
+_INCLUSIVE = _col("schools", "is_inclusive")
 
 MESSAGES: dict[str, Message] = {
     # --- files (read) ---
@@ -102,12 +115,12 @@ MESSAGES: dict[str, Message] = {
     "not_integer": Message("{column_zh}“{value}”不是整数", "{column} '{value}' is not a whole number"),
     "bad_code": Message("{column_zh}“{value}”应为 {digits} 位数字", "{column} '{value}' must be {digits} digits"),
     "unknown_stage": Message(
-        "学段“{value}”无法识别，应为：{expected_zh}",
-        "unknown stage '{value}'; expected one of: {expected_en}",
+        f"{_STAGE.header_zh}“{{value}}”无法识别，应为：{{expected_zh}}",
+        f"unknown {_STAGE.name} '{{value}}'; expected one of: {{expected_en}}",
     ),
     "unknown_ownership": Message(
-        "举办者类型“{value}”无法识别，应为公办或民办",
-        "unknown ownership '{value}'; expected public or private (公办/民办)",
+        f"{_OWNERSHIP.header_zh}“{{value}}”无法识别，应为公办或民办",
+        f"unknown {_OWNERSHIP.name} '{{value}}'; expected public or private (公办/民办)",
     ),
     "not_yes_no": Message("{column_zh}“{value}”应为是或否", "{column} '{value}' must be yes or no"),
     "total_mismatch": Message(
@@ -125,13 +138,13 @@ MESSAGES: dict[str, Message] = {
         "{column} ({value}) is above {limit}, unusual for {per_en}; please check it",
     ),
     "unknown_school_type": Message(
-        "办学类型代码“{value}”不在代码表中", "school_type_code '{value}' is not in the code list"
+        f"{_SCHOOL_TYPE.header_zh}“{{value}}”不在代码表中", f"{_SCHOOL_TYPE.name} '{{value}}' is not in the code list"
     ),
     "unknown_urban_rural": Message(
-        "城乡分类代码“{value}”不在代码表中", "urban_rural_code '{value}' is not in the code list"
+        f"{_URBAN_RURAL.header_zh}“{{value}}”不在代码表中", f"{_URBAN_RURAL.name} '{{value}}' is not in the code list"
     ),
     "inclusive_required": Message(
-        "民办幼儿园必须填写是否普惠性", "is_inclusive is required for a private kindergarten"
+        f"民办幼儿园必须填写{_INCLUSIVE.header_zh}", f"{_INCLUSIVE.name} is required for a private kindergarten"
     ),
     "schema_error": Message(
         "表结构检查失败：{check}（{value}）", "schema check failed: {check} ({value})"
@@ -141,14 +154,14 @@ MESSAGES: dict[str, Message] = {
         "{key_zh}“{value}”重复，另见：{others_zh}", "duplicate {key_en} '{value}'; also at: {others_en}"
     ),
     "unknown_school": Message(
-        "学校标识码“{value}”不在学校名录中", "school_code '{value}' is not in the schools table"
+        f"{_SCHOOL_CODE.header_zh}“{{value}}”不在{SCHOOLS.sheet_zh}中", f"{_SCHOOL_CODE.name} '{{value}}' is not in the {SCHOOLS.name} table"
     ),
     "stage_not_allowed": Message(
         "办学类型为 {school_type_code} 的学校不能有学段“{stage_zh}”",
         "a school of type {school_type_code} cannot report stage {value}",
     ),
     "unknown_county": Message(
-        "行政区划代码“{value}”不是本区域配置中的县", "county_code '{value}' is not a county of the region configuration"
+        f"{_COUNTY_CODE.header_zh}“{{value}}”不是本区域配置中的县", f"{_COUNTY_CODE.name} '{{value}}' is not a county of the region configuration"
     ),
     "missing_sheet": Message(
         "输入中没有{table_zh}表（工作表名：{expected}）", "no sheet of table {table} in the input (sheet names: {expected})"

@@ -1,24 +1,19 @@
-"""人口 (population): one row per county."""
+"""人口 (population): one row per county — school-age population by age band, counts ≥ 0."""
 
 from __future__ import annotations
 
-import pandera.polars as pa
+from schemas.spec import COUNTY_CODE, PER_COUNTY, TableSpec, integer
 
-from config import Rules
-from schemas.base import StagedModel, digits
-from schemas.tables import POPULATION
-
-
-class PopulationModel(StagedModel):
-    """School-age population of one county by age band: counts ≥ 0."""
-
-    county_code: str = pa.Field(str_matches=digits(POPULATION.column("county_code").digits))
-    age_3_5: int = pa.Field(ge=0)
-    age_6_11: int = pa.Field(ge=0)
-    age_12_14: int = pa.Field(ge=0)
-    age_15_17: int = pa.Field(ge=0)
-
-
-def population_schema(rules: Rules) -> pa.DataFrameSchema:
-    """The population schema (no rule of it depends on config)."""
-    return PopulationModel.to_schema()
+POPULATION = TableSpec(
+    name="population",
+    sheet_zh="人口",
+    grain=PER_COUNTY,
+    columns=(
+        COUNTY_CODE,
+        integer("age_3_5", "3-5岁人口"),
+        integer("age_6_11", "6-11岁人口"),
+        integer("age_12_14", "12-14岁人口"),
+        integer("age_15_17", "15-17岁人口"),
+    ),
+)
+"""The school-age population of one county."""

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from schemas.tables import DATA_TABLES
+from schemas.tables import DATA_TABLES, PROVENANCE_COLUMNS
 
 SCHOOL_ID = "__school"
 """The column holding a row's school as a number of ``SchoolRows.ids`` (null: a code the registry does not hold)."""
 
-PROVENANCE = ["source_file", "source_sheet", "source_row"]
-
-KEPT = ("school_code", "stage", "students", *PROVENANCE)
+KEPT = ("school_code", "stage", "students", *PROVENANCE_COLUMNS)
 """The columns of a data table that the checks on the pairing read (those the table has)."""
 
 

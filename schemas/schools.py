@@ -1,47 +1,47 @@
-"""学校名录 (schools): one row per school."""
+"""学校名录 (schools): one row per school — its columns, and the checks whose code lists live in config/rules.toml."""
 
 from __future__ import annotations
 
-import pandera.polars as pa
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 import polars as pl
 
-from config import Rules
-from schemas.base import OWNERSHIPS, SchoolRowModel, digits, is_one_of
-from schemas.tables import SCHOOLS
+from schemas.spec import COUNTY_CODE, PER_SCHOOL, SCHOOL_CODE, ColumnCheck, ColumnSpec, TableSpec, one_of
+
+if TYPE_CHECKING:
+    from config import Rules
 
 
-class SchoolsModel(SchoolRowModel):
-    """Contract rules of the schools table that need no configuration."""
-
-    school_name: str
-    county_code: str = pa.Field(str_matches=digits(SCHOOLS.column("county_code").digits))
-    school_type_code: str = pa.Field(str_matches=digits(SCHOOLS.column("school_type_code").digits))
-    urban_rural_code: str = pa.Field(str_matches=digits(SCHOOLS.column("urban_rural_code").digits))
-    ownership: str
-    is_inclusive: bool = pa.Field(nullable=True)
-
-    @pa.check("ownership", name="unknown_ownership")
-    def unknown_ownership(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """One boolean per row: ownership is public or private."""
-        return is_one_of(data, OWNERSHIPS)
-
-
-def schools_schema(rules: Rules) -> pa.DataFrameSchema:
-    """SchoolsModel plus the rules whose code lists live in config: type and urban/rural codes, and
-    is_inclusive answered by every private kindergarten."""
-    schema = SchoolsModel.to_schema()
+def _inclusive_answered(rules: Rules) -> pl.Expr:
+    """Every private kindergarten answers is_inclusive."""
     kindergartens = list(rules.school_groups.kindergartens)
+    is_private_kindergarten = (pl.col("ownership") == "private") & pl.col("school_type_code").is_in(kindergartens)
+    return ~is_private_kindergarten.fill_null(False) | pl.col("is_inclusive").is_not_null()
 
-    def inclusive_answered(data: pa.PolarsData) -> pl.LazyFrame:
-        is_private_kindergarten = (pl.col("ownership") == "private") & pl.col("school_type_code").is_in(kindergartens)
-        return data.lazyframe.select((~is_private_kindergarten.fill_null(False) | pl.col("is_inclusive").is_not_null()).alias(data.key))
 
-    extra = {
-        "school_type_code": pa.Check(lambda data: is_one_of(data, list(rules.school_types)), name="unknown_school_type"),
-        "urban_rural_code": pa.Check(lambda data: is_one_of(data, list(rules.urban_rural)), name="unknown_urban_rural"),
+SCHOOLS = TableSpec(
+    name="schools",
+    sheet_zh="学校名录",
+    grain=PER_SCHOOL,
+    columns=(
+        replace(SCHOOL_CODE, rule_zh="所有学校中唯一", rule_en="unique across all schools"),
+        ColumnSpec("school_name", "学校名称", "text"),
+        replace(COUNTY_CODE, rule_zh=f"本县的{COUNTY_CODE.header_zh}", rule_en="the county's region code"),
+        ColumnSpec("school_type_code", "办学类型代码", "code", digits=3),
+        ColumnSpec("urban_rural_code", "城乡分类代码", "code", digits=3),
+        ColumnSpec("ownership", "举办者类型", "ownership"),
+        # Only private kindergartens must answer; public schools count as inclusive.
+        ColumnSpec(
+            "is_inclusive", "是否普惠性", "yes_no", required=False,
+            rule_zh="仅民办幼儿园填写；公办视为普惠", rule_en="private kindergartens only; public ones count as inclusive",
+        ),
+    ),
+    checks=(
+        ColumnCheck("school_type_code", "unknown_school_type", lambda rules: one_of("school_type_code", list(rules.school_types))),
+        ColumnCheck("urban_rural_code", "unknown_urban_rural", lambda rules: one_of("urban_rural_code", list(rules.urban_rural))),
         # ignore_na=False: the failing cells are exactly the empty ones.
-        "is_inclusive": pa.Check(inclusive_answered, name="inclusive_required", ignore_na=False),
-    }
-    for column, check in extra.items():
-        schema = schema.update_column(column, checks=[*schema.columns[column].checks, check])
-    return schema
+        ColumnCheck("is_inclusive", "inclusive_required", _inclusive_answered, ignore_na=False),
+    ),
+)
+"""The registry of schools: every other school table's rows belong to one of its schools."""

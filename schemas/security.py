@@ -1,23 +1,20 @@
-"""安保 (security): one row per school."""
+"""安保 (security): one row per school — guards (≥ 0) and four yes/no answers."""
 
 from __future__ import annotations
 
-import pandera.polars as pa
+from schemas.spec import PER_SCHOOL, SCHOOL_CODE, TableSpec, integer, yes_no
 
-from config import Rules
-from schemas.base import SchoolRowModel
-
-
-class SecurityModel(SchoolRowModel):
-    """Guards (≥ 0) and four yes/no answers of one school."""
-
-    guards: int = pa.Field(ge=0)
-    has_video: bool
-    has_alarm: bool
-    is_closed_campus: bool
-    has_police_post: bool
-
-
-def security_schema(rules: Rules) -> pa.DataFrameSchema:
-    """The security schema (no rule of it depends on config)."""
-    return SecurityModel.to_schema()
+SECURITY = TableSpec(
+    name="security",
+    sheet_zh="安保",
+    grain=PER_SCHOOL,
+    columns=(
+        SCHOOL_CODE,
+        integer("guards", "专职保安员数"),
+        yes_no("has_video", "视频监控"),
+        yes_no("has_alarm", "一键式报警"),
+        yes_no("is_closed_campus", "封闭式管理"),
+        yes_no("has_police_post", "护学岗"),
+    ),
+)
+"""Guards and campus security of one school."""

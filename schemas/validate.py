@@ -6,35 +6,16 @@ column) or per schema-level failure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandera.polars as pa
 import polars as pl
 
 from config import Rules
-from schemas.enrollment import enrollment_schema
-from schemas.facilities import facilities_schema
-from schemas.funding import funding_schema
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.magnitudes import magnitude_issues
 from schemas.messages import MESSAGES, stage_choices
-from schemas.population import population_schema
-from schemas.schools import schools_schema
-from schemas.security import security_schema
-from schemas.staff import staff_schema
+from schemas.pandera_schema import pandera_schema
 from schemas.tables import TABLES
-
-SCHEMAS: dict[str, Callable[[Rules], pa.DataFrameSchema]] = {
-    "schools": schools_schema,
-    "enrollment": enrollment_schema,
-    "staff": staff_schema,
-    "security": security_schema,
-    "facilities": facilities_schema,
-    "funding": funding_schema,
-    "population": population_schema,
-}
-"""Table name → builder of its Pandera schema from the config rules."""
 
 BUILTIN_CHECK_RULES = {
     "greater_than_or_equal_to": "negative_value",
@@ -48,8 +29,8 @@ cell (missing_value), an unconvertible one (its own rule) or a missing column (m
 
 
 def table_schema(table: str, rules: Rules) -> pa.DataFrameSchema:
-    """The Pandera schema that enforces the contract rules of ``table``."""
-    return SCHEMAS[table](rules)
+    """The Pandera schema that enforces the contract rules of ``table`` (built from its spec)."""
+    return pandera_schema(TABLES[table], rules)
 
 
 def _rule(check: pl.Expr) -> pl.Expr:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, and_, desc, or_, select
 from edustat.correction.plan import StoredInputs
 from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
-from schemas.tables import DATA_TABLES, TABLES, staged_dtypes
+from schemas.tables import DATA_TABLES, PROVENANCE_COLUMNS, TABLES, staged_dtypes
 from warehouse.frames import fetch_frame
 from warehouse.schema import ISSUE_COLUMNS, SCHOOL_TABLES, county_reporting, etl_run, indicator_current, input_file, validation_issue
 
@@ -141,7 +141,7 @@ def touched_context(
             tables[name] = _rows(conn, name, year, changed_files, "school_code", school_codes)
         tables["population"] = _rows(conn, "population", year, changed_files, "county_code", sorted(counties))
         present = frozenset(name for name in TABLES if _holds_rows(conn, name, year, changed_files))
-    ordered = {name: tables[name].sort(["source_file", "source_sheet", "source_row"]) for name in TABLES}
+    ordered = {name: tables[name].sort(list(PROVENANCE_COLUMNS)) for name in TABLES}
     return tuple(sorted(counties)), StagedTables(**ordered), present
 
 

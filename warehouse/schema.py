@@ -26,13 +26,13 @@ from sqlalchemy import (
 
 # The catalogue refuses such codes when it is read (config.limits); the view checks them again as it is built.
 from config.limits import MAX_CODE_BYTES, WIDE_KEY_COLUMNS
+from schemas.issues import ISSUE_COLUMNS as ISSUE_DTYPES
+from schemas.issues import SEVERITIES
+from schemas.runs import RUN_STATUSES, RUN_TRIGGERS
 from schemas.tables import PROVENANCE_COLUMNS, TABLES, staged_dtypes
 from warehouse.coltypes import ID, POLARS_TO_SQL, UtcDateTime
 
 metadata = MetaData()
-
-RUN_STATUSES = ("running", "succeeded", "rejected", "failed", "unchanged")
-RUN_TRIGGERS = ("scheduled", "manual")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -144,41 +144,23 @@ Index(
 Index("ix_indicator_value_key", indicator_value.c.year, indicator_value.c.indicator_code, indicator_value.c.region_code)
 Index("ix_indicator_value_run", indicator_value.c.run_id)
 
+# source_row is INTEGER here (not the school tables' BIGINT) as the table was first created.
+_ISSUE_SQL_TYPES = {"String": Text, "Int64": Integer}
+_ISSUE_REQUIRED = ("severity", "rule")
+
 validation_issue = Table(
     "validation_issue",
     metadata,
     Column("issue_id", ID, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("etl_run.run_id"), nullable=False),
     Column("year", Integer, nullable=False),
-    Column("severity", Text, nullable=False),
-    Column("table_name", Text),
-    Column("source_file", Text),
-    Column("source_sheet", Text),
-    Column("source_row", Integer),
-    Column("column_header", Text),
-    Column("cell", Text),
-    Column("value", Text),
-    Column("rule", Text, nullable=False),
-    Column("message_zh", Text),
-    Column("message_en", Text),
-    CheckConstraint("severity IN ('error', 'warning')", name="ck_validation_issue_severity"),
+    *(Column(name, _ISSUE_SQL_TYPES[str(dtype)], nullable=name not in _ISSUE_REQUIRED) for name, dtype in ISSUE_DTYPES.items()),
+    CheckConstraint(f"severity IN ({', '.join(repr(s) for s in SEVERITIES)})", name="ck_validation_issue_severity"),
 )
 """Every error and warning of every run: one row per problem."""
 Index("ix_validation_issue_run", validation_issue.c.run_id)
 
-ISSUE_COLUMNS = (
-    "severity",
-    "table_name",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "column_header",
-    "cell",
-    "value",
-    "rule",
-    "message_zh",
-    "message_en",
-)
+ISSUE_COLUMNS = tuple(ISSUE_DTYPES)
 """The issue frame's columns, in the team's order."""
 
 input_file = Table(

@@ -13,34 +13,6 @@ OWNERSHIP_CHOICES = ("公办", "民办")
 YES_NO_CHOICES = ("是", "否")
 """The yes/no spelling the template offers (the reader accepts more)."""
 
-# Cross-column rules of contract §2 that a clerk needs to read next to the column (zh, en).
-_EXTRA_RULES: dict[tuple[str, str], tuple[str, str]] = {
-    ("schools", "school_code"): ("所有学校中唯一", "unique across all schools"),
-    ("schools", "county_code"): ("本县的行政区划代码", "the county's region code"),
-    ("schools", "is_inclusive"): ("仅民办幼儿园填写；公办视为普惠", "private kindergartens only; public ones count as inclusive"),
-    ("enrollment", "students"): ("学前填在园幼儿数", "preschool: children enrolled"),
-    ("enrollment", "entrants"): ("≤ 在校生数", "≤ students"),
-    ("enrollment", "classes"): ("在校生数 > 0 时须 > 0", "> 0 when students > 0"),
-    ("enrollment", "classes_66_plus"): ("与56-65人班数之和 ≤ 班数", "classes_56_65 + classes_66_plus ≤ classes"),
-    ("staff", "teachers"): ("≤ 教职工数", "≤ staff"),
-    ("funding", "public_funds_10k_yuan"): ("≤ 一般公共预算教育支出", "≤ budget_10k_yuan"),
-}
-_AT_MOST_TEACHERS = (
-    "teachers_above_degree",
-    "teachers_senior_title",
-    "backbone_teachers",
-    "pe_art_teachers",
-    "putonghua_qualified",
-    "new_teachers",
-)
-_EXTRA_RULES |= {("staff", name): ("≤ 专任教师数", "≤ teachers") for name in _AT_MOST_TEACHERS}
-
-_GRAIN_ZH = {
-    ("school_code",): "每校一行",
-    ("school_code", "stage"): "每校每学段一行",
-    ("county_code",): "每县一行",
-}
-
 
 @dataclass(frozen=True)
 class Allowed:
@@ -67,11 +39,6 @@ class ColumnHelp:
 def header_text(column: ColumnSpec) -> str:
     """The Chinese header a clerk sees, with the unit in full-width parentheses: ``教学及辅助用房面积（平方米）``."""
     return f"{column.header_zh}（{column.unit_zh}）" if column.unit_zh else column.header_zh
-
-
-def table_grain_zh(table: TableSpec) -> str:
-    """The table's grain in Chinese (每校一行 …), falling back to the English grain."""
-    return _GRAIN_ZH.get(table.key, table.grain)
 
 
 def _code_choices(column: ColumnSpec, rules: Rules) -> tuple[str, ...] | None:
@@ -123,9 +90,8 @@ def column_help(table: TableSpec, rules: Rules) -> list[ColumnHelp]:
     helps = []
     for column in table.columns:
         allowed, rule_zh, rule_en = _describe(column, rules)
-        extra = _EXTRA_RULES.get((table.name, column.name))
-        if extra:
-            rule_zh, rule_en = f"{rule_zh}；{extra[0]}", f"{rule_en}; {extra[1]}"
+        if column.rule_zh:
+            rule_zh, rule_en = f"{rule_zh}；{column.rule_zh}", f"{rule_en}; {column.rule_en}"
         required_zh, required_en = ("必填", "required") if column.required else ("选填", "optional")
         helps.append(
             ColumnHelp(

@@ -9,7 +9,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from config import Rules
-from edustat.template.columns import ColumnHelp, column_help, table_grain_zh
+from edustat.template.columns import ColumnHelp, column_help
 from schemas.tables import TABLES, TableSpec
 
 NOTE_ROW = 1
@@ -53,7 +53,7 @@ def note_text(help_: ColumnHelp) -> str:
 
 def _comment_text(table: TableSpec, help_: ColumnHelp) -> str:
     """The header's comment: the full rule, with the table's grain."""
-    lines = (help_.column.name, help_.rule_zh, help_.detail_zh, help_.rule_en, f"{table_grain_zh(table)} / {table.grain}")
+    lines = (help_.column.name, help_.rule_zh, help_.detail_zh, help_.rule_en, f"{table.grain.zh} / {table.grain.en}")
     return "\n".join(line for line in lines if line)
 
 

@@ -59,3 +59,16 @@ def test_every_check_of_the_file_has_a_case_here_or_in_the_moved_rules_tests():
     moved = {"entrants_exceed_students", "classes_missing", "large_classes_exceed_classes", "teachers_exceed_staff", "exceeds_teachers",
              "public_funds_exceed_budget", "pupil_teacher_ratio"}  # tests/schemas/test_schema_validate.py, test_schema_cross_table.py
     assert set(CHECKS.codes()) == moved | {case[0] for case in CASES}
+
+
+def test_exceeds_teachers_bounds_exactly_the_teacher_sub_counts_the_template_states():
+    # config/checks.toml lists the sub-counts by hand; the staff spec declares them and the template says "≤ 专任教师数" beside each.
+    from schemas.staff import TEACHER_SUB_COUNTS
+    from schemas.tables import TABLES
+
+    bounded = [check.column for check in CHECKS.checks if check.code == "exceeds_teachers"]
+    assert bounded == list(TEACHER_SUB_COUNTS)
+    staff = TABLES["staff"]
+    assert [c.name for c in staff.columns if c.rule_zh == "≤ 专任教师数"] == [
+        "teachers_above_degree", "teachers_senior_title", "backbone_teachers", "pe_art_teachers", "putonghua_qualified", "new_teachers",
+    ]
