@@ -39,7 +39,7 @@ from python_calamine import CalamineWorkbook
 from benchmarks.measure import run_process
 from config import load_rules
 from edustat.ingest.read import read_file
-from edustat.local_server import ensure_server, stop_server
+from runtime.local_server import ensure_server, stop_server
 
 EDUSTAT = [sys.executable, "-m", "edustat.cli"]
 COUNTY_FILE = "622921_临夏县.xlsx"

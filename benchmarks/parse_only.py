@@ -16,7 +16,7 @@ from pathlib import Path
 from config import load_rules
 from edustat.ingest.discover import discover_files
 from edustat.ingest.read import read_file
-from edustat.parallel import core_count
+from runtime.worker_pool import core_count
 
 CHUNK_FILES = 16
 """Files handed to a worker at a time."""

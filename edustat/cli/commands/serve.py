@@ -28,8 +28,8 @@ def serve(
     from prefect import serve as prefect_serve
 
     from config import load_rules
-    from edustat.quiet import keep_failures_off_the_terminal
     from flows.deployments import build_deployments, full_name
+    from runtime.quiet_prefect import keep_failures_off_the_terminal
 
     keep_failures_off_the_terminal()
     err_console.print(f"Prefect API: {api_url} (other shells: export PREFECT_API_URL={api_url})")
