@@ -22,7 +22,7 @@ from benchmarks.measure import Measurement, run_process
 from benchmarks.prefect_server import prefect_api
 from benchmarks.report import print_table, targets
 from edustat.ingest.batches import file_batches
-from edustat.parallel import core_count, parse_processes
+from runtime.worker_pool import core_count, parse_processes
 
 EDUSTAT = [sys.executable, "-c", "from edustat.cli import main; main()"]
 POSTGRES_ENVS = ("EDUSTAT_BENCH_POSTGRES_URL", "EDUSTAT_TEST_POSTGRES_URL")

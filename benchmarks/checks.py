@@ -32,7 +32,7 @@ from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
 from edustat.ingest.files import FileResult, read_and_normalize_files, read_and_pack_files
 from edustat.ingest.stage import combine_files
-from edustat.parallel import core_count, process_pool
+from runtime.worker_pool import core_count, process_pool
 from schemas.catalogue import load_checks
 from schemas.checks import check_issues
 from schemas.outliers import outlier_issues

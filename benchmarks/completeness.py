@@ -31,8 +31,8 @@ from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
 from edustat.ingest.files import read_and_normalize_files, read_and_pack_files
 from edustat.ingest.stage import combine_files
-from edustat.local_server import ensure_server, stop_server
-from edustat.parallel import core_count, process_pool
+from runtime.local_server import ensure_server, stop_server
+from runtime.worker_pool import core_count, process_pool
 from schemas.completeness import assess_completeness, completeness_issues
 from schemas.rules import load_rules
 from schemas.school_rows import pair_school_rows

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import EDUSTAT, run_process, sample_scratch
-from edustat.local_server import ensure_server, stop_server
-from edustat.pause import PAUSE_AT_ENV, PAUSE_DIR_ENV
+from runtime.local_server import ensure_server, stop_server
+from runtime.pause_points import PAUSE_AT_ENV, PAUSE_DIR_ENV
 
 PAUSE_POINT = "before_commit"
 PAUSE_WAIT_S = 300.0

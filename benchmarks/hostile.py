@@ -38,7 +38,7 @@ from python_calamine import CalamineWorkbook
 
 from benchmarks.measure import run_process
 from edustat.ingest.read import read_file
-from edustat.local_server import ensure_server, stop_server
+from runtime.local_server import ensure_server, stop_server
 from schemas.rules import load_rules
 
 EDUSTAT = [sys.executable, "-m", "edustat.cli"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from edustat.quiet import quiet_prefect
+from runtime.quiet_prefect import quiet_prefect
 
 quiet_prefect()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from edustat.ingest.discover import discover_files
 from edustat.ingest.read import read_file
-from edustat.parallel import core_count
+from runtime.worker_pool import core_count
 from schemas.rules import load_rules
 
 CHUNK_FILES = 16

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from edustat.local_server import ensure_server, stop_server
+from runtime.local_server import ensure_server, stop_server
 
 
 @contextmanager

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import EDUSTAT, run_process, sample_scratch
-from edustat.local_server import ensure_server, stop_server
+from runtime.local_server import ensure_server, stop_server
 
 TARGETS = {"help": 1.5, "query": 1.5, "run": 6.0}
 

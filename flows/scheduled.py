@@ -61,7 +61,7 @@ def end_as_failed(flow_run_id: UUID | None, message: str) -> None:
     """
     if flow_run_id is None:
         return
-    from edustat.prefect_api import api_client
+    from runtime.prefect_api import api_client
 
     with api_client() as client:
         client.set_flow_run_state(flow_run_id, Failed(message=message), force=True)

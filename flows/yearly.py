@@ -7,13 +7,14 @@ from prefect import flow
 from edustat.configuration import Configuration
 from edustat.correction import CorrectionPlan
 from edustat.fingerprint import InputFiles
-from edustat.interrupt import interruption
 from edustat.ingest.discover import InputFolder
 from edustat.outcome import RunOutcome, Trigger
 from edustat.settings import Settings
+from flows.parse import parse_inputs
+from flows.slot_watch import year_slot
+from runtime.interrupt import interruption
 from tasks.aggregate import aggregate_indicators, recompute_next_year_growth
 from tasks.completeness import assess_correction_completeness
-from tasks.concurrency import year_slot
 from tasks.configure import configure, read_settings
 from tasks.correction import (
     aggregate_correction,
@@ -26,7 +27,7 @@ from tasks.correction import (
     select_changed_files,
     validate_correction,
 )
-from tasks.ingest import discover_inputs, fingerprint_inputs, parse_inputs, validate_year
+from tasks.ingest import discover_inputs, fingerprint_inputs, validate_year
 from tasks.report import has_blocking_errors, publish_issues, write_error_workbook
 from tasks.warehouse import (
     close_unchanged,

@@ -14,9 +14,9 @@ from edustat.disk import disk_full_sentence
 from edustat.fingerprint import InputFiles
 from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger, describe_failure
-from edustat.interrupt import Interrupted, begin_cleanup
 from edustat.settings import Settings
 from edustat.staged import StagedTables
+from runtime.interrupt import Interrupted, begin_cleanup
 from schemas.bound import problem_totals
 from schemas.completeness import completeness_line
 from warehouse import load, read, runs

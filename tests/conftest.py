@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from edustat.quiet import quiet_prefect
+from runtime.quiet_prefect import quiet_prefect
 
 quiet_prefect()
 
@@ -47,7 +47,7 @@ def pytest_report_header() -> str:
     return f"hypothesis examples: {profile()} profile ({PROFILE_ENV}=nightly for the full counts)"
 
 # A run's subprocess that is given no PREFECT_API_URL starts a background Prefect server under the Prefect
-# home (edustat.local_server): the suite's home is a temporary folder, never the user's ~/.prefect.
+# home (runtime.local_server): the suite's home is a temporary folder, never the user's ~/.prefect.
 _SUITE_PREFECT_HOME = tempfile.mkdtemp(prefix="edustat-tests-prefect-")
 os.environ["PREFECT_HOME"] = _SUITE_PREFECT_HOME
 
@@ -61,7 +61,7 @@ os.environ.pop("LINES", None)
 def _no_background_server_left() -> Iterator[None]:
     """Stop any background server a test started under the suite's Prefect home."""
     yield
-    from edustat.local_server import stop_server
+    from runtime.local_server import stop_server
 
     stop_server(Path(_SUITE_PREFECT_HOME))
 

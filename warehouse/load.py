@@ -26,13 +26,13 @@ from sqlalchemy.exc import DBAPIError
 
 from edustat.staged import StagedTables
 from edustat.words import plural
+from runtime.pause_points import pause_point
 from schemas.tables import PROVENANCE_COLUMNS
 from warehouse.bulk import insert_frame
 from warehouse.correction import current_run_id
 from warehouse.engine import is_sqlite, truncate_log, write_transaction
 from warehouse.errors import WarehouseBusyError, WarehouseError
 from warehouse.frames import fetch_frame
-from edustat.pause import pause_point
 from warehouse.runs import set_run_status
 from warehouse.schema import (
     county_reporting,

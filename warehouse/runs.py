@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from edustat.processes import is_gone_from_this_host
+from runtime.host_processes import is_gone_from_this_host
 from warehouse.coltypes import utc_now
 from warehouse.engine import write_transaction
 from warehouse.errors import WarehouseError

@@ -11,8 +11,8 @@ import typer
 from typer.core import TyperGroup
 from typer.main import get_command_from_info
 
-from edustat import interrupt
-from edustat.quiet import quiet_prefect
+from runtime import interrupt
+from runtime.quiet_prefect import quiet_prefect
 
 COMMANDS: dict[str, str] = {
     "run": "The yearly flow: ingest, validate, aggregate and load one year (exit 0 loaded/unchanged, 1 rejected).",
@@ -52,7 +52,7 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands:
             importlib.import_module(f"edustat.cli.commands.{cmd_name}")
             if "polars" in sys.modules:
-                interrupt.install()  # Polars, imported with the command, takes SIGINT over (edustat.interrupt.install)
+                interrupt.install()  # Polars, imported with the command, takes SIGINT over (runtime.interrupt.install)
             info = next(i for i in app.registered_commands if (i.name or i.callback.__name__) == cmd_name)  # type: ignore[union-attr]
             self.commands[cmd_name] = get_command_from_info(
                 info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode

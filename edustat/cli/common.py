@@ -117,7 +117,7 @@ def checked_configuration() -> Configuration:
 def connect_prefect() -> str:
     """Point this process at a Prefect API (the user's PREFECT_API_URL, else the background server), before Prefect is
     imported; a server that cannot be started ends the command with its sentence."""
-    from edustat.local_server import ServerError, use_local_server
+    from runtime.local_server import ServerError, use_local_server
 
     try:
         return use_local_server()

@@ -25,8 +25,8 @@ from edustat.ingest.normalize import (
     unknown_sheet_row,
 )
 from edustat.ingest.read import RawSheet, read_named_file, relative_name
-from edustat.interrupt import stop_if_asked
-from edustat.pause import pause_point
+from runtime.interrupt import stop_if_asked
+from runtime.pause_points import pause_point
 from schemas.issues import concat_issues, empty_issues, issue_frame
 from schemas.tables import TABLES
 

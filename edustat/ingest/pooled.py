@@ -15,7 +15,7 @@ from pathlib import Path
 from config import Rules
 from edustat.ingest.files import FileResult, PackedResult, merge_results, pack_result, read_and_pack_files
 from edustat.ingest.read import relative_name
-from edustat.parallel import discard_pool, process_pool
+from runtime.worker_pool import discard_pool, process_pool
 from schemas.issues import issue, issue_frame
 
 Reader = Callable[[Sequence[Path], Path, Rules], PackedResult]

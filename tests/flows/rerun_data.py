@@ -109,7 +109,7 @@ def snapshot(url: str) -> dict[str, pl.DataFrame]:
 
 
 class PausedRun:
-    """`edustat run` in its own process, stopped inside the load at a named pause point (edustat/pause.py)."""
+    """`edustat run` in its own process, stopped inside the load at a named pause point (runtime/pause_points.py)."""
 
     def __init__(self, year: int, input_dir: Path, point: str, folder: Path, env: dict[str, str]) -> None:
         self.year, self.point, self.folder = year, point, folder
@@ -159,7 +159,7 @@ def free_year_slots(year: int) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 
-    from tasks.concurrency import year_limit_names
+    from runtime.year_slot import year_limit_names
 
     with get_client(sync_client=True) as client:
         for name in year_limit_names(year):

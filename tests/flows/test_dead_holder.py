@@ -14,7 +14,7 @@ import pytest
 from rerun_data import DUPLICATES_SQL, PausedRun, query
 
 from flows.yearly import yearly_flow
-from tasks.concurrency import SLOT_LEASE_S
+from runtime.year_slot import SLOT_LEASE_S
 
 pytestmark = pytest.mark.system
 

@@ -1,7 +1,7 @@
 """Loads that die half-way and loads that collide: the previous version survives, one current row per key, the next run succeeds.
 
 The kills are deterministic: `edustat run` is started with EDUSTAT_TEST_PAUSE_AT naming a point
-inside the load transaction (edustat/pause.py), and SIGKILLed once it reports it got there.
+inside the load transaction (runtime/pause_points.py), and SIGKILLed once it reports it got there.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def test_a_full_disk_under_the_prefect_home_is_named_and_loses_nothing(
     small_disk: Path, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
     """The background Prefect server of a Prefect home on the small disk: its database cannot grow, every write answers HTTP 500."""
-    from edustat.local_server import stop_server
+    from runtime.local_server import stop_server
 
     home = small_disk / "prefect-home"
     url = copy_warehouse(base_warehouse(sample_dir, tmp_path_factory), tmp_path / "warehouse.db")

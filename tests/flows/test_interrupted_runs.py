@@ -1,7 +1,7 @@
 """Ctrl-C and a stop signal during `edustat run`: one sentence, exit 130/143, the run failed in etl_run and in Prefect, nothing changed, the year free at once.
 
 `edustat run` is started in its own session (a process group, as a terminal's foreground job) and
-held at a pause point (edustat/pause.py): ``parsing`` (a file about to be read, in a parse worker
+held at a pause point (runtime/pause_points.py): ``parsing`` (a file about to be read, in a parse worker
 process: EDUSTAT_PARSE_PROCESSES=2), ``after_tables`` (the school tables written, inside the load),
 ``after_values`` (the new version of the values written, not committed). Then SIGINT goes to the
 whole group (what Ctrl-C does: the parse workers get it too) or SIGTERM to the main process only
@@ -147,8 +147,8 @@ def _loaded(kind: str, loaded_sample: LoadedSample, stack: ExitStack, tmp_path: 
 def _slots_and_holders(year: int) -> tuple[list[int], list[object]]:
     from prefect.client.orchestration import get_client
 
-    from tasks.concurrency import year_limit_names
-    from tasks.slot_holders import read_holder
+    from runtime.slot_holders import read_holder
+    from runtime.year_slot import year_limit_names
 
     with get_client(sync_client=True) as client:
         names = year_limit_names(year)

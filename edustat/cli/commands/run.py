@@ -8,7 +8,6 @@ import typer
 from rich.markup import escape
 
 from config import ConfigError
-from edustat import interrupt
 from edustat.cli.app import app
 from edustat.cli.common import (
     ChecksOption,
@@ -27,6 +26,7 @@ from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
 from edustat.summary import printable
 from edustat.words import plural
+from runtime import interrupt
 
 EXIT_CODES = {"succeeded": 0, "unchanged": 0, "rejected": 1, "failed": 3}
 """Contract §6: 0 loaded or unchanged, 1 rejected, 2 wrong usage (Typer's own); 3 when the run failed."""
@@ -60,13 +60,13 @@ def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete:
     """Run the yearly flow in this process; configuration errors end the command (exit 2) before any input is read."""
     checked_configuration()
     connect_prefect()
-    from edustat.quiet import keep_failures_off_the_terminal
     from flows.runners import configured_yearly_flow
     from flows.scheduled import end_as_failed, failure_message
+    from runtime.quiet_prefect import keep_failures_off_the_terminal
 
     # After the flows' import: Prefect sets up its console handler as it is imported.
     keep_failures_off_the_terminal()
-    # After the flows' import too: Polars, imported with them, takes SIGINT over (edustat.interrupt.install).
+    # After the flows' import too: Polars, imported with them, takes SIGINT over (runtime.interrupt.install).
     interrupt.install()
     try:
         state = configured_yearly_flow()(

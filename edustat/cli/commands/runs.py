@@ -52,7 +52,7 @@ def runs_table(listing: pl.DataFrame) -> pl.DataFrame:
 
 def prefect_ui_url() -> str | None:
     """Where the Prefect UI is: PREFECT_UI_URL, else the API's address without /api (the user's, or the background server's); None when unknown."""
-    from edustat.local_server import API_URL_ENV, is_usable, read_record
+    from runtime.local_server import API_URL_ENV, is_usable, read_record
 
     if ui := os.environ.get("PREFECT_UI_URL"):
         return ui

@@ -27,8 +27,8 @@ def serve(
     api_url = connect_prefect()
     from prefect import serve as prefect_serve
 
-    from edustat.quiet import keep_failures_off_the_terminal
     from flows.deployments import build_deployments, full_name
+    from runtime.quiet_prefect import keep_failures_off_the_terminal
     from schemas.rules import load_rules
 
     keep_failures_off_the_terminal()

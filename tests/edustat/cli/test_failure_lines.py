@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from edustat.local_server import free_port
+from runtime.local_server import free_port
 from tests.edustat.cli.test_cli import edustat, edustat_process
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from edustat.interrupt import Interrupted, interruption
+from runtime.interrupt import Interrupted, interruption
 
 
 def test_the_exit_code_is_128_plus_the_signal() -> None:
@@ -40,7 +40,7 @@ def test_ctrl_c_and_prefects_termination_signal_are_interruptions_and_nothing_el
 SCRIPT = textwrap.dedent(
     """
     import os, signal, sys, time
-    from edustat import interrupt
+    from runtime import interrupt
     interrupt.install()
     try:
         os.kill(os.getpid(), signal.SIGINT)

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 
-from edustat.processes import is_gone_from_this_host, is_run_gone
+from runtime.host_processes import is_gone_from_this_host, is_run_gone
 
 
 def _dead_pid() -> int:

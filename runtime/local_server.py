@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from edustat.processes import is_process_alive
+from runtime.host_processes import is_process_alive
 
 API_URL_ENV = "PREFECT_API_URL"
 STARTUP_TIMEOUT_ENV = "EDUSTAT_SERVER_STARTUP_TIMEOUT_S"

@@ -1,4 +1,4 @@
-from edustat.parallel import MIN_FILES_FOR_PROCESSES, core_count, parse_processes
+from runtime.worker_pool import MIN_FILES_FOR_PROCESSES, core_count, parse_processes
 
 
 def test_configured_count_wins() -> None:

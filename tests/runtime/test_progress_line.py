@@ -1,4 +1,4 @@
-from edustat.progress import format_duration, progress_line
+from runtime.progress_line import format_duration, progress_line
 
 
 def test_half_way_line_has_count_share_rate_and_time_left():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from edustat import local_server
+from runtime import local_server
 
 
 def _dead_pid() -> int:

@@ -4,7 +4,12 @@ A test starts `edustat run` with EDUSTAT_TEST_PAUSE_AT=<point> and EDUSTAT_TEST_
 the load writes ``<folder>/<point>.reached`` when it gets there (inside its transaction, holding
 the year's lock) and waits until ``<folder>/<point>.release`` exists. The test then kills the
 process (SIGKILL), interrupts it (SIGINT, SIGTERM) or starts a competing run, and knows exactly
-where the first one stands. A process told to stop (edustat.interrupt) leaves its pause at once.
+where the first one stands. A process told to stop (runtime.interrupt) leaves its pause at once.
+
+The points, in run order: ``parsing`` (a file about to be parsed, in a parse worker process or thread),
+``after_tables`` (school tables replaced), ``after_values`` (new version inserted and old flipped),
+``after_growth`` (year + 1's growth refreshed), ``before_commit`` (run marked succeeded); the last four
+inside the load's transaction.
 """
 
 from __future__ import annotations
@@ -13,13 +18,10 @@ import os
 import time
 from pathlib import Path
 
-from edustat.interrupt import is_stopping
+from runtime.interrupt import is_stopping
 
 PAUSE_AT_ENV = "EDUSTAT_TEST_PAUSE_AT"
 PAUSE_DIR_ENV = "EDUSTAT_TEST_PAUSE_DIR"
-PAUSE_POINTS = ("parsing", "after_tables", "after_values", "after_growth", "before_commit")
-"""In run order: a file about to be parsed (in a parse worker process or thread); school tables replaced; new version
-inserted and old flipped; year + 1's growth refreshed; run marked succeeded (the last four inside the load's transaction)."""
 
 MAX_PAUSE_S = 300.0
 """A forgotten release never hangs a process for ever."""

@@ -1,4 +1,4 @@
-"""Progress of the parse on the terminal and in the flow run's logs (the I/O side of edustat.progress)."""
+"""Progress of the parse on the terminal and in the flow run's logs (the I/O side of runtime.progress_line)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from prefect import get_run_logger
 from prefect.exceptions import MissingContextError
 from prefect.logging.loggers import PrefectLogAdapter
 
-from edustat.progress import progress_line
+from runtime.progress_line import progress_line
 
 PROGRESS_LOGGER = "prefect.flow_runs.progress"
 """Below prefect.flow_runs, so lines reach the flow run's logs (API handler) and the terminal (console handler)."""
@@ -22,7 +22,7 @@ REPORT_EVERY_S = 3.0
 def progress_logger() -> logging.LoggerAdapter:
     """A logger at INFO whose lines reach both the terminal and the current flow run's logs.
 
-    Prefect's own level (WARNING by default, see edustat.quiet) is left alone: only this child logger
+    Prefect's own level (WARNING by default, see runtime.quiet_prefect) is left alone: only this child logger
     lets INFO through, so progress shows without every other INFO line.
     """
     logger = logging.getLogger(PROGRESS_LOGGER)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tasks.progress import REPORT_EVERY_S, ParseProgress
+from runtime.parse_progress import REPORT_EVERY_S, ParseProgress
 
 
 class Lines(logging.LoggerAdapter):

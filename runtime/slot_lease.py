@@ -1,7 +1,7 @@
 """A lease on Prefect global concurrency limits whose id the holder knows: taken in one request, renewed while held, given back.
 
 Prefect's ``concurrency`` context manager keeps its lease id to itself; edustat records the id
-(tasks.slot_holders) so that the next run can give back the slots of a holder that is gone at
+(runtime.slot_holders) so that the next run can give back the slots of a holder that is gone at
 once instead of waiting for the lease to run out. These are the client calls of Prefect's own
 lease API: ``increment-with-lease``, ``leases/{id}/renew``, ``decrement-with-lease``.
 """
@@ -21,7 +21,7 @@ from prefect.client.schemas.responses import ConcurrencyLimitWithLeaseResponse
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger, get_run_logger
 
-from edustat.prefect_api import api_client
+from runtime.prefect_api import api_client
 
 RENEW_FRACTION = 0.5
 """A held lease is renewed after this share of its duration: a renewal may fail once and the next still comes in time."""

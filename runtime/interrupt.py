@@ -2,7 +2,7 @@
 
 The command line installs ``on_signal`` for SIGINT (Ctrl-C, sent to the terminal's whole process
 group) and SIGTERM (a service manager, `timeout`, a container stop). The first signal stops the
-parse workers (edustat.parallel) and raises ``Interrupted`` in the main thread, wherever it is;
+parse workers (runtime.worker_pool) and raises ``Interrupted`` in the main thread, wherever it is;
 the flow marks its run failed with the reason, and the command line sets the Prefect flow run
 Failed, prints the sentence and exits. A second signal while that cleanup runs ends the process at
 once (the next run of the year marks a row left 'running' failed, as after a kill).
@@ -95,7 +95,7 @@ def begin_cleanup(signum: int = signal.SIGINT) -> None:
     if not _stopping.is_set():
         _first_signal[0] = signum
     _stopping.set()
-    from edustat.parallel import stop_workers
+    from runtime.worker_pool import stop_workers
 
     stop_workers()
     install()
@@ -111,7 +111,7 @@ def on_signal(signum: int, frame: FrameType | None) -> None:
 
 def end_now(signum: int) -> None:
     """A second signal during cleanup: one line, the exit code, no cleanup (no traceback can follow)."""
-    from edustat.parallel import stop_workers
+    from runtime.worker_pool import stop_workers
 
     stop_workers()
     reason = SIGNAL_REASONS.get(signum, f"signal {signum}")
@@ -136,7 +136,7 @@ def restore(previous: dict[int, object]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, handler)  # type: ignore[arg-type]
     _stopping.clear()
-    from edustat.parallel import allow_workers
+    from runtime.worker_pool import allow_workers
 
     allow_workers()
 
@@ -148,7 +148,7 @@ def record_in_prefect(stop: Interrupted) -> None:
     try:
         from prefect.states import Failed
 
-        from edustat.prefect_api import api_client
+        from runtime.prefect_api import api_client
 
         with api_client() as client:
             client.set_flow_run_state(stop.flow_run_id, Failed(message=stop.sentence()), force=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from edustat import prefect_api
-from edustat.prefect_api import BusyRetryTransport
+from runtime import prefect_api
+from runtime.prefect_api import BusyRetryTransport
 
 
 def _answers(monkeypatch: pytest.MonkeyPatch, codes: list[int]) -> tuple[list[int], list[float]]:

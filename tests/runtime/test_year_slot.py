@@ -18,9 +18,10 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, Variabl
 from prefect.concurrency.sync import concurrency
 
 from edustat.settings import Settings
-from tasks.concurrency import SLOT_LEASE_S, ensure_limits, holder_years, year_limit_names, year_slot
-from tasks.slot_holders import SlotHolder, holder_variable, read_holder, record_holder
-from tasks.slot_lease import take_slots
+from flows.slot_watch import year_slot
+from runtime.slot_holders import SlotHolder, holder_variable, read_holder, record_holder
+from runtime.slot_lease import take_slots
+from runtime.year_slot import SLOT_LEASE_S, ensure_limits, holder_years, year_limit_names
 from warehouse.engine import get_engine
 from warehouse.errors import WarehouseBusyError
 from warehouse.migrate import migrate
@@ -124,7 +125,7 @@ def test_a_slot_left_by_a_dead_loader_is_waited_out(settings: Settings) -> None:
 HOLD_SCRIPT = """
 import sys, time
 from edustat.settings import Settings
-from tasks.concurrency import year_slot
+from flows.slot_watch import year_slot
 from warehouse.engine import get_engine
 from warehouse.runs import start_run
 

@@ -6,13 +6,17 @@ made (or resized) is left as it is. The warehouse's own year lock stays the arbi
 written; the slot adds queueing and visibility on the Prefect server.
 
 A slot is held under a lease that the loader renews, and the loader records the lease beside the
-limit (tasks.slot_holders). A loader killed outright (SIGKILL, power cut) cannot give its slot
+limit (runtime.slot_holders). A loader killed outright (SIGKILL, power cut) cannot give its slot
 back; a run that finds the slot taken frees it at once when the recorded holder is known to be
 gone (its process is no longer alive on this host, or its etl_run row is no longer 'running').
 Without a record (a loader killed in the instant between taking the slot and recording it), the
 server takes the slot back when the lease runs out (``SLOT_LEASE_S`` plus the repossessor's
 interval): a run that finds no live run that could hold it waits for that instead of reporting
 the year as busy.
+
+What the warehouse knows (a holder's etl_run status, whether a live run could hold the slot, the
+busy error and how long to wait) comes in as a ``SlotWatch``: runtime/ does not read the warehouse
+(flows.slot_watch wires it).
 """
 
 from __future__ import annotations
@@ -20,25 +24,19 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from uuid import UUID
 
-import polars as pl
 from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
-from edustat.prefect_api import api_client
-from edustat.processes import is_run_gone
-from edustat.settings import Settings
-from tasks.slot_holders import SlotHolder, forget_holder, read_holders, record_holder
-from tasks.slot_lease import lease_logger, release_lease, renewed, take_slots
-from warehouse import read
-from warehouse.engine import get_engine, write_transaction
-from warehouse.errors import WarehouseBusyError
-from warehouse.load import busy_message
-from warehouse.runs import fail_dead_runs, get_run
+from runtime.host_processes import is_run_gone
+from runtime.prefect_api import api_client
+from runtime.slot_holders import SlotHolder, forget_holder, read_holders, record_holder
+from runtime.slot_lease import lease_logger, release_lease, renewed, take_slots
 
 LIMIT_PREFIX = "edustat-year-"
 SLOT_LEASE_S = 60.0
@@ -77,32 +75,30 @@ def ensure_limits(names: list[str]) -> None:
                     pass  # another run created it between the read and the create
 
 
-def has_live_loader(settings: Settings, year: int, run_id: int) -> bool:
-    """Whether a run other than ``run_id`` that could hold ``year``'s slots is still running (dead ones are marked failed first)."""
-    engine = get_engine(settings.warehouse_url)
-    years = holder_years(year)
-    # A live loader mid-transaction holds SQLite's write lock: waiting longer than the caller would is pointless.
-    with write_transaction(engine, settings.lock_timeout_s, busy_message=busy_message(year, settings.lock_timeout_s, sqlite=True)) as conn:
-        for each in years:
-            fail_dead_runs(conn, each, f"run {run_id} of {year}")
-    running = pl.concat([read.runs(engine, each) for each in years], how="vertical_relaxed").filter(
-        (pl.col("status") == "running") & (pl.col("run_id") != run_id)
-    )
-    return running.height > 0
+@dataclass(frozen=True)
+class SlotWatch:
+    """What the year slot asks of the warehouse while a slot is taken, for one run of one year (passed in by its caller)."""
+
+    wait_s: float
+    """How long a live run may keep the slots before the year is reported busy (the warehouse's lock timeout)."""
+    run_status: Callable[[SlotHolder], str | None]
+    """The etl_run status of a recorded holder's run; None when unknown (no row, or a row of another host or pid)."""
+    has_live_loader: Callable[[], bool]
+    """Whether another run that could hold the slots is still running (dead ones marked failed first)."""
+    busy_error: Callable[[float], Exception]
+    """The error raised after waiting that many seconds for slots a live run keeps."""
 
 
-def is_holder_gone(settings: Settings, holder: SlotHolder) -> bool:
-    """Whether the run that recorded ``holder`` is known to be over (its etl_run row counts only when host and pid match: another warehouse may share the server)."""
-    row = get_run(get_engine(settings.warehouse_url), holder.run_id)
-    status = row["status"] if row is not None and (row["host"], row["pid"]) == (holder.host, holder.pid) else None
-    return is_run_gone(holder.host, holder.pid, status)
+def is_holder_gone(watch: SlotWatch, holder: SlotHolder) -> bool:
+    """Whether the run that recorded ``holder`` is known to be over: its process gone from this host, or its run no longer 'running'."""
+    return is_run_gone(holder.host, holder.pid, watch.run_status(holder))
 
 
-def free_gone_holders(client: SyncPrefectClient, settings: Settings, names: list[str], year: int) -> int:
+def free_gone_holders(client: SyncPrefectClient, watch: SlotWatch, names: list[str], year: int) -> int:
     """Give back the slots of every recorded holder of ``names`` whose run is over; returns how many leases were freed."""
     freed = 0
     for holder in read_holders(client, names):
-        if not is_holder_gone(settings, holder):
+        if not is_holder_gone(watch, holder):
             continue
         lease_logger().warning(
             "the concurrency slot of %d was held by run %d (pid %d on %s), which is gone: slot given back",
@@ -117,24 +113,24 @@ def free_gone_holders(client: SyncPrefectClient, settings: Settings, names: list
     return freed
 
 
-def wait_for_slots(client: SyncPrefectClient, settings: Settings, year: int, run_id: int, names: list[str]) -> UUID:
-    """A lease on one slot of each of ``names``: freeing gone holders' slots as it waits; WarehouseBusyError when a live run keeps them.
+def wait_for_slots(client: SyncPrefectClient, watch: SlotWatch, year: int, names: list[str]) -> UUID:
+    """A lease on one slot of each of ``names``: freeing gone holders' slots as it waits; ``watch.busy_error`` when a live run keeps them.
 
-    It waits up to ``settings.lock_timeout_s``; when no live run could hold the slots by then, up to
+    It waits up to ``watch.wait_s``; when no live run could hold the slots by then, up to
     DEAD_HOLDER_WAIT_S more, for the lease of a holder that left no record to run out.
     """
-    deadline = time.monotonic() + settings.lock_timeout_s
-    waited_s, extended = settings.lock_timeout_s, False
+    deadline = time.monotonic() + watch.wait_s
+    waited_s, extended = watch.wait_s, False
     next_check = time.monotonic()
     while (lease_id := take_slots(client, names, SLOT_LEASE_S)) is None:
         now = time.monotonic()
         if now >= next_check:
             next_check = now + HOLDER_CHECK_S
-            if free_gone_holders(client, settings, names, year):
+            if free_gone_holders(client, watch, names, year):
                 continue
         if now >= deadline:
-            if extended or has_live_loader(settings, year, run_id):
-                raise WarehouseBusyError(busy_message(year, waited_s, sqlite=False))
+            if extended or watch.has_live_loader():
+                raise watch.busy_error(waited_s)
             lease_logger().warning(
                 "the concurrency slot of %d is held by a run that is gone; waiting up to %g s for its lease to run out", year, DEAD_HOLDER_WAIT_S
             )
@@ -144,12 +140,12 @@ def wait_for_slots(client: SyncPrefectClient, settings: Settings, year: int, run
 
 
 @contextmanager
-def year_slot(settings: Settings, year: int, run_id: int) -> Iterator[None]:
-    """Hold the Prefect slots of ``year`` (and year + 1) while the body loads; WarehouseBusyError after ``settings.lock_timeout_s`` when a live run holds them."""
+def hold_year_slot(year: int, run_id: int, watch: SlotWatch) -> Iterator[None]:
+    """Hold the Prefect slots of ``year`` (and year + 1) for run ``run_id`` while the body loads; ``watch.busy_error`` after ``watch.wait_s`` when a live run holds them."""
     names = year_limit_names(year)
     ensure_limits(names)
     with api_client() as client:
-        lease_id = wait_for_slots(client, settings, year, run_id, names)
+        lease_id = wait_for_slots(client, watch, year, names)
         holder = SlotHolder(lease_id=str(lease_id), run_id=run_id, host=socket.gethostname(), pid=os.getpid())
         try:
             record_holder(client, names, holder)
