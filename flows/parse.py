@@ -10,7 +10,7 @@ import polars as pl
 from prefect import get_run_logger, unmapped
 from prefect.futures import as_completed
 
-from config.models import Rules
+from config import Rules
 from edustat.fingerprint import InputFiles, digests_by_file
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import InputFolder, folder_issues
