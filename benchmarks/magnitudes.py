@@ -17,7 +17,7 @@ import polars as pl
 
 from benchmarks.measure import median_call_s
 from config import load_rules
-from edustat.ingest.normalize import empty_headers
+from edustat.ingest.headers import empty_headers
 from schemas.magnitudes import magnitude_issues
 from schemas.tables import TABLES, staged_dtypes
 from schemas.validate import table_schema

@@ -18,7 +18,7 @@ from edustat.interrupt import Interrupted, begin_cleanup
 from edustat.settings import Settings
 from edustat.staged import StagedTables
 from schemas.bound import problem_totals
-from schemas.completeness import completeness_line
+from schemas.completeness.wording import completeness_line
 from warehouse import load, read, runs
 from warehouse.correction import stored_inputs
 from warehouse.engine import get_engine

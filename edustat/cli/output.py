@@ -19,7 +19,7 @@ import typer
 
 from edustat.summary import printable
 
-from edustat.cli.common import CsvEncoding
+from edustat.cli.options import CsvEncoding
 from edustat.cli.headers import with_headers
 
 _FORMULA_START = r"^[=+\-@\t\r]"

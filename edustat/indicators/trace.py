@@ -14,7 +14,7 @@ import polars as pl
 
 from config.models import TERM_KINDS, Catalogue, Indicator, Rules
 from edustat.indicators.balance import balance_school_values, weighted_cv
-from edustat.indicators.common import DECIMALS
+from edustat.indicators.exact_sums import DECIMALS
 from edustat.indicators.term_sums import indicator_rows
 from edustat.staged import StagedTables
 

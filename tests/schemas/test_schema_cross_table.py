@@ -2,7 +2,7 @@ import polars as pl
 
 from config import load_regions, load_rules
 from schema_builders import headers, staged
-from schemas.completeness import assess_completeness
+from schemas.completeness.status import assess_completeness
 from schemas.school_rows import pair_school_rows
 from schemas.cross_table import (
     allowed_stages,

@@ -9,7 +9,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.options import (
     EncodingOption,
     ExportLanguageOption,
     IndicatorsOption,
@@ -78,7 +78,7 @@ def indicators(
 def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFrame:
     """The year's current values at the levels asked, each marked with its region's completeness (is_complete, completeness), with the report's figures beside them."""
     from warehouse.engine import get_engine
-    from schemas.completeness import region_completeness
+    from schemas.completeness.wording import region_completeness
     from warehouse.read import current_values, year_reporting_status
 
     settings = load_settings()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
+from edustat.cli.options import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
 from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.words import plural
 from edustat.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query

@@ -9,7 +9,7 @@ import typer
 
 from config import ConfigError, load_rules
 from edustat.cli.app import app
-from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, console, fail
+from edustat.cli.options import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.settings import load_settings
 
 

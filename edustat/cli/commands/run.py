@@ -10,7 +10,7 @@ from rich.markup import escape
 from config import ConfigError
 from edustat import interrupt
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.options import (
     ChecksOption,
     IndicatorsOption,
     InputOption,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import console
+from edustat.cli.options import console
 
 
 class ServerAction(str, Enum):

@@ -9,7 +9,7 @@ import typer
 
 from config import load_rules
 from edustat.cli.app import app
-from edustat.cli.common import console
+from edustat.cli.options import console
 from edustat.template import write_template
 
 

@@ -8,7 +8,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.options import (
     EncodingOption,
     ExportLanguageOption,
     IndicatorsOption,

@@ -12,7 +12,7 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.output import render_table
 from config.models import RegionTree
-from edustat.cli.common import (
+from edustat.cli.options import (
     ChecksOption,
     IndicatorsOption,
     RegionsOption,
@@ -59,7 +59,7 @@ def validate(
     from edustat.errorbook import clear_error_workbook, write_error_workbook
     from edustat.validation import validate_inputs
     from schemas.bound import problem_totals
-    from schemas.completeness import completeness_line
+    from schemas.completeness.wording import completeness_line
 
     apply_overrides(warehouse, regions, catalogue_file, checks_file)
     settings = load_settings()

@@ -3,7 +3,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from config import load_rules
-from edustat.ingest.values import convert_columns
+from edustat.ingest.cell_conversion import convert_columns
 from schemas.tables import ColumnSpec
 
 RULES = load_rules()

@@ -7,7 +7,7 @@ from polars.testing import assert_frame_equal
 
 from tests.examples import examples
 from config import load_rules
-from edustat.ingest.values import _convert_all_passes, convert_columns
+from edustat.ingest.cell_conversion import _convert_all_passes, convert_columns
 from schemas.tables import ColumnSpec
 
 RULES = load_rules()
