@@ -30,8 +30,12 @@ from benchmarks.measure import median_call_cpu_s, median_call_s
 from config import RegionTree, Rules, load_regions
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
-from edustat.ingest.files import FileResult, read_and_normalize_files, read_and_pack_files
-from edustat.ingest.stage import combine_files
+from edustat.ingest.files import (
+    FileResult,
+    read_and_normalize_files,
+    read_and_pack_files,
+)
+from edustat.ingest.stage import combine_year
 from runtime.worker_pool import core_count, process_pool
 from schemas.catalogue import load_checks
 from schemas.checks import check_issues
@@ -74,16 +78,17 @@ def measure(input_dir: Path, previous_dir: Path | None, regions: RegionTree, run
     rules = load_rules()
     checks = load_checks()
     results = read_year(input_dir, rules)
-    staged, issues = combine_files(results, regions, rules)
+    combined = combine_year(results, regions, rules)
+    staged, issues = combined.staged, combined.issues
     tables = dict(staged.items())
     headers = pl.concat([r.headers for r in results], how="vertical")
     previous = None
     if previous_dir is not None:
-        previous_staged, _ = combine_files(read_year(previous_dir, rules), regions, rules)
+        previous_staged = combine_year(read_year(previous_dir, rules), regions, rules).staged
         previous = as_stored(dict(previous_staged.items()))
     checks_s, checks_cpu_s = median_call_cpu_s(lambda: check_issues(checks, tables, headers, rules), runs)
     outliers_s, outliers_cpu_s = median_call_cpu_s(lambda: outlier_issues(tables, previous, headers, regions, rules), runs)
-    combine_s = median_call_s(lambda: combine_files(results, regions, rules, previous_year=previous), max(1, runs // 2))
+    combine_s = median_call_s(lambda: combine_year(results, regions, rules, previous_year=previous), max(1, runs // 2))
     outliers = outlier_issues(tables, previous, headers, regions, rules)
     schools = staged.schools.height
     flagged = flagged_schools(outliers, tables)

@@ -27,7 +27,7 @@ import polars as pl
 
 from benchmarks.checks import as_stored, read_year
 from config import load_regions
-from edustat.ingest.stage import combine_files
+from edustat.ingest.stage import combine_year
 from schemas import checks as checks_now
 from schemas import outliers as outliers_now
 from schemas.catalogue import load_checks
@@ -117,10 +117,10 @@ def main() -> None:
     regions = load_regions(args.regions) if args.regions else load_regions()
     rules, checks = load_rules(), load_checks()
     results = read_year(args.sample, rules)
-    staged, _ = combine_files(results, regions, rules)
+    staged = combine_year(results, regions, rules).staged
     tables = dict(staged.items())
     headers = pl.concat([r.headers for r in results], how="vertical")
-    previous_staged, _ = combine_files(read_year(args.previous, rules), regions, rules)
+    previous_staged = combine_year(read_year(args.previous, rules), regions, rules).staged
     previous = as_stored(dict(previous_staged.items()))
     if args.perturb:
         tables, previous = perturbed(tables, previous, args.perturb)

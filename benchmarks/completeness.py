@@ -30,10 +30,11 @@ from config import load_regions
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
 from edustat.ingest.files import read_and_normalize_files, read_and_pack_files
-from edustat.ingest.stage import combine_files
+from edustat.ingest.stage import combine_year
 from runtime.local_server import ensure_server, stop_server
 from runtime.worker_pool import core_count, process_pool
-from schemas.completeness import assess_completeness, completeness_issues
+from schemas.completeness.checks import completeness_issues
+from schemas.completeness.status import assess_completeness
 from schemas.rules import load_rules
 from schemas.school_rows import pair_school_rows
 
@@ -52,7 +53,8 @@ def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
     else:
         results = [read_and_normalize_files(batch, input_dir, rules) for batch in batches]
     read_s = time.perf_counter() - start
-    staged, issues = combine_files(results, regions, rules)
+    combined = combine_year(results, regions, rules)
+    staged, issues = combined.staged, combined.issues
     tables = dict(staged.items())
     present = {table for result in results for table in result.tables}
     headers = pl.concat([r.headers for r in results], how="vertical")
@@ -61,7 +63,7 @@ def measure(input_dir: Path, regions_file: Path | None, runs: int) -> dict:
     completeness = assess_completeness(tables, regions, rules, school_rows=school_rows)
     status_s = median_call_s(lambda: assess_completeness(tables, regions, rules, school_rows=school_rows), runs)
     checks_s = median_call_s(lambda: completeness_issues(tables, headers, present, completeness, regions, rules), runs)
-    combine_s = median_call_s(lambda: combine_files(results, regions, rules), max(1, runs // 2))
+    combine_s = median_call_s(lambda: combine_year(results, regions, rules), max(1, runs // 2))
     return {
         "files": len(files),
         "schools": staged.schools.height,

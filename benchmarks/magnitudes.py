@@ -16,7 +16,7 @@ import json
 import polars as pl
 
 from benchmarks.measure import median_call_s
-from edustat.ingest.normalize import empty_headers
+from edustat.ingest.headers import empty_headers
 from schemas.magnitudes import magnitude_issues
 from schemas.rules import load_rules
 from schemas.tables import TABLES, staged_dtypes

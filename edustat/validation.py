@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from edustat.configuration import Configuration
 from edustat.ingest.stage import stage_year
-from schemas.completeness import county_status, reporting_checklist
+from schemas.completeness.status import county_status
+from schemas.completeness.wording import reporting_checklist
 from schemas.county_scope import issues_of_counties
 from warehouse.engine import get_engine
 from warehouse.read import previous_year
@@ -29,7 +30,7 @@ def previous_year_if_loaded(warehouse_url: str, year: int) -> dict[str, pl.DataF
 @dataclass(frozen=True)
 class Validation:
     """A year's input checked: every problem (one row per problem), the completeness per county × table
-    (``schemas.completeness.STATUS_SCHEMA``) and the clerk's checklist (one row per county)."""
+    (``schemas.completeness.status.STATUS_SCHEMA``) and the clerk's checklist (one row per county)."""
 
     issues: pl.DataFrame
     status: pl.DataFrame

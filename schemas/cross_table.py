@@ -12,7 +12,8 @@ from collections.abc import Mapping
 import polars as pl
 
 from config import RegionTree, Rules
-from schemas.completeness import Completeness, allowed_stages, completeness_issues
+from schemas.completeness.checks import completeness_issues
+from schemas.completeness.status import Completeness, allowed_stages
 from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.school_rows import SCHOOL_ID, SchoolRows

@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from edustat.configuration import Configuration
 from edustat.correction import CheckedCorrection, CorrectionContext
 from edustat.settings import Settings
-from schemas.completeness import county_status, merged_status
+from schemas.completeness.status import county_status, merged_status
 from warehouse.correction import stored_reporting
 from warehouse.engine import get_engine
 

@@ -16,15 +16,15 @@ from edustat.indicators import IndicatorResult
 from edustat.outcome import RunOutcome, Trigger, describe_failure
 from edustat.settings import Settings
 from edustat.staged import StagedTables
+from edustat.words import plural
 from runtime.interrupt import Interrupted, begin_cleanup
 from schemas.bound import problem_totals
-from schemas.completeness import completeness_line
+from schemas.completeness.wording import completeness_line
 from warehouse import load, read, runs
 from warehouse.correction import stored_inputs
 from warehouse.engine import get_engine
 from warehouse.migrate import migrate
 from warehouse.sync import sync_configuration
-from edustat.words import plural
 
 
 @task(name="prepare_warehouse", cache_policy=NO_CACHE)

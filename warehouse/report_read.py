@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy import Engine, func, select, true
 
+from schemas.completeness.wording import region_completeness
+from warehouse.correction import current_run_id
 from warehouse.errors import WarehouseError
 from warehouse.frames import fetch_frame
-from schemas.completeness import region_completeness
-from warehouse.correction import current_run_id
 from warehouse.read import published_values, year_reporting_status
 from warehouse.schema import etl_run, indicator, indicator_value, region
 

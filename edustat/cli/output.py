@@ -11,16 +11,15 @@ from typing import Annotated
 
 import polars as pl
 import polars.selectors as cs
+import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-import typer
 
-from edustat.summary import printable
-
-from edustat.cli.common import CsvEncoding
 from edustat.cli.headers import with_headers
+from edustat.cli.options import CsvEncoding
+from edustat.summary import printable
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 """What Excel (and LibreOffice) read as the start of a formula when a CSV cell or a typed cell begins with it."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from edustat.cli.common import console
+from edustat.cli.options import console
 from edustat.summary import counted_only, counts_by, first_problems, location, printable
-from schemas.bound import problem_totals
 from edustat.words import plural
+from schemas.bound import problem_totals
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:

@@ -10,15 +10,14 @@ import polars as pl
 from config import Checks, RegionTree, Rules
 from edustat.ingest.discover import FOLDER_RULES
 from edustat.ingest.files import FileResult
-from edustat.ingest.stage import combine_files
+from edustat.ingest.stage import combine_year
 from edustat.staged import StagedTables
-from schemas.completeness import INCOMPLETE_RULES
+from schemas.completeness.checks import INCOMPLETE_RULES
 from schemas.issues import concat_issues
+from schemas.tables import PROVENANCE_COLUMNS
 
 TOUCHED_SCHEMA = {"school_code": pl.String, "county_code": pl.String}
 """Columns of a touched-rows frame: one row per school or county a file's rows name (county_code NULL when only the school is known)."""
-
-PROVENANCE = ["source_file", "source_sheet", "source_row"]
 
 UNCHANGED_FILES = "(unchanged files)"
 """Name under which the stored rows of unchanged files join the changed files' results."""
@@ -66,7 +65,8 @@ def validate_correction(
         source_file=UNCHANGED_FILES,
         tables={name: frame for name, frame in unchanged.items() if name in present},
     )
-    return combine_files([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
+    combined = combine_year([*parsed, stored], regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
+    return combined.staged, combined.issues
 
 
 def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged: StagedTables, stored_warnings: pl.DataFrame) -> bool:
@@ -79,9 +79,9 @@ def is_conclusive(issues: pl.DataFrame, changed_files: Sequence[str], unchanged:
     located = issues.filter(~pl.col("rule").is_in(list(COUNTY_GAPS))).get_column("source_file")
     if located.is_null().any() or not located.is_in(list(changed_files)).all():
         return False
-    rechecked = pl.concat([frame.select(PROVENANCE) for _, frame in unchanged.items()])
-    warned = stored_warnings.select(PROVENANCE).drop_nulls()
-    return rechecked.join(warned, on=PROVENANCE, how="semi").height == 0
+    rechecked = pl.concat([frame.select(PROVENANCE_COLUMNS) for _, frame in unchanged.items()])
+    warned = stored_warnings.select(PROVENANCE_COLUMNS).drop_nulls()
+    return rechecked.join(warned, on=list(PROVENANCE_COLUMNS), how="semi").height == 0
 
 
 COUNTY_GAPS = ("county_not_reported", "table_not_reported")

@@ -227,8 +227,3 @@ def read_source_sheets(path: Path, sheets: list[str], max_cells: int | None = No
         return _read_calamine(data, sheets, max_cells)
     except Exception:  # noqa: BLE001 - an unreadable source only loses its copies, never the error workbook
         return nothing
-
-
-def read_source_sheet(path: Path, sheet: str, max_cells: int | None = None) -> SourceSheet | None:
-    """The raw cells of one sheet of ``path`` (within ``max_cells``), or None when it cannot be read."""
-    return read_source_sheets(path, [sheet], max_cells)[sheet]

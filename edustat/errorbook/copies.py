@@ -9,8 +9,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from edustat.errorbook.cell_writing import MAX_CELL_CHARS, safe_text, set_cell
 from edustat.errorbook.cells import SourceSheet
-from edustat.errorbook.values import MAX_CELL_CHARS, safe_text, set_cell
 
 SEVERITY_LABELS = {"error": "错误 Error", "warning": "警告 Warning"}
 """How each severity is written for a clerk."""

@@ -9,9 +9,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from edustat.errorbook.cell_writing import set_cell
 from edustat.errorbook.copies import ERROR_FILL, WARNING_FILL, severity_label
-from edustat.errorbook.values import set_cell
-
 from edustat.ingest.read import PROBLEMS_SHEET
 from edustat.words import plural
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import polars as pl
 
 from config import TERM_KINDS, Catalogue, RegionTree
-from edustat.indicators.common import FIXED_POINT, exact_sum, from_fixed_point
-from edustat.indicators.values import finish_values
+from edustat.indicators.exact_sums import FIXED_POINT, exact_sum, from_fixed_point
+from edustat.indicators.value_frame import finish_values
+
+CONTRIBUTION_SCHEMA: dict[str, pl.DataType] = {
+    "county_code": pl.String(),
+    "school_code": pl.String(),
+    "indicator_code": pl.String(),
+    "numerator": pl.Float64(),
+    "denominator": pl.Float64(),
+}
+"""Columns of a contribution frame: one row per school (or per county for population rows) per indicator."""
 
 ANCESTRY_SCHEMA = {"county_code": pl.String, "region_code": pl.String, "region_level": pl.String}
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from config import Catalogue, Indicator, IndicatorKind, Rules
-from edustat.indicators.common import DECIMALS, SCHOOL_ATTRIBUTES, stable_round, with_school
-from edustat.indicators.values import VALUE_SCHEMA
+from edustat.indicators.exact_sums import DECIMALS, stable_round
+from edustat.indicators.school_attributes import SCHOOL_ATTRIBUTES, with_school
+from edustat.indicators.value_frame import VALUE_SCHEMA
 from edustat.staged import StagedTables
 
 PERCENT = 100.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config import Catalogue, IndicatorKind
-from edustat.indicators.values import VALUE_SCHEMA, finish_values
+from edustat.indicators.value_frame import VALUE_SCHEMA, finish_values
 
 
 def codes(catalogue: Catalogue, implemented: set[str] | frozenset[str]) -> dict[str, IndicatorKind]:

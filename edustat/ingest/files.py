@@ -14,17 +14,12 @@ from pathlib import Path
 import polars as pl
 
 from config import Rules
-from edustat.ingest.normalize import (
-    SheetPlan,
-    convert_plans,
-    empty_headers,
-    headers_frame,
-    plan_sheet,
-    recognise_table,
-    sheet_is_blank,
-    unknown_sheet_row,
-)
+from edustat.ingest.headers import empty_headers, headers_frame
+from edustat.ingest.normalize import convert_plans
 from edustat.ingest.read import RawSheet, read_named_file, relative_name
+from edustat.ingest.sheet_names import recognise_table, unknown_sheet_row
+from edustat.ingest.sheet_plan import SheetPlan, plan_sheet
+from edustat.ingest.sheet_rows import sheet_is_blank
 from runtime.interrupt import stop_if_asked
 from runtime.pause_points import pause_point
 from schemas.issues import concat_issues, empty_issues, issue_frame

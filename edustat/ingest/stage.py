@@ -1,7 +1,7 @@
 """A year's input folder → StagedTables and one frame with every issue of every file.
 
 Three steps, so that the flow can run files in parallel and cache them by content:
-``read_and_normalize_file`` (one file, I/O), ``combine_files`` (pure: all files → one year, Pandera
+``read_and_normalize_file`` (one file, I/O), ``combine_year`` (pure: all files → one year, Pandera
 and cross-table checks) and ``stage_year`` (both, in order).
 """
 
@@ -16,29 +16,34 @@ import polars as pl
 from config import Checks, RegionTree, Rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import folder_issues, scan_folder
-from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
-from edustat.ingest.normalize import empty_headers, empty_table
+from edustat.ingest.files import (
+    FileResult,
+    normalize_sheets,
+    read_and_normalize_file,
+    read_and_normalize_files,
+)
+from edustat.ingest.headers import empty_headers
+from edustat.ingest.normalize import empty_table
 from edustat.staged import StagedTables
 from schemas.bound import bound_issues
 from schemas.catalogue import load_checks
 from schemas.checks import check_issues
-from schemas.outliers import outlier_issues
-from schemas.completeness import Completeness, assess_completeness, without_unread_gaps
+from schemas.completeness.checks import without_unread_gaps
+from schemas.completeness.status import Completeness, assess_completeness
 from schemas.cross_table import cross_table_issues
-from schemas.issues import concat_issues, empty_issues, issue, issue_frame
-from schemas.tables import TABLES
+from schemas.issues import concat_issues, issue, issue_frame
+from schemas.outliers import outlier_issues
+from schemas.tables import PROVENANCE_COLUMNS, TABLES
 from schemas.validate import validate_table
 
-PROVENANCE = ["source_file", "source_sheet", "source_row"]
-
-__all__ = ["CombinedYear", "FileResult", "combine_files", "combine_year", "normalize_sheets", "read_and_normalize_file", "read_and_normalize_files", "stage_year"]
+__all__ = ["CombinedYear", "FileResult", "combine_year", "normalize_sheets", "read_and_normalize_file", "read_and_normalize_files", "stage_year"]
 
 
 def _combined_table(table: str, results: Sequence[FileResult]) -> pl.DataFrame:
     frames = [result.tables[table] for result in results if table in result.tables]
     if not frames:
         return empty_table(table)
-    return pl.concat(frames, how="vertical").sort(PROVENANCE, maintain_order=True)
+    return pl.concat(frames, how="vertical").sort(list(PROVENANCE_COLUMNS), maintain_order=True)
 
 
 def _without_reported_cells(schema_issues: pl.DataFrame, file_issues: pl.DataFrame) -> pl.DataFrame:
@@ -50,7 +55,7 @@ def _without_reported_cells(schema_issues: pl.DataFrame, file_issues: pl.DataFra
 @dataclass(frozen=True)
 class CombinedYear:
     """All files of one year combined: its staged tables, every issue (one row per problem) and its completeness
-    (``schemas.completeness.Completeness``: one status row per county × table)."""
+    (``schemas.completeness.status.Completeness``: one status row per county × table)."""
 
     staged: StagedTables
     issues: pl.DataFrame
@@ -104,21 +109,6 @@ def combine_year(
     return CombinedYear(staged=StagedTables(**tables), issues=issues, completeness=completeness)
 
 
-def combine_files(
-    results: Sequence[FileResult],
-    regions: RegionTree,
-    rules: Rules,
-    previous_enrollment: pl.DataFrame | None = None,
-    counties: Iterable[str] | None = None,
-    allow_incomplete: bool = False,
-    checks: Checks | None = None,
-    previous_year: Mapping[str, pl.DataFrame] | None = None,
-) -> tuple[StagedTables, pl.DataFrame]:
-    """``combine_year`` for a caller that needs the staged tables and the issues only (one row per problem)."""
-    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete, checks, previous_year)
-    return combined.staged, combined.issues
-
-
 def stage_year(
     input_dir: Path,
     regions: RegionTree,
@@ -136,9 +126,10 @@ def stage_year(
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         missing = issue_frame([issue("unreadable_file", "error", source_file=str(input_dir), detail="not a folder / 不是文件夹")])
-        staged, issues = combine_files([], regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
-        return staged, concat_issues([missing, issues])
+        combined = combine_year([], regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
+        return combined.staged, concat_issues([missing, combined.issues])
     folder = scan_folder(input_dir)
     results = [read_and_normalize_files(batch, input_dir, rules) for batch in file_batches(list(folder.files), workers=1)]
     results.append(FileResult(source_file=str(input_dir), issues=folder_issues(folder)))
-    return combine_files(results, regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
+    combined = combine_year(results, regions, rules, previous_enrollment, counties, allow_incomplete=allow_incomplete, checks=checks, previous_year=previous_year)
+    return combined.staged, combined.issues

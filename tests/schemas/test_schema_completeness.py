@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import polars as pl
-
-from schemas.catalogue import load_checks
-from schemas.checks import check_issues
 from polars.testing import assert_frame_equal
 from schema_builders import headers, staged
 
 from config import Region, RegionTree
-from schemas.rules import load_rules
-from schemas.completeness import (
+from schemas.catalogue import load_checks
+from schemas.checks import check_issues
+from schemas.completeness.checks import completeness_issues, relaxed
+from schemas.completeness.status import (
     assess_completeness,
-    completeness_issues,
-    completeness_line,
     county_status,
     merged_status,
+)
+from schemas.completeness.wording import (
+    completeness_line,
     region_completeness,
-    relaxed,
     reporting_checklist,
 )
+from schemas.rules import load_rules
 from schemas.tables import TABLES
 
 RULES = load_rules()
@@ -231,14 +231,18 @@ def test_region_completeness_says_what_an_incomplete_region_misses():
             ("622901", "schools", 1, 1, 0, True),
             ("622901", "funding", 1, 1, 0, True),
             ("622921", "schools", 1, 0, 0, False),
+            # all 8 counties sent schools, 6 sent staff: 2 lack it
+            ("623000", "schools", 8, 8, 0, True),
+            ("623000", "staff", 8, 6, 0, False),
         ],
         schema=["region_code", "table_name", "counties_expected", "counties_reported", "schools_missing_row", "is_complete"],
         orient="row",
     )
     assert region_completeness(status).rows() == [
-        ("622900", False, "7 of 8 counties reported; 经费 funding missing in 1 county(ies); 3 missing school rows"),
+        ("622900", False, "7 of 8 counties reported; 经费 funding missing in 1 county; 3 missing school rows"),
         ("622901", True, None),
         ("622921", False, "not reported"),
+        ("623000", False, "教职工 staff missing in 2 counties"),
     ]
 
 
@@ -254,7 +258,7 @@ def test_the_checklist_shows_each_county_s_schools_and_rows_per_table():
 
 
 def test_gaps_are_not_reported_while_a_file_could_not_be_read():
-    from schemas.completeness import without_unread_gaps
+    from schemas.completeness.checks import without_unread_gaps
     from schemas.issues import issue, issue_frame
 
     gaps = _issues({n: f.filter(pl.col("source_file") == "a.xlsx") if n != "population" else f for n, f in _year().items()})

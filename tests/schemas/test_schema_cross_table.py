@@ -1,10 +1,10 @@
 import polars as pl
-
-from config import load_regions
 from schema_builders import headers, staged
-from schemas.completeness import assess_completeness
-from schemas.rules import load_rules
-from schemas.school_rows import pair_school_rows
+
+from config import Checks, load_regions
+from schemas.catalogue import load_checks
+from schemas.checks import check_issues
+from schemas.completeness.status import assess_completeness
 from schemas.cross_table import (
     allowed_stages,
     cross_table_issues,
@@ -16,10 +16,9 @@ from schemas.cross_table import (
     unknown_county_issues,
     unknown_school_issues,
 )
-from schemas.catalogue import load_checks
+from schemas.rules import load_rules
+from schemas.school_rows import pair_school_rows
 from schemas.tables import TABLES
-from config import Checks
-from schemas.checks import check_issues
 
 RULES = load_rules()
 REGIONS = load_regions()

@@ -14,8 +14,15 @@ from edustat.cli.app import app
 from edustat.cli.commands.indicators import current_indicator_values
 from edustat.cli.commands.run import execute_run, print_outcome
 from edustat.cli.commands.sample import DEFAULT_SEED, DEFAULT_YEARS
-from edustat.cli.common import ChecksOption, IndicatorsOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.indicators_table import display_frame
+from edustat.cli.options import (
+    ChecksOption,
+    IndicatorsOption,
+    apply_overrides,
+    checked_configuration,
+    console,
+    fail,
+)
 from edustat.cli.output import OutputFormat, write_frame
 
 DEMO_LEVEL = "prefecture"
@@ -70,7 +77,7 @@ def demo(
     data/, the warehouse edustat.db and the report. ./edustat.db and your own data are never touched.
     """
     from edustat.cli.commands.report import report
-    from edustat.cli.common import Language
+    from edustat.cli.options import Language
     from edustat.sample import write_sample
 
     apply_overrides(indicators=catalogue_file, checks=checks_file)

@@ -9,11 +9,26 @@ import typer
 from sqlalchemy import true
 
 from edustat.cli.app import app
-from edustat.cli.common import EncodingOption, ExportLanguageOption, Language, WarehouseOption, YearOption, apply_overrides, console, fail
-from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
-from edustat.words import plural, unknown_code_message
-from edustat.indicators.common import DECIMALS
+from edustat.cli.options import (
+    EncodingOption,
+    ExportLanguageOption,
+    Language,
+    WarehouseOption,
+    YearOption,
+    apply_overrides,
+    console,
+    fail,
+)
+from edustat.cli.output import (
+    FormatOption,
+    OutFileOption,
+    OutputFormat,
+    require_out_for_xlsx,
+    write_frame,
+)
+from edustat.indicators.exact_sums import DECIMALS
 from edustat.settings import load_settings
+from edustat.words import plural, unknown_code_message
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

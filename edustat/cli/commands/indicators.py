@@ -9,7 +9,13 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.indicators_table import (
+    catalogue_display,
+    catalogue_listing,
+    display_frame,
+    published_columns,
+)
+from edustat.cli.options import (
     EncodingOption,
     ExportLanguageOption,
     IndicatorsOption,
@@ -19,10 +25,15 @@ from edustat.cli.common import (
     checked_configuration,
     fail,
 )
-from edustat.cli.indicators_table import catalogue_display, catalogue_listing, display_frame, published_columns
-from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
-from edustat.words import plural
+from edustat.cli.output import (
+    FormatOption,
+    OutFileOption,
+    OutputFormat,
+    require_out_for_xlsx,
+    write_frame,
+)
 from edustat.settings import load_settings
+from edustat.words import plural
 
 
 @app.command()
@@ -77,8 +88,8 @@ def indicators(
 
 def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFrame:
     """The year's current values at the levels asked, each marked with its region's completeness (is_complete, completeness), with the report's figures beside them."""
+    from schemas.completeness.wording import region_completeness
     from warehouse.engine import get_engine
-    from schemas.completeness import region_completeness
     from warehouse.read import current_values, year_reporting_status
 
     settings = load_settings()

@@ -8,11 +8,30 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
-from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
-from edustat.words import plural
-from edustat.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
+from edustat.cli.options import (
+    EncodingOption,
+    ExportLanguageOption,
+    WarehouseOption,
+    apply_overrides,
+    err_console,
+    fail,
+)
+from edustat.cli.output import (
+    FormatOption,
+    OutFileOption,
+    OutputFormat,
+    require_out_for_xlsx,
+    write_frame,
+)
+from edustat.query import (
+    DEFAULT_ROW_LIMIT,
+    QueryError,
+    QueryLimits,
+    RefusedQuery,
+    run_query,
+)
 from edustat.settings import load_settings
+from edustat.words import plural
 
 RETIRED_ROLE_ENV = "EDUSTAT_QUERY_ROLE"
 """The retired SET ROLE guard: refused when set, so that nobody believes it still protects them."""

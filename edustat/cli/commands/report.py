@@ -9,10 +9,17 @@ import typer
 
 from config import ConfigError
 from edustat.cli.app import app
-from edustat.cli.common import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, console, fail
+from edustat.cli.options import (
+    Language,
+    LanguageOption,
+    WarehouseOption,
+    YearOption,
+    apply_overrides,
+    console,
+    fail,
+)
 from edustat.settings import load_settings
 from schemas.rules import load_rules
-
 
 FORMATS = (".html", ".md", ".docx")
 """The extensions `report --out` writes."""

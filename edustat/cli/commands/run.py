@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from config import ConfigError
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.options import (
     ChecksOption,
     IndicatorsOption,
     InputOption,
@@ -22,8 +22,8 @@ from edustat.cli.common import (
     console,
     fail,
 )
-from edustat.outcome import RunOutcome
 from edustat.cli.problems import print_problems
+from edustat.outcome import RunOutcome
 from edustat.summary import printable
 from edustat.words import plural
 from runtime import interrupt

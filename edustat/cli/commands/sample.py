@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import console, fail
+from edustat.cli.options import console, fail
 from edustat.words import plural
 
 DEFAULT_YEARS = [2019, 2020]

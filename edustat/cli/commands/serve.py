@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.options import (
     ChecksOption,
     IndicatorsOption,
     RegionsOption,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import console
+from edustat.cli.options import console
 from edustat.template import write_template
 from schemas.rules import load_rules
 

@@ -8,7 +8,7 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.common import (
+from edustat.cli.options import (
     EncodingOption,
     ExportLanguageOption,
     IndicatorsOption,
@@ -20,13 +20,18 @@ from edustat.cli.common import (
     err_console,
     fail,
 )
-from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
-from edustat.words import unknown_code_message
+from edustat.cli.output import (
+    FormatOption,
+    OutFileOption,
+    OutputFormat,
+    require_out_for_xlsx,
+    write_frame,
+)
 from edustat.configuration import Configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
 from edustat.indicators.trace import trace as trace_rows
 from edustat.settings import load_settings
-
+from edustat.words import unknown_code_message
 
 TABLE_ROWS = 1_000
 """Rows the terminal table shows at most; the other formats write every row."""

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import polars as pl
 import typer
 
-from edustat.cli.app import app
-from edustat.cli.output import render_table
 from config import RegionTree
-from edustat.cli.common import (
+from edustat.cli.app import app
+from edustat.cli.options import (
     ChecksOption,
     IndicatorsOption,
     RegionsOption,
@@ -22,9 +21,10 @@ from edustat.cli.common import (
     console,
     fail,
 )
+from edustat.cli.output import render_table
 from edustat.cli.problems import print_problems
-from edustat.summary import printable
 from edustat.settings import load_settings
+from edustat.summary import printable
 from edustat.words import plural
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def validate(
     from edustat.errorbook import clear_error_workbook, write_error_workbook
     from edustat.validation import validate_inputs
     from schemas.bound import problem_totals
-    from schemas.completeness import completeness_line
+    from schemas.completeness.wording import completeness_line
 
     apply_overrides(warehouse, regions, catalogue_file, checks_file)
     settings = load_settings()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from edustat.errorbook.cells import _read_calamine, decode_csv, read_source_sheet, read_source_sheets
+from edustat.errorbook.cells import _read_calamine, decode_csv, read_source_sheets
 
 
 def _offset_workbook(path: Path) -> Path:
@@ -35,16 +35,16 @@ def test_calamine_reader_adds_the_skipped_leading_rows_and_columns(tmp_path: Pat
 
 
 def test_openpyxl_reader_gives_the_same_cells(tmp_path: Path):
-    sheet = read_source_sheet(_offset_workbook(tmp_path / "b.xlsx"), "在校生")
+    sheet = read_source_sheets(_offset_workbook(tmp_path / "b.xlsx"), ["在校生"])["在校生"]
     assert sheet.cells[(6, 4)] == 300 and sheet.cells[(3, 3)] == "标题"
     assert len(sheet.cells) == 6
 
 
 def test_sheet_names_match_ignoring_case_and_spaces_and_missing_ones_give_none(tmp_path: Path):
     path = _offset_workbook(tmp_path / "b.xlsx")
-    assert read_source_sheet(path, " 在校生 ") is not None
-    assert read_source_sheet(path, "教职工") is None
-    assert read_source_sheet(tmp_path / "missing.xlsx", "在校生") is None
+    assert read_source_sheets(path, [" 在校生 "])[" 在校生 "] is not None
+    assert read_source_sheets(path, ["教职工"])["教职工"] is None
+    assert read_source_sheets(tmp_path / "missing.xlsx", ["在校生"])["在校生"] is None
 
 
 def test_several_sheets_of_one_file_are_read_together(tmp_path: Path):
@@ -78,20 +78,20 @@ def _tall_workbook(path: Path, rows: int) -> Path:
 def test_a_sheet_beyond_the_budget_keeps_whole_rows_and_says_where_it_ends(tmp_path: Path):
     path = _tall_workbook(tmp_path / "tall.xlsx", 50)
     # Two cells a row: 21 cells hold rows 1–10 whole; row 11 would make 22.
-    for sheet in (read_source_sheet(path, "在校生", 21), _read_calamine(path.read_bytes(), ["在校生"], 21)["在校生"]):
+    for sheet in (read_source_sheets(path, ["在校生"], 21)["在校生"], _read_calamine(path.read_bytes(), ["在校生"], 21)["在校生"]):
         assert sheet.cut_below == 10
         assert max(r for r, _ in sheet.cells) == 10 and len(sheet.cells) == 20
     # A merge reaching below the cut is dropped with the rows it covers.
-    assert read_source_sheet(path, "在校生", 21).merged_ranges == ["C1:D1", "C9:D10"]
-    whole = read_source_sheet(path, "在校生", 100)
+    assert read_source_sheets(path, ["在校生"], 21)["在校生"].merged_ranges == ["C1:D1", "C9:D10"]
+    whole = read_source_sheets(path, ["在校生"], 100)["在校生"]
     assert whole.cut_below is None and len(whole.cells) == 100
-    assert read_source_sheet(path, "在校生").cut_below is None
+    assert read_source_sheets(path, ["在校生"])["在校生"].cut_below is None
 
 
 def test_a_csv_beyond_the_budget_is_cut_the_same_way(tmp_path: Path):
     path = tmp_path / "x.csv"
     path.write_bytes("".join(f"{i},{i}\n" for i in range(1, 31)).encode())
-    sheet = read_source_sheet(path, "x", 7)
+    sheet = read_source_sheets(path, ["x"], 7)["x"]
     assert sheet.cut_below == 3 and len(sheet.cells) == 6
 
 
@@ -105,5 +105,5 @@ def test_a_declared_dimension_does_not_make_the_copy_read_the_grid(tmp_path: Pat
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in members.items():
             target.writestr(name, data)
-    sheet = read_source_sheet(path, "在校生", 1000)
+    sheet = read_source_sheets(path, ["在校生"], 1000)["在校生"]
     assert len(sheet.cells) == 6 and sheet.cut_below is None

@@ -18,8 +18,7 @@ from indicator_builders import (
 )
 from polars.testing import assert_frame_equal
 
-from edustat.indicators.aggregate import aggregate, ancestry_frame
-from edustat.indicators.common import CONTRIBUTION_SCHEMA
+from edustat.indicators.aggregate import CONTRIBUTION_SCHEMA, aggregate, ancestry_frame
 
 
 def _contributions(rows):

@@ -5,7 +5,7 @@ import pytest
 from indicator_builders import COUNTY_A, PREFECTURE, catalogue, triple
 
 from edustat.indicators.growth import growth
-from edustat.indicators.values import VALUE_SCHEMA
+from edustat.indicators.value_frame import VALUE_SCHEMA
 
 GROWTH_CODES = [i.code for i in catalogue().indicators if i.kind == "growth"]
 

@@ -3,7 +3,7 @@
 A small valid year (two counties; primary, junior, senior, vocational, preschool and a teaching point,
 every table) is staged as frames. Hypothesis overwrites a few numeric cells with random finite
 values — huge (1e308), tiny, subnormal, negative, exactly at a ceiling or just above — then runs the
-year's whole validation (``combine_files``: Pandera, ceilings, cross-table, completeness). Where it
+year's whole validation (``combine_year``: Pandera, ceilings, cross-table, completeness). Where it
 finds no error, the indicators of the year (growth against the valid year before included) must
 compute without an exception and without a NaN or infinity in any value, numerator or denominator.
 """
@@ -16,16 +16,6 @@ import sys
 import hypothesis.strategies as st
 import polars as pl
 from hypothesis import HealthCheck, example, given, settings
-
-from schemas.catalogue import load_catalogue
-from schemas.rules import load_rules
-from tests.examples import examples
-from edustat.indicators.aggregate import to_fixed_point
-from edustat.indicators.common import FIXED_POINT, from_fixed_point, stable_round
-from edustat.indicators.compute import compute_indicators
-from edustat.ingest.files import FileResult
-from edustat.ingest.stage import combine_files
-from edustat.staged import StagedTables
 from indicator_builders import (
     COUNTY_A,
     COUNTY_B,
@@ -38,8 +28,18 @@ from indicator_builders import (
     staff,
     table,
 )
+
+from edustat.indicators.aggregate import to_fixed_point
+from edustat.indicators.compute import compute_indicators
+from edustat.indicators.exact_sums import FIXED_POINT, from_fixed_point, stable_round
+from edustat.ingest.files import FileResult
+from edustat.ingest.stage import combine_year
+from edustat.staged import StagedTables
+from schemas.catalogue import load_catalogue
 from schemas.issues import has_errors
+from schemas.rules import load_rules
 from schemas.tables import TABLES
+from tests.examples import examples
 
 RULES = load_rules()
 CATALOGUE = load_catalogue()
@@ -151,7 +151,7 @@ def _staged(changes: dict[tuple[str, int, str], float | int]) -> StagedTables:
 def _validate(data: StagedTables, previous: StagedTables | None = None) -> pl.DataFrame:
     result = FileResult(source_file="test.xlsx", tables={name: getattr(data, name) for name in TABLES})
     previous_enrollment = previous.enrollment.select("school_code", "stage", "students") if previous else None
-    return combine_files([result], REGIONS, RULES, previous_enrollment)[1]
+    return combine_year([result], REGIONS, RULES, previous_enrollment).issues
 
 
 def _not_finite(values: pl.DataFrame) -> pl.DataFrame:

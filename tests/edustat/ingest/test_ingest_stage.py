@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import polars as pl
+from ingest_builders import HEADERS, VALID_ROWS, valid_sheets, write_workbook
 
 from config import RegionTree, load_regions
-from edustat.ingest.stage import combine_files, read_and_normalize_file, stage_year
-from ingest_builders import HEADERS, VALID_ROWS, valid_sheets, write_workbook
+from edustat.ingest.stage import combine_year, read_and_normalize_file, stage_year
 from schemas.issues import ISSUE_COLUMNS, has_errors
 from schemas.rules import load_rules
 
@@ -122,13 +122,15 @@ def test_missing_tables_and_population_are_errors(tmp_path: Path):
     ]
 
 
-def test_combine_files_is_the_pure_step_after_reading(tmp_path: Path):
+def test_combine_year_is_the_pure_step_after_reading(tmp_path: Path):
     path = write_workbook(tmp_path / "a.xlsx", valid_sheets())
     result = read_and_normalize_file(path, tmp_path, RULES)
     assert result.source_file == "a.xlsx"
     assert set(result.tables) == {"schools", "enrollment", "staff", "security", "facilities", "funding", "population"}
-    staged_once, issues_once = combine_files([result], REGIONS, RULES)
-    staged_twice, issues_twice = combine_files([result, result], REGIONS, RULES)
+    once = combine_year([result], REGIONS, RULES)
+    twice = combine_year([result, result], REGIONS, RULES)
+    staged_once, issues_once = once.staged, once.issues
+    staged_twice, issues_twice = twice.staged, twice.issues
     assert issues_once.height == 0
     assert staged_twice.schools.height == 2 * staged_once.schools.height
     assert "duplicate_key" in issues_twice["rule"].to_list()

@@ -5,10 +5,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from edustat.ingest.cell_conversion import _convert_all_passes, convert_columns
 from schemas.rules import load_rules
-from tests.examples import examples
-from edustat.ingest.values import _convert_all_passes, convert_columns
 from schemas.tables import ColumnSpec
+from tests.examples import examples
 
 RULES = load_rules()
 

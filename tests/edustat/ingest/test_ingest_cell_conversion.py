@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from edustat.ingest.values import convert_columns
+from edustat.ingest.cell_conversion import convert_columns
 from schemas.rules import load_rules
 from schemas.tables import ColumnSpec
 

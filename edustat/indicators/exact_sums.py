@@ -1,20 +1,8 @@
-"""Shared building blocks of the indicator engine: the contribution shape, the counted schools, exact sums and rounding."""
+"""Exact sums and stable rounding of the indicator engine: numbers taken to DECIMALS and added as fixed point."""
 
 from __future__ import annotations
 
 import polars as pl
-
-from edustat.staged import StagedTables
-from schemas.tables import DATA_TABLES
-
-CONTRIBUTION_SCHEMA: dict[str, pl.DataType] = {
-    "county_code": pl.String(),
-    "school_code": pl.String(),
-    "indicator_code": pl.String(),
-    "numerator": pl.Float64(),
-    "denominator": pl.Float64(),
-}
-"""Columns of a contribution frame: one row per school (or per county for population rows) per indicator."""
 
 DECIMALS = 6
 """Decimals kept in contributions, values, numerators and denominators.
@@ -27,32 +15,6 @@ config.rules.Rules does not (yet) have a field for it.
 
 FIXED_POINT = 10**DECIMALS
 """Units per 1 in the fixed-point (Int128) sums of contributions."""
-
-SCHOOL_ATTRIBUTES = (
-    "school_code",
-    "county_code",
-    "school_type_code",
-    "urban_rural_code",
-    "ownership",
-    "is_inclusive",
-)
-
-
-def counted_schools(staged: StagedTables) -> pl.LazyFrame:
-    """One row per registry school with a row in any of the year's data tables ("schools" of contract §4)."""
-    codes = pl.concat([getattr(staged, name).lazy().select("school_code") for name in DATA_TABLES]).unique()
-    registry = staged.schools.lazy().select(SCHOOL_ATTRIBUTES)
-    return registry.join(codes, on="school_code", how="semi")
-
-
-def with_school(frame: pl.LazyFrame | pl.DataFrame, staged: StagedTables) -> pl.LazyFrame:
-    """``frame`` (keyed by school_code) with the school's county, type, area code, ownership and is_inclusive.
-
-    Rows of schools missing from the registry are dropped: validation rejects them before this point.
-    Row order is not kept (keeping it made the join three times slower): contributions are summed
-    exactly, so their order changes no value.
-    """
-    return frame.lazy().join(staged.schools.lazy().select(SCHOOL_ATTRIBUTES), on="school_code", how="inner")
 
 
 def fixed_point(expr: pl.Expr) -> pl.Expr:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config import LEVEL_ORDER, Catalogue
-from edustat.indicators.common import stable_round
+from edustat.indicators.exact_sums import stable_round
 
 VALUE_SCHEMA: dict[str, pl.DataType] = {
     "region_code": pl.String(),
@@ -18,11 +18,6 @@ VALUE_SCHEMA: dict[str, pl.DataType] = {
 """Columns of a values frame: one row per region per indicator."""
 
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
-
-
-def empty_values() -> pl.DataFrame:
-    """A values frame with no rows."""
-    return pl.DataFrame(schema=VALUE_SCHEMA)
 
 
 def finish_values(frame: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue) -> pl.DataFrame:
