@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config.limits import is_control_character
-from edustat.words import plural
+from schemas.words import plural
 from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
 
 FIRST_PROBLEMS = 20

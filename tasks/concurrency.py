@@ -30,14 +30,14 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
 from edustat.prefect_api import api_client
-from edustat.processes import is_run_gone
+from edustat.processes import is_gone_from_this_host, is_run_gone
 from edustat.settings import Settings
 from tasks.slot_holders import SlotHolder, forget_holder, read_holders, record_holder
 from tasks.slot_lease import lease_logger, release_lease, renewed, take_slots
 from warehouse import read
 from warehouse.engine import get_engine, write_transaction
 from warehouse.errors import WarehouseBusyError
-from warehouse.load import busy_message
+from warehouse.lock import busy_message
 from warehouse.runs import fail_dead_runs, get_run
 
 LIMIT_PREFIX = "edustat-year-"
@@ -84,7 +84,7 @@ def has_live_loader(settings: Settings, year: int, run_id: int) -> bool:
     # A live loader mid-transaction holds SQLite's write lock: waiting longer than the caller would is pointless.
     with write_transaction(engine, settings.lock_timeout_s, busy_message=busy_message(year, settings.lock_timeout_s, sqlite=True)) as conn:
         for each in years:
-            fail_dead_runs(conn, each, f"run {run_id} of {year}")
+            fail_dead_runs(conn, each, f"run {run_id} of {year}", is_gone=is_gone_from_this_host)
     running = pl.concat([read.runs(engine, each) for each in years], how="vertical_relaxed").filter(
         (pl.col("status") == "running") & (pl.col("run_id") != run_id)
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 from prefect import get_run_logger, task, unmapped
-from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
+from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.futures import as_completed
 
@@ -23,29 +23,32 @@ from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
 from edustat.ingest.stage import CombinedYear, combine_year
 from edustat.ingest.pooled import read_in_pool
 from edustat.parallel import core_count, parse_processes, warm_up
-from edustat.settings import load_settings
-from edustat.staged import in_staged_order
+from schemas.staged import in_staged_order
 from schemas.bound import problem_totals
+from tasks import uncached_task
 from tasks.progress import ParseProgress
 
 PARSE_MODULES = ("edustat.ingest.files",)
 """What a parse worker process imports before its first batch."""
 
 
-@task(name="discover_inputs", cache_policy=NO_CACHE)
-def discover_inputs(input_dir: str) -> InputFolder:
-    """The year's input folder walked once: every spreadsheet below it, sorted, and what is left unread (hidden files, links)."""
+@uncached_task(name="discover_inputs")
+def discover_inputs(input_dir: str, configured_processes: int | None, task_runner: str) -> InputFolder:
+    """The year's input folder walked once: every spreadsheet below it, sorted, and what is left unread (hidden files, links).
+
+    ``configured_processes`` (EDUSTAT_PARSE_PROCESSES) and ``task_runner`` (EDUSTAT_TASK_RUNNER) say
+    whether parse worker processes will be used, which are then started while the inputs are hashed.
+    """
     folder = scan_folder(Path(input_dir))
     get_run_logger().info("%d input files below %s", len(folder.files), input_dir)
-    settings = load_settings()
-    workers = parse_processes(settings.parse_processes, len(folder.files), settings.task_runner)
+    workers = parse_processes(configured_processes, len(folder.files), task_runner)
     if workers:
         # The workers import while the inputs are fingerprinted and the warehouse is asked about them.
         warm_up(workers, PARSE_MODULES)
     return folder
 
 
-@task(name="fingerprint_inputs", cache_policy=NO_CACHE)
+@uncached_task(name="fingerprint_inputs")
 def fingerprint_inputs(folder: InputFolder) -> InputFiles:
     """A content hash of every input file and one over them all (and the entries left unread): equal bytes, equal fingerprint."""
     return hash_inputs(folder)
@@ -85,6 +88,9 @@ def parse_inputs(
     inputs: InputFiles | None = None,
     on_batch: Callable[[dict[str, pl.DataFrame]], object] | None = None,
     only: list[Path] | None = None,
+    *,
+    configured_processes: int | None,
+    task_runner: str,
 ) -> list[FileResult]:
     """Every input file of ``folder`` (or ``only`` those, for a correction) parsed, one ``read_workbooks`` task per batch on the flow's task runner; results in batch order.
 
@@ -92,13 +98,13 @@ def parse_inputs(
     terminal and in the flow run's logs as batches finish, and hands each batch's rows (in staged
     order) to ``on_batch`` in batch order, so that a load can write them while later batches parse.
     ``inputs`` (the run's file hashes) keys the cache without reading the files again. The folder's
-    unread entries (hidden files, links) come last, as one result of issues.
+    unread entries (hidden files, links) come last, as one result of issues. ``configured_processes``
+    (EDUSTAT_PARSE_PROCESSES) and ``task_runner`` (EDUSTAT_TASK_RUNNER) decide the parse workers.
     """
     files = list(folder.files) if only is None else only
     input_dir = str(folder.root)
-    settings = load_settings()
-    processes = parse_processes(settings.parse_processes, len(files), settings.task_runner)
-    workers = processes or (core_count() if settings.task_runner == "thread" else max(core_count(), 8))
+    processes = parse_processes(configured_processes, len(files), task_runner)
+    workers = processes or (core_count() if task_runner == "thread" else max(core_count(), 8))
     batches = file_batches(files, workers)
     known = digests_by_file(inputs, Path(input_dir))
     digests = [[known[path] for path in batch] if all(path in known for path in batch) else None for batch in batches]
@@ -128,7 +134,7 @@ def log_internal_errors(issues: pl.DataFrame) -> None:
         get_run_logger().error("internal error while reading %s: %s", row["source_file"], row["message_en"])
 
 
-@task(name="validate_year", cache_policy=NO_CACHE)
+@uncached_task(name="validate_year")
 def validate_year(
     parsed: list[FileResult], configuration: Configuration, previous: dict[str, pl.DataFrame], allow_incomplete: bool = False
 ) -> CombinedYear:

@@ -7,9 +7,8 @@ from collections.abc import Iterator, Sequence
 import polars as pl
 from sqlalchemy import Connection, Engine, and_, desc, or_, select
 
-from edustat.correction.plan import StoredInputs
-from edustat.ingest.normalize import empty_table
-from edustat.staged import StagedTables
+from schemas.stored_inputs import StoredInputs
+from schemas.staged import StagedTables, empty_table
 from schemas.tables import DATA_TABLES, TABLES, staged_dtypes
 from warehouse.frames import fetch_frame
 from warehouse.schema import ISSUE_COLUMNS, SCHOOL_TABLES, county_reporting, etl_run, indicator_current, input_file, validation_issue

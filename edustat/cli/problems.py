@@ -7,7 +7,7 @@ import polars as pl
 from edustat.cli.common import console
 from edustat.summary import counted_only, counts_by, first_problems, location, printable
 from schemas.bound import problem_totals
-from edustat.words import plural
+from schemas.words import plural
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:

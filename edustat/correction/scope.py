@@ -11,7 +11,7 @@ from config.models import Checks, RegionTree, Rules
 from edustat.ingest.discover import FOLDER_RULES
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.completeness import INCOMPLETE_RULES
 from schemas.issues import concat_issues
 

@@ -35,7 +35,7 @@ from edustat.errorbook.names import SheetNamer
 from edustat.errorbook.problems_sheet import write_problems
 from edustat.ingest.discover import is_inside, open_input
 from edustat.ingest.read import PROBLEMS_SHEET, is_problems_sheet
-from edustat.words import plural
+from schemas.words import plural
 
 NO_COPY_RULES = frozenset(
     {

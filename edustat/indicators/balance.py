@@ -13,7 +13,7 @@ import polars as pl
 from config.models import Catalogue, Indicator, IndicatorKind, Rules
 from edustat.indicators.common import DECIMALS, SCHOOL_ATTRIBUTES, stable_round, with_school
 from edustat.indicators.values import VALUE_SCHEMA
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 
 PERCENT = 100.0
 """Percentages are stored as 0–100 (contract §4)."""

@@ -18,7 +18,7 @@ from config.models import Catalogue, Rules, Term
 from edustat.indicators.common import counted_schools, fixed_point, stable_round, with_school
 from edustat.indicators.derived import with_derived
 from edustat.indicators.terms import COUNTY_GRAIN_TABLES, compile_terms, derived_columns, term_filter, term_per_row, term_per_school
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.tables import TABLES
 
 GRAIN = ("county_code", "school_code")

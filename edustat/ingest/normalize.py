@@ -21,6 +21,7 @@ from edustat.ingest.read import RawSheet
 from edustat.ingest.values import FAILURE_RULES, WORDLESS_KINDS, as_written, convert_columns, failure_column
 from schemas.issues import concat_issues, empty_issues, issue, issue_frame, issues_from
 from schemas.messages import stage_choices
+from schemas.staged import empty_table
 from schemas.tables import TABLES, TableSpec, staged_dtypes
 
 HEADER_SEARCH_ROWS = 20
@@ -180,11 +181,6 @@ class SheetResult:
     frame: pl.DataFrame
     headers: pl.DataFrame
     issues: pl.DataFrame
-
-
-def empty_table(table: str) -> pl.DataFrame:
-    """A staged frame of ``table`` with no rows."""
-    return pl.DataFrame(schema={name: getattr(pl, dtype)() for name, dtype in staged_dtypes(table).items()})
 
 
 def empty_headers() -> pl.DataFrame:

@@ -18,8 +18,8 @@ from config.models import Checks, RegionTree, Rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import folder_issues, scan_folder
 from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
-from edustat.ingest.normalize import empty_headers, empty_table
-from edustat.staged import StagedTables
+from edustat.ingest.normalize import empty_headers
+from schemas.staged import StagedTables, empty_table
 from schemas.bound import bound_issues
 from schemas.checks import check_issues
 from schemas.outliers import outlier_issues

@@ -10,7 +10,11 @@ from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.errors import WarehouseError
-from warehouse.load import LoadCounts, YearLoad, ensure_lock_rows, load_year, lock_year, record_rejection, refresh_growth
+from warehouse.growth import refresh_growth
+from warehouse.load import YearLoad, load_year
+from warehouse.lock import ensure_lock_rows, lock_year
+from warehouse.rejection import record_rejection
+from warehouse.versions import LoadCounts
 from warehouse.read import current_values
 from warehouse.runs import get_run
 from warehouse.schema import SCHOOL_TABLES, indicator_value, validation_issue

@@ -10,7 +10,8 @@ from config.models import Catalogue
 from schemas.issues import empty_issues, issue_frame
 from warehouse.coltypes import utc_now
 from warehouse.errors import WarehouseError
-from warehouse.load import load_year, record_rejection
+from warehouse.load import load_year
+from warehouse.rejection import record_rejection
 from warehouse.migrate import LATEST_VERSION, migrate, refresh_indicator_wide
 from warehouse.schema import INDICATOR_CURRENT_SQL, indicator_wide_sql, metadata, schema_version
 from warehouse.sync import sync_catalogue, sync_regions

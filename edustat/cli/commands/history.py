@@ -11,7 +11,8 @@ from sqlalchemy import true
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, Language, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
-from edustat.words import plural, unknown_code_message
+from edustat.words import unknown_code_message
+from schemas.words import plural
 from edustat.indicators.common import DECIMALS
 from edustat.settings import load_settings
 

@@ -10,8 +10,8 @@ import typer
 from edustat.cli.app import app
 from edustat.cli.common import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
 from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
-from edustat.words import plural
-from edustat.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
+from schemas.words import plural
+from warehouse.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
 from edustat.settings import load_settings
 
 RETIRED_ROLE_ENV = "EDUSTAT_QUERY_ROLE"

@@ -25,7 +25,7 @@ from edustat.cli.common import (
 from edustat.cli.problems import print_problems
 from edustat.summary import printable
 from edustat.settings import load_settings
-from edustat.words import plural
+from schemas.words import plural
 
 if TYPE_CHECKING:
     from edustat.configuration import Configuration
@@ -58,19 +58,20 @@ def validate(
     # Imported here: pandera pulls in pandas, seconds that every other command need not pay.
     from edustat.errorbook import clear_error_workbook, write_error_workbook
     from edustat.validation import validate_inputs
+    from warehouse.read import previous_year_if_loaded
     from schemas.bound import problem_totals
     from schemas.completeness import completeness_line
 
     apply_overrides(warehouse, regions, catalogue_file, checks_file)
     settings = load_settings()
-    configuration = checked_configuration()
+    configuration = checked_configuration(settings)
     if list_checks:
         print_checks(configuration)
         raise typer.Exit(0)
     if year is None or input is None:
         raise fail("--year and --input are required (unless --list-checks) / 需要 --year 和 --input", 2)
     counties = chosen_counties(county, configuration.regions)
-    checked = validate_inputs(input, configuration, settings.warehouse_url, year, counties)
+    checked = validate_inputs(input, configuration, previous_year_if_loaded(settings.warehouse_url, year), counties)
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors, warnings = problem_totals(issues)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from config import load_catalogue, load_regions
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.issues import empty_issues
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import get_engine

@@ -10,7 +10,7 @@ from config import load_catalogue, load_rules
 from config.models import Catalogue, Region, RegionTree, Rules
 from edustat.indicators import compute_indicators
 from edustat.indicators.term_sums import indicator_rows
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 
 PROVINCE, PREFECTURE = "620000", "622900"

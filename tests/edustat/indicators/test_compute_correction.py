@@ -16,7 +16,7 @@ from config import load_catalogue, load_regions, load_rules
 from edustat.indicators import compute_correction, compute_indicators
 from edustat.ingest.stage import stage_year
 from edustat.sample import write_sample
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.issues import has_errors
 
 REGIONS = load_regions(Path("config/regions.toml"))

@@ -24,7 +24,7 @@ from edustat.indicators.common import FIXED_POINT, from_fixed_point, stable_roun
 from edustat.indicators.compute import compute_indicators
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_files
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from indicator_builders import (
     COUNTY_A,
     COUNTY_B,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from config import load_catalogue
 from config.models import Region, RegionTree
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.issues import empty_issues
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import make_engine

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 
 from config import load_catalogue
 from config.models import Region, RegionTree
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.issues import empty_issues
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.load import load_year
 from warehouse.migrate import migrate
-from warehouse.report_read import ReportFrames
+from schemas.report_frames import ReportFrames
 from warehouse.runs import start_run
 from warehouse.sync import sync_catalogue, sync_regions
 
