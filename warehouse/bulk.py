@@ -185,7 +185,7 @@ def _flat_groups(rows: pl.DataFrame, per_group: int) -> Iterator[tuple[Any, ...]
 
 
 IN_CHUNK = 5_000
-"""Values per IN (...) list of a delete: far below every database's limit on bound parameters."""
+"""Values per IN (...) list: far below every database's limit on bound parameters."""
 
 
 def in_chunks(values: Sequence) -> list[list]:
