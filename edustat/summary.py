@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from config.limits import is_control_character
-from edustat.words import plural
 from schemas.bound import is_summary, problem_totals, problem_weight, severity_counts
 from schemas.tables import PROVENANCE_COLUMNS
+from schemas.words import plural
 
 FIRST_PROBLEMS = 20
 """How many problems a summary spells out before it points to the full list."""

@@ -7,24 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy.exc import SQLAlchemyError
 
 from edustat.configuration import Configuration
 from edustat.ingest.stage import stage_year
 from schemas.completeness.status import county_status
 from schemas.completeness.wording import reporting_checklist
 from schemas.county_scope import issues_of_counties
-from warehouse.engine import get_engine
-from warehouse.read import previous_year
-
-
-def previous_year_if_loaded(warehouse_url: str, year: int) -> dict[str, pl.DataFrame] | None:
-    """The previous year's school-level tables when the warehouse has them, else None."""
-    try:
-        return previous_year(get_engine(warehouse_url), year)
-    except SQLAlchemyError:
-        # No warehouse yet (or no schema): the year-on-year warnings need a previous year, so they are skipped.
-        return None
 
 
 @dataclass(frozen=True)
@@ -38,14 +26,14 @@ class Validation:
 
 
 def validate_inputs(
-    input_dir: Path, configuration: Configuration, warehouse_url: str, year: int, counties: Sequence[str] | None = None
+    input_dir: Path, configuration: Configuration, previous: dict[str, pl.DataFrame] | None, counties: Sequence[str] | None = None
 ) -> Validation:
     """Every problem of the year's input folder, and which county sent which table.
 
-    ``counties`` (county codes of the region file) checks those counties alone: their schools' problems,
-    and completeness over them only (``schemas.county_scope``).
+    ``previous``: the previous year's school-level tables (table name → rows) when the warehouse has
+    them; None skips the year-on-year warnings. ``counties`` (county codes of the region file) checks
+    those counties alone: their schools' problems, and completeness over them only (``schemas.county_scope``).
     """
-    previous = previous_year_if_loaded(warehouse_url, year)
     staged, issues = stage_year(
         input_dir, configuration.regions, configuration.rules, previous_enrollment=previous.get("enrollment") if previous else None,
         counties=counties, checks=configuration.checks, previous_year=previous,

@@ -1,17 +1,8 @@
-"""Words for users: English plurals ("1 error", "2 errors") and the closest codes to a mistyped one."""
+"""Words for users: the closest codes to a mistyped one (English plurals are schemas.words)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``count`` and ``noun``, the noun in the plural unless the count is one ("1 error", "2 errors", "1 county", "3 counties")."""
-    if count == 1:
-        return f"{count} {noun}"
-    if many is None:
-        many = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
-    return f"{count} {many}"
 
 
 def closest_codes(code: str, known: Iterable[str], count: int = 3) -> list[str]:

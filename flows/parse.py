@@ -15,10 +15,9 @@ from edustat.fingerprint import InputFiles, digests_by_file
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import InputFolder, folder_issues
 from edustat.ingest.files import FileResult
-from edustat.settings import load_settings
-from edustat.staged import in_staged_order
 from runtime.parse_progress import ParseProgress
 from runtime.worker_pool import core_count, parse_processes
+from schemas.staged import in_staged_order
 from tasks.ingest import read_workbooks
 
 
@@ -28,6 +27,9 @@ def parse_inputs(
     inputs: InputFiles | None = None,
     on_batch: Callable[[dict[str, pl.DataFrame]], object] | None = None,
     only: list[Path] | None = None,
+    *,
+    configured_processes: int | None,
+    task_runner: str,
 ) -> list[FileResult]:
     """Every input file of ``folder`` (or ``only`` those, for a correction) parsed, one ``read_workbooks`` task per batch on the flow's task runner; results in batch order.
 
@@ -35,13 +37,13 @@ def parse_inputs(
     terminal and in the flow run's logs as batches finish, and hands each batch's rows (in staged
     order) to ``on_batch`` in batch order, so that a load can write them while later batches parse.
     ``inputs`` (the run's file hashes) keys the cache without reading the files again. The folder's
-    unread entries (hidden files, links) come last, as one result of issues.
+    unread entries (hidden files, links) come last, as one result of issues. ``configured_processes``
+    (EDUSTAT_PARSE_PROCESSES) and ``task_runner`` (EDUSTAT_TASK_RUNNER) decide the parse workers.
     """
     files = list(folder.files) if only is None else only
     input_dir = str(folder.root)
-    settings = load_settings()
-    processes = parse_processes(settings.parse_processes, len(files), settings.task_runner)
-    workers = processes or (core_count() if settings.task_runner == "thread" else max(core_count(), 8))
+    processes = parse_processes(configured_processes, len(files), task_runner)
+    workers = processes or (core_count() if task_runner == "thread" else max(core_count(), 8))
     batches = file_batches(files, workers)
     known = digests_by_file(inputs, Path(input_dir))
     digests = [[known[path] for path in batch] if all(path in known for path in batch) else None for batch in batches]

@@ -44,6 +44,7 @@ from tasks.warehouse import (
     stop_run,
     year_load,
 )
+from warehouse.resource import Warehouse
 
 
 @flow(name="edustat-yearly", flow_run_name="{year}-{trigger}", log_prints=False)
@@ -59,35 +60,38 @@ def yearly_flow(
     stored rows they touch (a correction); its result is the one a whole-year run would give.
     """
     settings = read_settings()
+    # The run's one warehouse: every task that reads or writes it is handed this, not the settings.
+    warehouse = Warehouse(settings.warehouse_url, settings.lock_timeout_s)
     run_id: int | None = None
     try:
         configuration = configure(settings)
-        prepare_warehouse(settings, configuration)
-        folder = discover_inputs(input_dir)
+        prepare_warehouse(warehouse, configuration)
+        folder = discover_inputs(input_dir, settings.parse_processes, settings.task_runner)
         inputs = fingerprint_inputs(folder)
-        run_id = open_run(settings, year, trigger, reason, inputs.fingerprint)
+        run_id = open_run(warehouse, year, trigger, reason, inputs.fingerprint)
         try:
-            if is_unchanged(settings, year, inputs, configuration):
-                return close_unchanged(settings, run_id, year)
-            plan = plan_run(settings, year, inputs, configuration)
+            if is_unchanged(warehouse, year, inputs, configuration):
+                return close_unchanged(warehouse, run_id, year)
+            plan = plan_run(warehouse, year, inputs, configuration)
             if plan.is_correction:
-                outcome = correct_year(settings, configuration, run_id, year, input_dir, folder, inputs, plan, allow_incomplete)
+                outcome = correct_year(settings, warehouse, configuration, run_id, year, input_dir, folder, inputs, plan, allow_incomplete)
                 if outcome is not None:
                     return outcome
-            return load_whole_year(settings, configuration, run_id, year, input_dir, folder, inputs, allow_incomplete)
+            return load_whole_year(settings, warehouse, configuration, run_id, year, input_dir, folder, inputs, allow_incomplete)
         except Exception as error:
             # The previous version stays current; the run's row says why it failed.
-            return fail_run(settings, run_id, year, error)
+            return fail_run(warehouse, run_id, year, error)
     except BaseException as error:
         # Ctrl-C or SIGTERM: the load rolled back and the slot was given back as they unwound; the run's row says why it ended.
         stop = interruption(error)
         if stop is None:
             raise
-        raise stop_run(settings, run_id, year, stop) from None
+        raise stop_run(warehouse, run_id, year, stop) from None
 
 
 def load_whole_year(
     settings: Settings,
+    warehouse: Warehouse,
     configuration: Configuration,
     run_id: int,
     year: int,
@@ -97,25 +101,29 @@ def load_whole_year(
     allow_incomplete: bool,
 ) -> RunOutcome:
     """Every file read and checked, every indicator computed, every row of the year replaced (tasks wired in the flow's run)."""
-    previous = read_previous_year(settings, year)
+    previous = read_previous_year(warehouse, year)
     # The load is open while the files are parsed: writing the school rows overlaps parsing them.
-    with year_slot(settings, year, run_id), year_load(settings, run_id, year) as load:
-        parsed = parse_inputs(folder, configuration.rules, inputs, on_batch=load.stage)
+    with year_slot(warehouse, year, run_id), year_load(warehouse, run_id, year) as load:
+        parsed = parse_inputs(
+            folder, configuration.rules, inputs, on_batch=load.stage,
+            configured_processes=settings.parse_processes, task_runner=settings.task_runner,
+        )
         combined = validate_year(parsed, configuration, previous, allow_incomplete)
         staged, issues, reporting = combined.staged, combined.issues, combined.completeness.status
         publish_issues(year, issues)
         if not has_blocking_errors(issues):
-            result = aggregate_indicators(staged, configuration, read_previous_year_values(settings, year))
+            result = aggregate_indicators(staged, configuration, read_previous_year_values(warehouse, year))
             # Read year + 1 inside the slot, which covers it too: its growth must follow its latest values.
-            next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
-            return finish_load(settings, load, result, issues, next_year_growth, inputs, configuration, reporting)
+            next_year_growth = recompute_next_year_growth(read_next_year_values(warehouse, year), result, configuration)
+            return finish_load(warehouse, load, result, issues, next_year_growth, inputs, configuration, reporting)
     # Rejected: the staged rows were rolled back when the load closed unfinished.
-    error_workbook = write_error_workbook(settings, year, input_dir, issues, configuration)
-    return reject_year(settings, run_id, year, issues, error_workbook, reporting, configuration)
+    error_workbook = write_error_workbook(settings.error_workbook_dir, year, input_dir, issues, configuration)
+    return reject_year(warehouse, run_id, year, issues, error_workbook, reporting, configuration)
 
 
 def correct_year(
     settings: Settings,
+    warehouse: Warehouse,
     configuration: Configuration,
     run_id: int,
     year: int,
@@ -126,21 +134,24 @@ def correct_year(
     allow_incomplete: bool,
 ) -> RunOutcome | None:
     """Only the changed files read, checked with the stored rows they touch, and loaded over them; None when the whole year must be checked."""
-    parsed = parse_inputs(folder, configuration.rules, inputs, only=select_changed_files(folder, plan))
-    context = read_correction_context(settings, year, plan, parsed)
-    previous = read_touched_previous_year(settings, year, parsed, context)
+    parsed = parse_inputs(
+        folder, configuration.rules, inputs, only=select_changed_files(folder, plan),
+        configured_processes=settings.parse_processes, task_runner=settings.task_runner,
+    )
+    context = read_correction_context(warehouse, year, plan, parsed)
+    previous = read_touched_previous_year(warehouse, year, parsed, context)
     checked = validate_correction(parsed, context, plan, configuration, previous, allow_incomplete)
     if not is_conclusive(checked):
         return None
-    reporting = assess_correction_completeness(settings, year, checked, context, configuration)
+    reporting = assess_correction_completeness(warehouse, year, checked, context, configuration)
     publish_issues(year, checked.issues)
     if has_blocking_errors(checked.issues):
-        error_workbook = write_error_workbook(settings, year, input_dir, checked.issues, configuration)
-        return reject_year(settings, run_id, year, checked.issues, error_workbook, reporting, configuration)
-    result = aggregate_correction(checked, context, configuration, read_county_values(settings, year), read_previous_year_values(settings, year))
+        error_workbook = write_error_workbook(settings.error_workbook_dir, year, input_dir, checked.issues, configuration)
+        return reject_year(warehouse, run_id, year, checked.issues, error_workbook, reporting, configuration)
+    result = aggregate_correction(checked, context, configuration, read_county_values(warehouse, year), read_previous_year_values(warehouse, year))
     replacement = correction_replacement(plan, context)
-    with year_slot(settings, year, run_id):
-        next_year_growth = recompute_next_year_growth(read_next_year_values(settings, year), result, configuration)
+    with year_slot(warehouse, year, run_id):
+        next_year_growth = recompute_next_year_growth(read_next_year_values(warehouse, year), result, configuration)
         return load_year(
-            settings, run_id, year, result, checked.staged, checked.issues, next_year_growth, inputs, configuration, reporting, replacement
+            warehouse, run_id, year, result, checked.staged, checked.issues, next_year_growth, inputs, configuration, reporting, replacement
         )

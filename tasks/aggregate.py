@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import polars as pl
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from edustat.configuration import Configuration
 from edustat.indicators import IndicatorResult, compute_indicators
 from edustat.indicators.growth import growth
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
+from tasks import uncached_task
 
 
-@task(name="aggregate_indicators", cache_policy=NO_CACHE)
+@uncached_task(name="aggregate_indicators")
 def aggregate_indicators(
     staged: StagedTables, configuration: Configuration, previous_values: pl.DataFrame | None
 ) -> IndicatorResult:
@@ -22,7 +21,7 @@ def aggregate_indicators(
     )
 
 
-@task(name="recompute_next_year_growth", cache_policy=NO_CACHE)
+@uncached_task(name="recompute_next_year_growth")
 def recompute_next_year_growth(
     next_year_values: pl.DataFrame | None, result: IndicatorResult, configuration: Configuration
 ) -> pl.DataFrame | None:

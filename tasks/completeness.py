@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import polars as pl
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from edustat.configuration import Configuration
 from edustat.correction import CheckedCorrection, CorrectionContext
-from edustat.settings import Settings
 from schemas.completeness.status import county_status, merged_status
+from tasks import uncached_task
 from warehouse.correction import stored_reporting
-from warehouse.engine import get_engine
+from warehouse.resource import Warehouse
 
 
-@task(name="assess_correction_completeness", cache_policy=NO_CACHE)
+@uncached_task(name="assess_correction_completeness")
 def assess_correction_completeness(
-    settings: Settings, year: int, checked: CheckedCorrection, context: CorrectionContext, configuration: Configuration
+    warehouse: Warehouse, year: int, checked: CheckedCorrection, context: CorrectionContext, configuration: Configuration
 ) -> pl.DataFrame:
     """The whole year's completeness after a correction: its counties recomputed, the others as stored (one row per county × table)."""
     touched = county_status(dict(checked.staged.items()), configuration.regions, configuration.rules, context.counties)
-    return merged_status(stored_reporting(get_engine(settings.warehouse_url), year), touched, context.counties, configuration.regions)
+    return merged_status(stored_reporting(warehouse.engine, year), touched, context.counties, configuration.regions)

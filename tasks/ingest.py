@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
+from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 
 from config import Rules
@@ -17,30 +17,33 @@ from edustat.fingerprint import InputFiles, file_digest, hash_inputs
 from edustat.ingest.code_version import parser_digest
 from edustat.ingest.discover import InputFolder, scan_folder
 from edustat.ingest.files import FileResult, PackedResult, read_and_pack_files
-from edustat.ingest.stage import CombinedYear, combine_year
 from edustat.ingest.pooled import read_in_pool
-from edustat.settings import load_settings
+from edustat.ingest.stage import CombinedYear, combine_year
 from runtime.worker_pool import parse_processes, warm_up
 from schemas.bound import problem_totals
+from tasks import uncached_task
 
 PARSE_MODULES = ("edustat.ingest.files",)
 """What a parse worker process imports before its first batch."""
 
 
-@task(name="discover_inputs", cache_policy=NO_CACHE)
-def discover_inputs(input_dir: str) -> InputFolder:
-    """The year's input folder walked once: every spreadsheet below it, sorted, and what is left unread (hidden files, links)."""
+@uncached_task(name="discover_inputs")
+def discover_inputs(input_dir: str, configured_processes: int | None, task_runner: str) -> InputFolder:
+    """The year's input folder walked once: every spreadsheet below it, sorted, and what is left unread (hidden files, links).
+
+    ``configured_processes`` (EDUSTAT_PARSE_PROCESSES) and ``task_runner`` (EDUSTAT_TASK_RUNNER) say
+    whether parse worker processes will be used, which are then started while the inputs are hashed.
+    """
     folder = scan_folder(Path(input_dir))
     get_run_logger().info("%d input files below %s", len(folder.files), input_dir)
-    settings = load_settings()
-    workers = parse_processes(settings.parse_processes, len(folder.files), settings.task_runner)
+    workers = parse_processes(configured_processes, len(folder.files), task_runner)
     if workers:
         # The workers import while the inputs are fingerprinted and the warehouse is asked about them.
         warm_up(workers, PARSE_MODULES)
     return folder
 
 
-@task(name="fingerprint_inputs", cache_policy=NO_CACHE)
+@uncached_task(name="fingerprint_inputs")
 def fingerprint_inputs(folder: InputFolder) -> InputFiles:
     """A content hash of every input file and one over them all (and the entries left unread): equal bytes, equal fingerprint."""
     return hash_inputs(folder)
@@ -74,7 +77,7 @@ def read_workbooks(paths: list[Path], root: str, rules: Rules, processes: int = 
     return read_and_pack_files(paths, Path(root), rules)
 
 
-@task(name="validate_year", cache_policy=NO_CACHE)
+@uncached_task(name="validate_year")
 def validate_year(
     parsed: list[FileResult], configuration: Configuration, previous: dict[str, pl.DataFrame], allow_incomplete: bool = False
 ) -> CombinedYear:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice, repeat
 from typing import Any
 
@@ -182,3 +182,12 @@ def _flat_groups(rows: pl.DataFrame, per_group: int) -> Iterator[tuple[Any, ...]
     """
     values = chain.from_iterable(rows.iter_rows())
     return map(tuple, map(islice, repeat(values), repeat(per_group * rows.width, rows.height // per_group)))
+
+
+IN_CHUNK = 5_000
+"""Values per IN (...) list: far below every database's limit on bound parameters."""
+
+
+def in_chunks(values: Sequence) -> list[list]:
+    """``values`` cut into lists of at most IN_CHUNK, in order: one IN (...) list each."""
+    return [list(values[offset : offset + IN_CHUNK]) for offset in range(0, len(values), IN_CHUNK)]

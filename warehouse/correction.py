@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 from sqlalchemy import Connection, Engine, and_, desc, or_, select
 
-from edustat.correction.plan import StoredInputs
-from edustat.ingest.normalize import empty_table
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables, empty_table
+from schemas.stored_inputs import StoredInputs
 from schemas.tables import DATA_TABLES, PROVENANCE_COLUMNS, TABLES, staged_dtypes
+from warehouse.bulk import in_chunks
 from warehouse.frames import fetch_frame
-from warehouse.schema import ISSUE_COLUMNS, SCHOOL_TABLES, county_reporting, etl_run, indicator_current, input_file, validation_issue
-
-CHUNK = 5_000
-"""Codes per IN (...) list: far below every database's limit on bound parameters."""
-
-
-def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
-    for offset in range(0, len(values), CHUNK):
-        yield list(values[offset : offset + CHUNK])
+from warehouse.schema import (
+    ISSUE_COLUMNS,
+    SCHOOL_TABLES,
+    county_reporting,
+    etl_run,
+    indicator_current,
+    input_file,
+    validation_issue,
+)
 
 
 def current_run_id(conn: Connection, year: int) -> int | None:
@@ -84,7 +84,7 @@ def _rows(conn: Connection, table: str, year: int, changed_files: Sequence[str],
     sql_table = SCHOOL_TABLES[table]
     names = list(staged_dtypes(table))
     frames = [empty_table(table)]
-    for chunk in _chunks(sorted(set(codes))):
+    for chunk in in_chunks(sorted(set(codes))):
         statement = select(*(sql_table.c[name] for name in names)).where(
             sql_table.c.year == year, sql_table.c[column].in_(chunk), _unchanged(sql_table, changed_files)
         )
@@ -105,7 +105,7 @@ def replaced_rows(engine: Engine, year: int, changed_files: Sequence[str]) -> di
             columns = [sql_table.c[c] for c in ("school_code", "county_code") if c in sql_table.c]
             parts = [
                 fetch_frame(conn, select(*columns).where(sql_table.c.year == year, sql_table.c.source_file.in_(chunk)))
-                for chunk in _chunks(list(changed_files))
+                for chunk in in_chunks(list(changed_files))
             ]
             frames[name] = pl.concat(parts) if parts else pl.DataFrame(schema={c.name: pl.String for c in columns})
     return frames

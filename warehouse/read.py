@@ -5,14 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
-from sqlalchemy import Double, Engine, case, false, func, select, true
+from sqlalchemy import Double, Engine, case, false, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from config import LEVEL_ORDER
-from edustat.ingest.normalize import empty_table
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables, empty_table
 from schemas.tables import TABLES, numeric_columns, staged_dtypes
+from warehouse.engine import get_engine
 from warehouse.frames import fetch_frame
-from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, reporting_status, validation_issue
+from warehouse.schema import (
+    SCHOOL_TABLES,
+    etl_run,
+    indicator,
+    indicator_current,
+    indicator_value,
+    reporting_status,
+)
 
 CODES_PER_QUERY = 5_000
 """School codes per IN (...) list: far below every database's limit on bound parameters."""
@@ -101,6 +109,15 @@ def previous_year(engine: Engine, year: int, school_codes: Sequence[str] | None 
     return frames
 
 
+def previous_year_if_loaded(warehouse_url: str, year: int) -> dict[str, pl.DataFrame] | None:
+    """The previous year's school-level tables when the warehouse at ``warehouse_url`` has them, else None."""
+    try:
+        return previous_year(get_engine(warehouse_url), year)
+    except SQLAlchemyError:
+        # No warehouse yet (or no schema): the year-on-year warnings need a previous year, so they are skipped.
+        return None
+
+
 def history(engine: Engine, year: int, indicator_code: str | None = None, region_code: str | None = None) -> pl.DataFrame:
     """Every version of each value of ``year``: one row per region per indicator per loading run, with the run, its reason and the previous value.
 
@@ -180,25 +197,11 @@ def run_diff(engine: Engine, run_a: int, run_b: int, year: int) -> pl.DataFrame:
     )
 
 
-def loaded_years(engine: Engine) -> list[int]:
-    """Every year with current values, ascending."""
-    with engine.connect() as conn:
-        years = conn.scalars(select(indicator_value.c.year).distinct().where(indicator_value.c.is_current == true())).all()
-    return sorted(years)
-
-
 def runs(engine: Engine, year: int | None = None) -> pl.DataFrame:
     """The run log: one row per run (of ``year`` when given), oldest first."""
     statement = select(*etl_run.c).order_by(etl_run.c.run_id)
     if year is not None:
         statement = statement.where(etl_run.c.year == year)
-    with engine.connect() as conn:
-        return fetch_frame(conn, statement)
-
-
-def run_issues(engine: Engine, run_id: int) -> pl.DataFrame:
-    """The errors and warnings stored for ``run_id``: one row per problem, in stored order."""
-    statement = select(*validation_issue.c).where(validation_issue.c.run_id == run_id).order_by(validation_issue.c.issue_id)
     with engine.connect() as conn:
         return fetch_frame(conn, statement)
 

@@ -2,8 +2,9 @@
 
 A run is opened in its own committed transaction so that a killed process still leaves a row.
 Such a row stays 'running'; the next ``start_run`` of the same year marks it 'failed' when its
-process is known to be gone: it was started on this host and its pid no longer exists, or it was
-started more than ``stale_after`` ago (a run on another host cannot be probed, so only age tells).
+process is known to be gone: the caller's probe (``is_gone``) says its pid of this host no longer
+exists, or it was started more than ``stale_after`` ago (a run on another host cannot be probed, so
+only age tells; nor can any run when no probe is given).
 A live run of the same year (another process, or this one) is left alone: the year lock decides
 between them at load time.
 """
@@ -12,12 +13,12 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from runtime.host_processes import is_gone_from_this_host
 from warehouse.coltypes import utc_now
 from warehouse.engine import write_transaction
 from warehouse.errors import WarehouseError
@@ -28,18 +29,23 @@ STALE_AFTER = timedelta(hours=24)
 
 TERMINAL_STATUSES = tuple(s for s in RUN_STATUSES if s != "running")
 
+ProcessProbe = Callable[[str | None, int | None], bool]
+"""Whether process ``pid`` (second argument) of the host named by the first is known to be gone; False when it cannot tell."""
 
-def _is_dead(row: Any, now: datetime, host: str, stale_after: timedelta) -> str | None:
+
+def _is_dead(row: Any, now: datetime, host: str, stale_after: timedelta, is_gone: ProcessProbe | None) -> str | None:
     """Why the 'running' run ``row`` is taken as dead, or None when it may still be alive."""
-    if is_gone_from_this_host(row.host, row.pid):
+    if is_gone is not None and is_gone(row.host, row.pid):
         return f"its process (pid {row.pid} on {host}) is gone"
     if now - row.started_at > stale_after:
         return f"it started at {row.started_at.isoformat()}, more than {stale_after} ago"
     return None
 
 
-def fail_dead_runs(conn: Connection, year: int, by_run: str, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """Mark 'failed' every run of ``year`` left 'running' by a dead process; returns their run ids."""
+def fail_dead_runs(
+    conn: Connection, year: int, by_run: str, stale_after: timedelta = STALE_AFTER, is_gone: ProcessProbe | None = None
+) -> list[int]:
+    """Mark 'failed' every run of ``year`` left 'running' by a dead process (``is_gone`` probes this host's); returns their run ids."""
     now = utc_now()
     host = socket.gethostname()
     rows = conn.execute(
@@ -49,7 +55,7 @@ def fail_dead_runs(conn: Connection, year: int, by_run: str, stale_after: timede
     ).all()
     failed: list[int] = []
     for row in rows:
-        why = _is_dead(row, now, host, stale_after)
+        why = _is_dead(row, now, host, stale_after, is_gone)
         if why is None:
             continue
         conn.execute(
@@ -70,15 +76,17 @@ def start_run(
     flow_run_id: str | None = None,
     *,
     stale_after: timedelta = STALE_AFTER,
+    is_gone: ProcessProbe | None = None,
 ) -> int:
     """Open one 'running' etl_run row for ``year`` and commit it at once; returns its run_id.
 
-    Runs of the same year left 'running' by a dead process are marked 'failed' first (module docstring).
+    Runs of the same year left 'running' by a dead process are marked 'failed' first (module docstring);
+    ``is_gone`` is the probe of this host's processes, without which only a run's age tells.
     """
     if trigger not in RUN_TRIGGERS:
         raise WarehouseError(f"trigger must be one of {', '.join(RUN_TRIGGERS)}, not {trigger!r}")
     with write_transaction(engine) as conn:
-        fail_dead_runs(conn, year, f"a new run of {year}", stale_after)
+        fail_dead_runs(conn, year, f"a new run of {year}", stale_after, is_gone)
         result = conn.execute(
             insert(etl_run).values(
                 year=year,
@@ -136,3 +144,12 @@ def get_run(engine: Engine, run_id: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
         row = conn.execute(select(etl_run).where(etl_run.c.run_id == run_id)).mappings().first()
         return dict(row) if row else None
+
+
+def refuse_other_year(conn: Connection, run_id: int, year: int) -> None:
+    """Raise unless run ``run_id`` exists and is a run of ``year``."""
+    run_year = conn.scalar(select(etl_run.c.year).where(etl_run.c.run_id == run_id))
+    if run_year is None:
+        raise WarehouseError(f"run {run_id} is not in the warehouse; open it with start_run first")
+    if run_year != year:
+        raise WarehouseError(f"run {run_id} is a run of {run_year}, it cannot load {year}")

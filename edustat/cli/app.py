@@ -144,16 +144,17 @@ def describe_error(error: Exception) -> str:
 
     from edustat.disk import disk_full_sentence
 
-    if (full := _disk_full(error, disk_full_sentence)) is not None:
+    url = _configured_url()
+    if (full := disk_full_sentence(error, url or "")) is not None:
         return f"{full}; nothing was committed: the previous version stays current / 未提交任何内容，上一版本仍为当前版本"
     if isinstance(error, OperationalError) and _is_connection_failure(error):
         return (
-            f"cannot reach the warehouse {_safe_url()} / 无法连接数据仓库: {_first_line(error)}. "
+            f"cannot reach the warehouse {_safe_url(url)} / 无法连接数据仓库: {_first_line(error)}. "
             "Check that the database server runs and that --warehouse / EDUSTAT_WAREHOUSE_URL is right"
         )
     if isinstance(error, OperationalError) and "readonly database" in str(error.orig):
         return (
-            f"the warehouse {_safe_url()} cannot be written / 数据仓库不可写: {_first_line(error)}. "
+            f"the warehouse {_safe_url(url)} cannot be written / 数据仓库不可写: {_first_line(error)}. "
             "Check the permissions of the file and of its folder (SQLite writes a journal beside it)"
         )
     if isinstance(error, SQLAlchemyError):
@@ -164,14 +165,14 @@ def describe_error(error: Exception) -> str:
     return describe_failure(error)
 
 
-def _disk_full(error: Exception, sentence) -> str | None:  # type: ignore[no-untyped-def]
+def _configured_url() -> str | None:
+    """The warehouse URL the settings name, read once for the error's sentence; None when the settings are what is wrong."""
     from edustat.settings import load_settings
 
     try:
-        url = load_settings().warehouse_url
+        return load_settings().warehouse_url
     except Exception:  # noqa: BLE001 - the settings may be what is wrong; the Prefect home can still be full
-        url = ""
-    return sentence(error, url)
+        return None
 
 
 def _first_line(error: Exception) -> str:
@@ -183,13 +184,13 @@ def _is_connection_failure(error: Exception) -> bool:
     return any(sign in text for sign in ("connection failed", "connection refused", "could not connect", "could not translate host", "unable to open database file"))
 
 
-def _safe_url() -> str:
+def _safe_url(url: str | None) -> str:
     """The warehouse URL in use, its password masked."""
     from sqlalchemy import make_url
 
-    from edustat.settings import load_settings
-
+    if url is None:
+        return "(the configured URL)"
     try:
-        return make_url(load_settings().warehouse_url).render_as_string(hide_password=True)
+        return make_url(url).render_as_string(hide_password=True)
     except Exception:  # the URL itself may be what is wrong; the sentence must still be printed
         return "(the configured URL)"

@@ -12,6 +12,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from edustat.configuration import Configuration
+    from edustat.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -98,16 +99,14 @@ def fail(message: str, code: int = 3) -> typer.Exit:
     return typer.Exit(code)
 
 
-def checked_configuration() -> Configuration:
-    """The configuration the settings name (region file, rules, catalogue, checks), or the command ends with exit 2, before any
-    input is read or anything written: a broken file is wrong usage, and its message names the file, entry and key."""
+def checked_configuration(settings: Settings) -> Configuration:
+    """The configuration ``settings`` (the command's, read once) name (region file, rules, catalogue, checks), or the command ends
+    with exit 2, before any input is read or anything written: a broken file is wrong usage, and its message names the file, entry and key."""
     from rich.markup import escape
 
     from config import ConfigError
     from edustat.configuration import load_configuration
-    from edustat.settings import load_settings
 
-    settings = load_settings()
     try:
         return load_configuration(settings.regions_file, settings.indicators_file, settings.checks_file)
     except ConfigError as error:

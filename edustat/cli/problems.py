@@ -6,8 +6,8 @@ import polars as pl
 
 from edustat.cli.options import console
 from edustat.summary import counted_only, counts_by, first_problems, location, printable
-from edustat.words import plural
 from schemas.bound import problem_totals
+from schemas.words import plural
 
 
 def print_problems(issues: pl.DataFrame, error_workbook: str | None, *, by_file: bool) -> None:

@@ -1,7 +1,7 @@
 """Corrections: rerun a loaded year from the files that changed, with the same result as a full run (pure).
 
-The names are loaded on first use (PEP 562): the warehouse reads ``plan`` for every command, while
-``scope`` brings the validation schemas (Pandera) that only a run needs.
+The names are loaded on first use (PEP 562): ``plan`` is light, while ``scope`` brings the
+validation schemas (Pandera) that only a run needs.
 """
 
 from __future__ import annotations

@@ -7,17 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.stored_inputs import StoredInputs
+
 MAX_CHANGED_SHARE = 0.25
 """Above this share of changed files a whole-year run is cheaper than working out what the change touches."""
-
-
-@dataclass(frozen=True)
-class StoredInputs:
-    """What the run behind a year's current values read: its id, its configuration digest and one row per input file (source_file, sha256)."""
-
-    run_id: int
-    config_digest: str | None
-    files: pl.DataFrame
 
 
 @dataclass(frozen=True)

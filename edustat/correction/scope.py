@@ -11,9 +11,9 @@ from config import Checks, RegionTree, Rules
 from edustat.ingest.discover import FOLDER_RULES
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_year
-from edustat.staged import StagedTables
 from schemas.completeness.checks import INCOMPLETE_RULES
 from schemas.issues import concat_issues
+from schemas.staged import StagedTables
 from schemas.tables import PROVENANCE_COLUMNS
 
 TOUCHED_SCHEMA = {"school_code": pl.String, "county_code": pl.String}

@@ -11,8 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from edustat.errorbook.cell_writing import set_cell
 from edustat.errorbook.copies import ERROR_FILL, WARNING_FILL, severity_label
-from edustat.ingest.read import PROBLEMS_SHEET
-from edustat.words import plural
+from schemas.words import plural
 
 HEADER_ROW = 2
 """Row 1 holds the summary line; the column headers sit on row 2 and problems start below."""

@@ -11,7 +11,8 @@ import polars as pl
 
 from edustat.errorbook.issues import normalise_issues
 from edustat.errorbook.marked import MarkedCopy, copyable, write_marked_copy
-from edustat.errorbook.problems_sheet import PROBLEMS_SHEET, write_problems
+from edustat.errorbook.problems_sheet import write_problems
+from edustat.ingest.read import PROBLEMS_SHEET
 from schemas.bound import problem_totals
 
 COPIES_MARKER = ".edustat-marked-copies"

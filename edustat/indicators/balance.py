@@ -14,7 +14,7 @@ from config import Catalogue, Indicator, IndicatorKind, Rules
 from edustat.indicators.exact_sums import DECIMALS, stable_round
 from edustat.indicators.school_attributes import SCHOOL_ATTRIBUTES, with_school
 from edustat.indicators.value_frame import VALUE_SCHEMA
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 
 PERCENT = 100.0
 """Percentages are stored as 0–100 (contract §4)."""

@@ -17,7 +17,7 @@ from edustat.indicators.growth import growth
 from edustat.indicators.term_sums import term_county_sums
 from edustat.indicators.terms import compile_terms
 from edustat.indicators.value_frame import finish_values
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 
 
 @dataclass(frozen=True)

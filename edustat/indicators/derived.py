@@ -7,7 +7,7 @@ from collections.abc import Callable
 import polars as pl
 
 from config import GuardStandard, Rules
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 
 
 def required_guards(people: pl.Expr, standard: GuardStandard) -> pl.Expr:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.tables import DATA_TABLES
 
 SCHOOL_ATTRIBUTES = (

@@ -25,8 +25,8 @@ from edustat.indicators.terms import (
     term_per_row,
     term_per_school,
 )
-from edustat.staged import StagedTables
 from schemas.catalogue.terms import column_kinds
+from schemas.staged import StagedTables
 from schemas.tables import TABLES
 
 GRAIN = ("county_code", "school_code")

@@ -16,7 +16,7 @@ from config import TERM_KINDS, Catalogue, Indicator, Rules
 from edustat.indicators.balance import balance_school_values, weighted_cv
 from edustat.indicators.exact_sums import DECIMALS
 from edustat.indicators.term_sums import indicator_rows
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 
 
 class NotTraceable(ValueError):

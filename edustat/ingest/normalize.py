@@ -22,12 +22,7 @@ from edustat.ingest.invalid_characters import invalid_characters
 from edustat.ingest.row_kinds import row_kinds
 from edustat.ingest.sheet_plan import SheetPlan
 from edustat.ingest.totals import total_issues
-from schemas.tables import TABLES, staged_dtypes
-
-
-def empty_table(table: str) -> pl.DataFrame:
-    """A staged frame of ``table`` with no rows."""
-    return pl.DataFrame(schema={name: getattr(pl, dtype)() for name, dtype in staged_dtypes(table).items()})
+from schemas.tables import TABLES
 
 
 @lru_cache(maxsize=len(TABLES))

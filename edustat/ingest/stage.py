@@ -23,8 +23,6 @@ from edustat.ingest.files import (
     read_and_normalize_files,
 )
 from edustat.ingest.headers import empty_headers
-from edustat.ingest.normalize import empty_table
-from edustat.staged import StagedTables
 from schemas.bound import bound_issues
 from schemas.catalogue import load_checks
 from schemas.checks import check_issues
@@ -33,6 +31,7 @@ from schemas.completeness.status import Completeness, assess_completeness
 from schemas.cross_table import cross_table_issues
 from schemas.issues import concat_issues, issue, issue_frame
 from schemas.outliers import outlier_issues
+from schemas.staged import StagedTables, empty_table
 from schemas.tables import PROVENANCE_COLUMNS, TABLES
 from schemas.validate import validate_table
 

@@ -10,7 +10,7 @@ from edustat.report.numbers import fixed, with_unit
 from edustat.report.phrases import Phrases
 from edustat.report.traced import Source
 from edustat.summary import printable
-from warehouse.report_read import ReportFrames
+from schemas.report_frames import ReportFrames
 
 
 @dataclass(frozen=True)

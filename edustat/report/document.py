@@ -14,7 +14,7 @@ from edustat.report.phrases import Phrases, load_phrases
 from edustat.report.sentences import fill, section_sentences
 from edustat.report.tables import CountyTable, county_table
 from edustat.report.traced import Source
-from warehouse.report_read import ReportFrames
+from schemas.report_frames import ReportFrames
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from edustat.correction.plan import StoredInputs, plan_correction
-from edustat.words import closest_codes, plural
-from warehouse.load import Replacement, correction_note
+from edustat.words import closest_codes
+from schemas.words import plural
+from warehouse.replacement import Replacement, correction_note
 
 
 def test_plural_says_one_error_and_two_errors() -> None:

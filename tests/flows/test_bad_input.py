@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from config import load_regions
 from edustat.errorbook.copies import ERROR_FILL
-from edustat.errorbook.problems_sheet import PROBLEMS_SHEET
+from edustat.ingest.read import PROBLEMS_SHEET
 from edustat.ingest.read import read_file
 from edustat.ingest.stage import stage_year
 from edustat.outcome import RunOutcome

@@ -125,7 +125,7 @@ def test_two_runs_of_one_year_wait_or_fail_cleanly(warehouse_url: str, sample_di
             paused.set()
             release.wait(60)
 
-    monkeypatch.setattr("warehouse.load.pause_point", pause_first_run)
+    monkeypatch.setattr("tasks.warehouse.pause_point", pause_first_run)
     outcomes = {}
     input_dir = str(sample_dir / "2020")
     first = threading.Thread(

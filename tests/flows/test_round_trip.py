@@ -76,7 +76,7 @@ def _put_faults(case: str, clean: Path, folder: Path) -> dict[str, dict[str, lis
 
 def _problems(folder: Path) -> pl.DataFrame:
     """The problems of a folder, comparable across a .csv and its .xlsx copy (the file named by its stem)."""
-    issues = validate_inputs(folder, load_configuration(DEFAULT_REGIONS_FILE), "sqlite:///:memory:", YEAR).issues
+    issues = validate_inputs(folder, load_configuration(DEFAULT_REGIONS_FILE), None).issues
     return (
         issues.with_columns(pl.col("source_file").str.replace(r"\.(csv|xlsx)$", ""))
         .select("severity", "rule", "source_file", "source_sheet", "cell", "value")

@@ -17,14 +17,19 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, VariableCreate
 from prefect.concurrency.sync import concurrency
 
-from edustat.settings import Settings
 from flows.slot_watch import year_slot
 from runtime.slot_holders import SlotHolder, holder_variable, read_holder, record_holder
 from runtime.slot_lease import take_slots
-from runtime.year_slot import SLOT_LEASE_S, ensure_limits, holder_years, year_limit_names
+from runtime.year_slot import (
+    SLOT_LEASE_S,
+    ensure_limits,
+    holder_years,
+    year_limit_names,
+)
 from warehouse.engine import get_engine
 from warehouse.errors import WarehouseBusyError
 from warehouse.migrate import migrate
+from warehouse.resource import Warehouse
 from warehouse.runs import get_run, start_run
 
 TIMEOUT_S = 0.5
@@ -36,11 +41,11 @@ def _harness(prefect_api_url: str) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on an empty, migrated SQLite warehouse with a short wait."""
+def warehouse(tmp_path: Path) -> Warehouse:
+    """An empty, migrated SQLite warehouse with a short lock wait."""
     url = f"sqlite:///{tmp_path / 'warehouse.db'}"
     migrate(get_engine(url))
-    return Settings(warehouse_url=url, lock_timeout_s=TIMEOUT_S)
+    return Warehouse(url, lock_timeout_s=TIMEOUT_S)
 
 
 def _active_slots(name: str) -> int:
@@ -90,33 +95,33 @@ def test_limits_are_made_once_with_one_slot_and_an_operators_size_is_kept() -> N
     assert (_limit("edustat-year-1990"), _limit("edustat-year-1991")) == (1, 3)
 
 
-def test_slot_is_held_during_the_body_and_given_back(settings: Settings) -> None:
-    with year_slot(settings, 1995, run_id=1):
+def test_slot_is_held_during_the_body_and_given_back(warehouse: Warehouse) -> None:
+    with year_slot(warehouse, 1995, run_id=1):
         assert [_active_slots(n) for n in year_limit_names(1995)] == [1, 1]
     assert [_active_slots(n) for n in year_limit_names(1995)] == [0, 0]
 
 
-def test_a_live_holder_makes_the_year_busy(settings: Settings) -> None:
-    engine = get_engine(settings.warehouse_url)
+def test_a_live_holder_makes_the_year_busy(warehouse: Warehouse) -> None:
+    engine = get_engine(warehouse.url)
     other = start_run(engine, 2000, "manual", "the other loader", None)  # this process: alive
     with _Holder(1999):  # a 1999 load holds edustat-year-2000 too
         started = time.monotonic()
         with pytest.raises(WarehouseBusyError, match=r"^year 2000 is being loaded by another run; waited 0.5 s"):
-            with year_slot(settings, 2000, run_id=other + 1):
+            with year_slot(warehouse, 2000, run_id=other + 1):
                 pytest.fail("the body must not run while another loader holds the year")
         assert time.monotonic() - started >= TIMEOUT_S
     assert get_run(engine, other)["status"] == "running"  # type: ignore[index]
 
 
-def test_a_slot_left_by_a_dead_loader_is_waited_out(settings: Settings) -> None:
-    engine = get_engine(settings.warehouse_url)
+def test_a_slot_left_by_a_dead_loader_is_waited_out(warehouse: Warehouse) -> None:
+    engine = get_engine(warehouse.url)
     dead = start_run(engine, 2005, "manual", "killed loader", None)
     with engine.begin() as conn:  # its process is gone: a pid no process has
         conn.exec_driver_sql(f"UPDATE etl_run SET pid = 4194999 WHERE run_id = {dead}")
     # Its slot frees itself later (here after 2 s; on a server, when its lease runs out).
     with _Holder(2005, hold_s=2.0):
         started = time.monotonic()
-        with year_slot(settings, 2005, run_id=dead + 1):
+        with year_slot(warehouse, 2005, run_id=dead + 1):
             waited_s = time.monotonic() - started
     assert waited_s >= 1.5  # waited past lock_timeout_s (0.5 s) instead of reporting the year busy
     assert get_run(engine, dead)["status"] == "failed"  # type: ignore[index]
@@ -124,23 +129,23 @@ def test_a_slot_left_by_a_dead_loader_is_waited_out(settings: Settings) -> None:
 
 HOLD_SCRIPT = """
 import sys, time
-from edustat.settings import Settings
+from warehouse.resource import Warehouse
 from flows.slot_watch import year_slot
 from warehouse.engine import get_engine
 from warehouse.runs import start_run
 
 url, year = sys.argv[1], int(sys.argv[2])
 run_id = start_run(get_engine(url), year, "manual", "the holder", None)
-with year_slot(Settings(warehouse_url=url, lock_timeout_s=5), year, run_id):
+with year_slot(Warehouse(url, lock_timeout_s=5), year, run_id):
     print(run_id, flush=True)
     time.sleep(600)
 """
 
 
-def _hold_in_subprocess(settings: Settings, year: int, prefect_api_url: str) -> tuple[subprocess.Popen[str], int]:
+def _hold_in_subprocess(warehouse: Warehouse, year: int, prefect_api_url: str) -> tuple[subprocess.Popen[str], int]:
     """A loader in its own process holding ``year``'s slots (and its etl_run row 'running'); returns it and its run id."""
     process = subprocess.Popen(
-        [sys.executable, "-c", HOLD_SCRIPT, settings.warehouse_url, str(year)],
+        [sys.executable, "-c", HOLD_SCRIPT, warehouse.url, str(year)],
         env={**os.environ, "PREFECT_API_URL": prefect_api_url},
         stdout=subprocess.PIPE,
         text=True,
@@ -151,13 +156,13 @@ def _hold_in_subprocess(settings: Settings, year: int, prefect_api_url: str) -> 
 
 
 @pytest.mark.system
-def test_a_recorded_holder_is_waited_for_while_alive_and_taken_over_at_once_when_killed(settings: Settings, prefect_api_url: str) -> None:
-    engine = get_engine(settings.warehouse_url)
-    holder, holder_run = _hold_in_subprocess(settings, 2010, prefect_api_url)
+def test_a_recorded_holder_is_waited_for_while_alive_and_taken_over_at_once_when_killed(warehouse: Warehouse, prefect_api_url: str) -> None:
+    engine = get_engine(warehouse.url)
+    holder, holder_run = _hold_in_subprocess(warehouse, 2010, prefect_api_url)
     try:
         assert _holder_of("edustat-year-2010").run_id == holder_run  # type: ignore[union-attr]
         with pytest.raises(WarehouseBusyError, match=r"^year 2010 is being loaded by another run; waited 0.5 s"):
-            with year_slot(settings, 2010, run_id=holder_run + 1):
+            with year_slot(warehouse, 2010, run_id=holder_run + 1):
                 pytest.fail("the body must not run while a live loader holds the year")
     finally:
         holder.send_signal(signal.SIGKILL)
@@ -165,7 +170,7 @@ def test_a_recorded_holder_is_waited_for_while_alive_and_taken_over_at_once_when
     assert get_run(engine, holder_run)["status"] == "running"  # type: ignore[index]  # no one told the warehouse
 
     started = time.monotonic()
-    with year_slot(settings, 2010, run_id=holder_run + 1):
+    with year_slot(warehouse, 2010, run_id=holder_run + 1):
         took_s = time.monotonic() - started
         assert [_active_slots(n) for n in year_limit_names(2010)] == [1, 1]  # its own slot, the dead one's given back
     assert took_s < SLOT_LEASE_S  # without the record it would wait for the dead lease to run out (60 s and more)
@@ -173,8 +178,8 @@ def test_a_recorded_holder_is_waited_for_while_alive_and_taken_over_at_once_when
     assert _holder_of("edustat-year-2010") is None
 
 
-def test_a_holder_on_another_host_is_taken_over_only_once_the_warehouse_says_its_run_failed(settings: Settings) -> None:
-    engine = get_engine(settings.warehouse_url)
+def test_a_holder_on_another_host_is_taken_over_only_once_the_warehouse_says_its_run_failed(warehouse: Warehouse) -> None:
+    engine = get_engine(warehouse.url)
     other = start_run(engine, 2015, "manual", "a loader elsewhere", None)
     with engine.begin() as conn:  # another host: its process cannot be probed from here
         conn.exec_driver_sql(f"UPDATE etl_run SET host = 'elsewhere', pid = 1 WHERE run_id = {other}")
@@ -185,12 +190,12 @@ def test_a_holder_on_another_host_is_taken_over_only_once_the_warehouse_says_its
         assert lease_id is not None
         record_holder(client, names, SlotHolder(lease_id=str(lease_id), run_id=other, host="elsewhere", pid=1))
     with pytest.raises(WarehouseBusyError):
-        with year_slot(settings, 2015, run_id=other + 1):
+        with year_slot(warehouse, 2015, run_id=other + 1):
             pytest.fail("a run still 'running' on another host may be alive")
     with engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE etl_run SET status = 'failed' WHERE run_id = {other}")
     started = time.monotonic()
-    with year_slot(settings, 2015, run_id=other + 1):
+    with year_slot(warehouse, 2015, run_id=other + 1):
         assert time.monotonic() - started < SLOT_LEASE_S
     assert [_active_slots(n) for n in names] == [0, 0]
 

@@ -12,7 +12,8 @@ from wh_data import new_run, staged_tables, values_frame
 from schemas.issues import empty_issues
 from warehouse.engine import is_sqlite, write_transaction
 from warehouse.errors import WarehouseBusyError
-from warehouse.load import ensure_lock_rows, load_year, lock_year
+from warehouse.load import load_year
+from warehouse.lock import ensure_lock_rows, lock_year
 from warehouse.read import current_values
 from warehouse.runs import get_run
 

@@ -10,10 +10,14 @@ from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
 from warehouse.errors import WarehouseError
-from warehouse.load import LoadCounts, YearLoad, ensure_lock_rows, load_year, lock_year, record_rejection, refresh_growth
+from warehouse.growth import refresh_growth
+from warehouse.load import YearLoad, load_year
+from warehouse.lock import ensure_lock_rows, lock_year
 from warehouse.read import current_values
+from warehouse.rejection import record_rejection
 from warehouse.runs import get_run
 from warehouse.schema import SCHOOL_TABLES, indicator_value, validation_issue
+from warehouse.versions import LoadCounts
 
 # Version 1 of 2020. ratio_a = 100 × numerator / denominator; 0/0 gives NULL.
 V1 = values_frame(

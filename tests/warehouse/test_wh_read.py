@@ -8,8 +8,17 @@ from polars.testing import assert_frame_equal
 from wh_data import new_run, staged_tables, values_frame
 
 from schemas.issues import empty_issues, issue_frame
-from warehouse.load import load_year, record_rejection
-from warehouse.read import history, loaded_years, previous_enrollment, published_values, run_diff, run_issues, runs, year_values
+from warehouse.load import load_year
+from warehouse.query import QueryLimits, run_query
+from warehouse.read import (
+    history,
+    previous_enrollment,
+    published_values,
+    run_diff,
+    runs,
+    year_values,
+)
+from warehouse.rejection import record_rejection
 
 V1 = values_frame([("622901", "ratio_a", 90.0, 45.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None), ("622900", "sum_b", 10.0, 10.0, None)])
 V2 = values_frame([("622901", "ratio_a", 80.0, 40.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None), ("622921", "sum_b", 3.0, 3.0, None)])
@@ -100,14 +109,22 @@ def test_run_diff_classifies_every_key(warehouse: sa.Engine) -> None:
     ]
 
 
-def test_loaded_years_and_runs(warehouse: sa.Engine) -> None:
-    assert loaded_years(warehouse) == []
+ALLOW = QueryLimits(is_superuser_allowed=True)
+
+
+def test_loaded_years_and_runs(warehouse: sa.Engine, warehouse_url: str) -> None:
+    # Read as an analyst does, through `edustat query` (the test's PostgreSQL login is a superuser: allowed explicitly).
+    def loaded_years() -> list[int]:
+        return [row[0] for row in run_query(warehouse_url, "SELECT DISTINCT year FROM indicator_current ORDER BY year", ALLOW).frame.rows()]
+
+    assert loaded_years() == []
     _load(warehouse, 2021, V1)
     _load(warehouse, 2019, V1)
     rejected = new_run(warehouse, 2022)
     record_rejection(warehouse, rejected, 2022, issue_frame([{"severity": "error", "rule": "bad", "message_zh": "错", "message_en": "bad"}]), "x")
-    assert loaded_years(warehouse) == [2019, 2021]
+    assert loaded_years() == [2019, 2021]
     log = runs(warehouse)
     assert log.select("year", "status").rows() == [(2021, "succeeded"), (2019, "succeeded"), (2022, "rejected")]
     assert runs(warehouse, 2022).height == 1
-    assert run_issues(warehouse, rejected).select("severity", "rule").rows() == [("error", "bad")]
+    run_issues = run_query(warehouse_url, f"SELECT severity, rule FROM validation_issue WHERE run_id = {rejected} ORDER BY issue_id", ALLOW).frame
+    assert run_issues.rows() == [("error", "bad")]

@@ -12,9 +12,11 @@ import pytest
 import sqlalchemy as sa
 from wh_data import new_run, staged_tables, values_frame
 
+from runtime.host_processes import is_gone_from_this_host
 from schemas.issues import empty_issues
 from warehouse.errors import WarehouseError
-from warehouse.load import load_year, record_rejection
+from warehouse.load import load_year
+from warehouse.rejection import record_rejection
 from warehouse.runs import current_fingerprint, finish_run, get_run, start_run
 from warehouse.schema import etl_run
 
@@ -87,7 +89,7 @@ def test_runs_left_by_dead_processes_are_failed_at_the_next_start(warehouse: sa.
     other_year = new_run(warehouse, 2019)
     _set(warehouse, other_year, pid=_dead_pid())
 
-    new_run(warehouse, 2020)
+    start_run(warehouse, 2020, "manual", "test", "fp", None, is_gone=is_gone_from_this_host)
 
     status = {run_id: get_run(warehouse, run_id)["status"] for run_id in (dead, stale, alive, elsewhere, other_year)}  # type: ignore[index]
     assert status == {dead: "failed", stale: "failed", alive: "running", elsewhere: "running", other_year: "running"}

@@ -1,4 +1,4 @@
-"""warehouse.load.version_changes: which rows a new version writes and retires (pure, on tiny frames)."""
+"""warehouse.versions.version_changes: which rows a new version writes and retires (pure, on tiny frames)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 from wh_data import values_frame
 
-from warehouse.load import LoadCounts, version_changes
+from warehouse.versions import LoadCounts, version_changes
 
 
 def _current(rows: list[tuple]) -> pl.DataFrame:

@@ -10,9 +10,15 @@ from config import Catalogue
 from schemas.issues import empty_issues, issue_frame
 from warehouse.coltypes import utc_now
 from warehouse.errors import WarehouseError
-from warehouse.load import load_year, record_rejection
+from warehouse.load import load_year
 from warehouse.migrate import LATEST_VERSION, migrate, refresh_indicator_wide
-from warehouse.schema import INDICATOR_CURRENT_SQL, indicator_wide_sql, metadata, schema_version
+from warehouse.rejection import record_rejection
+from warehouse.schema import (
+    INDICATOR_CURRENT_SQL,
+    indicator_wide_sql,
+    metadata,
+    schema_version,
+)
 from warehouse.sync import sync_catalogue, sync_regions
 
 ANALYST_VIEWS = {"indicator_wide", "run_history", "reporting_status"}

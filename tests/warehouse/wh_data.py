@@ -10,7 +10,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from config import Catalogue, Indicator, Region, RegionTree
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import make_engine
 from warehouse.migrate import migrate

@@ -79,9 +79,10 @@ def demo(
     from edustat.cli.commands.report import report
     from edustat.cli.options import Language
     from edustat.sample import write_sample
+    from edustat.settings import load_settings
 
     apply_overrides(indicators=catalogue_file, checks=checks_file)
-    checked_configuration()
+    checked_configuration(load_settings())
     folder = demo_folder(out)
     data = folder / DATA_DIR
     warehouse_url = f"sqlite:///{shown_path(folder / WAREHOUSE_FILE)}"
@@ -96,7 +97,8 @@ def demo(
         if outcome.status not in ("succeeded", "unchanged"):
             raise typer.Exit(1)
     year = DEFAULT_YEARS[-1]
-    values = current_indicator_values(year, [DEMO_LEVEL])
+    # The demo's own warehouse, set above: the settings as they stand now.
+    values = current_indicator_values(year, [DEMO_LEVEL], load_settings())
     write_frame(display_frame(values), OutputFormat.table, None)
     compared = values.filter(pl.col("matches").is_not_null())
     matched = compared.filter(pl.col("matches")).height

@@ -28,7 +28,8 @@ from edustat.cli.output import (
 )
 from edustat.indicators.exact_sums import DECIMALS
 from edustat.settings import load_settings
-from edustat.words import plural, unknown_code_message
+from edustat.words import unknown_code_message
+from schemas.words import plural
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -27,13 +27,12 @@ from edustat.cli.options import (
 )
 from edustat.cli.output import (
     FormatOption,
-    OutFileOption,
     OutputFormat,
     require_out_for_xlsx,
     write_frame,
 )
-from edustat.settings import load_settings
-from edustat.words import plural
+from edustat.settings import Settings, load_settings
+from schemas.words import plural
 
 
 @app.command()
@@ -60,14 +59,14 @@ def indicators(
     if catalogue:
         if year is not None or level:
             raise typer.BadParameter("--catalogue lists the codes, not a year's values: leave out --year and --level / --catalogue 列出指标代码，不与 --year、--level 同用", param_hint="--catalogue")
-        configuration = checked_configuration()
+        configuration = checked_configuration(load_settings())
         listing = catalogue_listing(configuration.catalogue, configuration.rules)
         shown_listing = catalogue_display(listing, names) if output_format is OutputFormat.table else listing
         write_frame(shown_listing, output_format, out, lang=export_lang, encoding=encoding, sheet="指标目录" if names == "zh" else "indicator catalogue")
         return
     if year is None:
         raise typer.BadParameter("give --year Y, or --catalogue / 请给出 --year 年度，或 --catalogue", param_hint="--year")
-    values = current_indicator_values(year, level)
+    values = current_indicator_values(year, level, load_settings())
     if values.is_empty():
         raise fail(f"no values for {year} in the warehouse; run `edustat run --year {year} --input DIR` first / 仓库中没有 {year} 年的数据，请先运行 edustat run", 1)
     shown = display_frame(values, names) if output_format is OutputFormat.table else values
@@ -86,14 +85,13 @@ def indicators(
         )
 
 
-def current_indicator_values(year: int, levels: list[str] | None) -> pl.DataFrame:
+def current_indicator_values(year: int, levels: list[str] | None, settings: Settings) -> pl.DataFrame:
     """The year's current values at the levels asked, each marked with its region's completeness (is_complete, completeness), with the report's figures beside them."""
     from schemas.completeness.wording import region_completeness
     from warehouse.engine import get_engine
     from warehouse.read import current_values, year_reporting_status
 
-    settings = load_settings()
-    configuration = checked_configuration()
+    configuration = checked_configuration(settings)
     engine = get_engine(settings.warehouse_url)
     values = current_values(engine, year)
     if levels:

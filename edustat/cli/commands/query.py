@@ -23,15 +23,15 @@ from edustat.cli.output import (
     require_out_for_xlsx,
     write_frame,
 )
-from edustat.query import (
+from edustat.settings import load_settings
+from schemas.words import plural
+from warehouse.query import (
     DEFAULT_ROW_LIMIT,
     QueryError,
     QueryLimits,
     RefusedQuery,
     run_query,
 )
-from edustat.settings import load_settings
-from edustat.words import plural
 
 RETIRED_ROLE_ENV = "EDUSTAT_QUERY_ROLE"
 """The retired SET ROLE guard: refused when set, so that nobody believes it still protects them."""

@@ -25,8 +25,8 @@ from edustat.cli.options import (
 from edustat.cli.problems import print_problems
 from edustat.outcome import RunOutcome
 from edustat.summary import printable
-from edustat.words import plural
 from runtime import interrupt
+from schemas.words import plural
 
 EXIT_CODES = {"succeeded": 0, "unchanged": 0, "rejected": 1, "failed": 3}
 """Contract §6: 0 loaded or unchanged, 1 rejected, 2 wrong usage (Typer's own); 3 when the run failed."""
@@ -58,7 +58,10 @@ def run(
 
 def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete: bool = False) -> RunOutcome:
     """Run the yearly flow in this process; configuration errors end the command (exit 2) before any input is read."""
-    checked_configuration()
+    from edustat.settings import load_settings
+
+    settings = load_settings()
+    checked_configuration(settings)
     connect_prefect()
     from flows.runners import configured_yearly_flow
     from flows.scheduled import end_as_failed, failure_message
@@ -69,7 +72,7 @@ def execute_run(year: int, input_dir: str, reason: str | None, allow_incomplete:
     # After the flows' import too: Polars, imported with them, takes SIGINT over (runtime.interrupt.install).
     interrupt.install()
     try:
-        state = configured_yearly_flow()(
+        state = configured_yearly_flow(settings)(
             year=year, input_dir=input_dir, reason=reason, trigger="manual", allow_incomplete=allow_incomplete, return_state=True
         )
         outcome: RunOutcome = state.result()

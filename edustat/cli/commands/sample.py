@@ -10,7 +10,7 @@ import typer
 
 from edustat.cli.app import app
 from edustat.cli.options import console, fail
-from edustat.words import plural
+from schemas.words import plural
 
 DEFAULT_YEARS = [2019, 2020]
 DEFAULT_SEED = 2021

@@ -22,8 +22,10 @@ def serve(
 ) -> None:
     """Serve the yearly deployment (cron and time zone from the schedule table of config/rules.toml) and the manual rerun until stopped (Ctrl-C)."""
     apply_overrides(warehouse, regions, catalogue_file, checks_file)
+    from edustat.settings import load_settings
+
     # A broken catalogue, checks or region file is refused now, not at each scheduled run.
-    checked_configuration()
+    checked_configuration(load_settings())
     api_url = connect_prefect()
     from prefect import serve as prefect_serve
 

@@ -62,7 +62,7 @@ def trace(
     apply_overrides(warehouse, regions, catalogue_file)
     require_out_for_xlsx(output_format, out)
     settings = load_settings()
-    configuration = checked_configuration()
+    configuration = checked_configuration(settings)
     if indicator not in configuration.catalogue.by_code():
         raise fail(unknown_code_message(indicator, configuration.catalogue.by_code()), 2)
     region_code = region or _top_region(configuration)

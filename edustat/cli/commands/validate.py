@@ -25,7 +25,7 @@ from edustat.cli.output import render_table
 from edustat.cli.problems import print_problems
 from edustat.settings import load_settings
 from edustat.summary import printable
-from edustat.words import plural
+from schemas.words import plural
 
 if TYPE_CHECKING:
     from edustat.configuration import Configuration
@@ -60,17 +60,18 @@ def validate(
     from edustat.validation import validate_inputs
     from schemas.bound import problem_totals
     from schemas.completeness.wording import completeness_line
+    from warehouse.read import previous_year_if_loaded
 
     apply_overrides(warehouse, regions, catalogue_file, checks_file)
     settings = load_settings()
-    configuration = checked_configuration()
+    configuration = checked_configuration(settings)
     if list_checks:
         print_checks(configuration)
         raise typer.Exit(0)
     if year is None or input is None:
         raise fail("--year and --input are required (unless --list-checks) / 需要 --year 和 --input", 2)
     counties = chosen_counties(county, configuration.regions)
-    checked = validate_inputs(input, configuration, settings.warehouse_url, year, counties)
+    checked = validate_inputs(input, configuration, previous_year_if_loaded(settings.warehouse_url, year), counties)
     issues = checked.issues
     print_checklist(checked.checklist, completeness_line(checked.status, configuration.regions))
     errors, warnings = problem_totals(issues)

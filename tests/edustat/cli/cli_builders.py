@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from config import load_regions
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
 from schemas.issues import empty_issues
+from schemas.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import get_engine
 from warehouse.load import load_year

@@ -10,7 +10,7 @@ import pytest
 from cli_builders import load_2020, prepared_warehouse, staged_tables
 from typer.testing import CliRunner
 
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 from warehouse.engine import dispose_engines
 
 SCHOOLS = ("6229010001", "6229010002", "6229010003")

@@ -6,9 +6,8 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from edustat.correction import carried_warnings, is_conclusive, touched_rows
-from edustat.ingest.normalize import empty_table
-from edustat.staged import StagedTables
 from schemas.issues import empty_issues
+from schemas.staged import StagedTables, empty_table
 from schemas.tables import TABLES
 
 

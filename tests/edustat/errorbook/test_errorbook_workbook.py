@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from edustat.errorbook import write_error_workbook
-from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS, PROBLEMS_SHEET
+from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS
+from edustat.ingest.read import PROBLEMS_SHEET
 
 ERROR_RGB = "FFFF7C80"
 WARNING_RGB = "FFFFFF00"

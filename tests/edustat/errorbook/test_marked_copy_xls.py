@@ -14,7 +14,7 @@ import polars as pl
 from python_calamine import CalamineWorkbook
 
 from edustat.errorbook import write_error_workbook
-from edustat.errorbook.problems_sheet import PROBLEMS_SHEET
+from edustat.ingest.read import PROBLEMS_SHEET
 from edustat.ingest.read import read_file
 from schemas.rules import load_rules
 

@@ -9,9 +9,9 @@ import polars as pl
 from config import Catalogue, Region, RegionTree, Rules
 from edustat.indicators import compute_indicators
 from edustat.indicators.term_sums import indicator_rows
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
 from schemas.rules import load_rules
+from schemas.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 
 PROVINCE, PREFECTURE = "620000", "622900"

@@ -16,10 +16,10 @@ from config import load_regions
 from edustat.indicators import compute_correction, compute_indicators
 from edustat.ingest.stage import stage_year
 from edustat.sample import write_sample
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
 from schemas.issues import has_errors
 from schemas.rules import load_rules
+from schemas.staged import StagedTables
 
 REGIONS = load_regions(Path("config/regions.toml"))
 RULES = load_rules()

@@ -28,7 +28,7 @@ from edustat.indicators import (
     compute_indicators,
     implemented_codes,
 )
-from edustat.staged import StagedTables
+from schemas.staged import StagedTables
 
 
 def _year(budget_a: float, budget_b: float):

@@ -34,10 +34,10 @@ from edustat.indicators.compute import compute_indicators
 from edustat.indicators.exact_sums import FIXED_POINT, from_fixed_point, stable_round
 from edustat.ingest.files import FileResult
 from edustat.ingest.stage import combine_year
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
 from schemas.issues import has_errors
 from schemas.rules import load_rules
+from schemas.staged import StagedTables
 from schemas.tables import TABLES
 from tests.examples import examples
 

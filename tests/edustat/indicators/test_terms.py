@@ -32,8 +32,8 @@ from config import Catalogue
 from edustat.indicators.aggregate import ancestry_frame, roll_up
 from edustat.indicators.term_sums import indicator_rows, term_county_sums
 from edustat.indicators.terms import compile_terms
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
+from schemas.staged import StagedTables
 from tests.config.catalogue_files import catalogue_file, entry
 
 

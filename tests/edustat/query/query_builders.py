@@ -10,9 +10,9 @@ import polars as pl
 import sqlalchemy as sa
 
 from config import Region, RegionTree
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
 from schemas.issues import empty_issues
+from schemas.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.engine import make_engine
 from warehouse.load import load_year

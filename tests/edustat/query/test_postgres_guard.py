@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from edustat.query.check import check_statement
-from edustat.query.refusal import RefusedQuery
+from warehouse.query.check import check_statement
+from warehouse.query.refusal import RefusedQuery
 
 
 @pytest.mark.parametrize(

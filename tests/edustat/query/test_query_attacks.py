@@ -16,7 +16,14 @@ import pytest
 import sqlalchemy as sa
 from query_builders import build_warehouse, reader_login, snapshot
 
-from edustat.query import QueryError, QueryLimits, QueryTimeout, RefusedQuery, execute_read_only, run_query
+from warehouse.query import (
+    QueryError,
+    QueryLimits,
+    QueryTimeout,
+    RefusedQuery,
+    execute_read_only,
+    run_query,
+)
 
 SECRET = f"edustat-secret-{uuid.uuid4().hex}"
 
@@ -139,12 +146,12 @@ def test_a_reader_query_holding_the_old_advisory_lock_does_not_block_a_load(ware
     """The loader's old lock, taken past the guard by the reader while the year loads: the load neither waits nor fails."""
     import threading
 
+    import polars as pl
     from query_builders import staged
+
     from schemas.issues import empty_issues
     from warehouse.load import load_year
     from warehouse.runs import start_run
-
-    import polars as pl
 
     url, engine = warehouse
     if not _is_postgres(engine):

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from edustat.query.check import RefusedQuery, check_statement
+from warehouse.query.check import RefusedQuery, check_statement
 
 
 @pytest.mark.parametrize(

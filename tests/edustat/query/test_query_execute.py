@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +11,14 @@ import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 from query_builders import FORMULA_NAME, build_warehouse, reader_login, snapshot
 
-from edustat.query import QueryError, QueryLimits, RefusedQuery, execute_read_only, run_query
-from edustat.query.frame import result_column, result_frame, unique_names
-
+from warehouse.query import (
+    QueryError,
+    QueryLimits,
+    RefusedQuery,
+    execute_read_only,
+    run_query,
+)
+from warehouse.query.frame import result_column, result_frame, unique_names
 
 ALLOWED = QueryLimits(is_superuser_allowed=True)
 """The test PostgreSQL login is a superuser: these tests say so (the reader's tests do not)."""

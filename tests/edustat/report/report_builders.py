@@ -8,13 +8,13 @@ import polars as pl
 import sqlalchemy as sa
 
 from config import Region, RegionTree
-from edustat.staged import StagedTables
 from schemas.catalogue import load_catalogue
 from schemas.issues import empty_issues
+from schemas.report_frames import ReportFrames
+from schemas.staged import StagedTables
 from schemas.tables import TABLES, staged_dtypes
 from warehouse.load import load_year
 from warehouse.migrate import migrate
-from warehouse.report_read import ReportFrames
 from warehouse.runs import start_run
 from warehouse.sync import sync_catalogue, sync_regions
 

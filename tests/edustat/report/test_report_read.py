@@ -11,7 +11,7 @@ from report_builders import PREFECTURE, load, prepare_warehouse
 
 from schemas.issues import issue_frame
 from warehouse.errors import WarehouseError
-from warehouse.load import record_rejection
+from warehouse.rejection import record_rejection
 from warehouse.report_read import read_report_frames
 from warehouse.runs import start_run
 

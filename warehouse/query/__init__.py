@@ -1,7 +1,7 @@
 """`edustat query`: one read statement, checked by a parsing guard and run on a connection that cannot write, within a time limit."""
 
-from edustat.query.check import check_statement
-from edustat.query.execute import (
+from warehouse.query.check import check_statement
+from warehouse.query.execute import (
     DEFAULT_ROW_LIMIT,
     DEFAULT_TIMEOUT_S,
     QueryError,
@@ -11,7 +11,7 @@ from edustat.query.execute import (
     execute_read_only,
     run_query,
 )
-from edustat.query.refusal import RefusedQuery
+from warehouse.query.refusal import RefusedQuery
 
 __all__ = [
     "DEFAULT_ROW_LIMIT",

@@ -24,11 +24,11 @@ from sqlalchemy import URL, create_engine
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from edustat.query.check import check_statement, sqlite_tokens
-from edustat.query.frame import result_frame
-from edustat.query.refusal import RefusedQuery, refuse
-from edustat.query.sqlite_guard import SqliteGuard
 from warehouse.engine import normalise_url, safe_url
+from warehouse.query.check import check_statement, sqlite_tokens
+from warehouse.query.frame import result_frame
+from warehouse.query.refusal import RefusedQuery, refuse
+from warehouse.query.sqlite_guard import SqliteGuard
 from warehouse.reader import READER_ROLE
 from warehouse.schema import QUERYABLE_RELATIONS
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from edustat.query.allowlist import SQLITE_FUNCTIONS
-from edustat.query.refusal import RefusedQuery, refuse
+from warehouse.query.allowlist import SQLITE_FUNCTIONS
+from warehouse.query.refusal import RefusedQuery, refuse
 
 _ACTION_NAMES = {
     getattr(sqlite3, name): name.removeprefix("SQLITE_").replace("_", " ")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
-from schemas.tables import PROVENANCE_COLUMNS
+from schemas.tables import PROVENANCE_COLUMNS, staged_dtypes
 
 
 @dataclass(frozen=True)
@@ -37,3 +37,8 @@ def in_staged_order(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFram
     Pieces of consecutive files, taken in file order, thus add up to the staged tables row for row.
     """
     return {name: frame.sort(list(PROVENANCE_COLUMNS), maintain_order=True) for name, frame in tables.items()}
+
+
+def empty_table(table: str) -> pl.DataFrame:
+    """A staged frame of ``table`` with no rows."""
+    return pl.DataFrame(schema={name: getattr(pl, dtype)() for name, dtype in staged_dtypes(table).items()})

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from edustat.query.refusal import RefusedQuery, refuse
+from warehouse.query.refusal import RefusedQuery, refuse
 from warehouse.schema import QUERYABLE_RELATIONS
 
 READ_STARTS = frozenset({"select", "with", "values", "explain"})
@@ -93,7 +93,7 @@ def check_statement(sql: str, dialect: str) -> str:
     """The statement to run: ``sql`` without a trailing semicolon, when it is one read statement the guard allows; else RefusedQuery."""
     if dialect == "postgresql":
         # pglast (PostgreSQL's parser) is imported here, not at the top: it costs a SQLite query a tenth of its start.
-        from edustat.query.postgres_guard import check_postgres
+        from warehouse.query.postgres_guard import check_postgres
 
         return check_postgres(sql, QUERYABLE_RELATIONS)
     if dialect == "sqlite":

@@ -18,13 +18,13 @@ import pglast
 from pglast import ast
 from pglast.parser import ParseError
 
-from edustat.query.allowlist import (
+from warehouse.query.allowlist import (
     POSTGRES_CAST_TYPES,
     POSTGRES_EXPLAIN_OPTIONS,
     POSTGRES_FROM_FUNCTIONS,
     POSTGRES_FUNCTIONS,
 )
-from edustat.query.refusal import RefusedQuery, refuse
+from warehouse.query.refusal import RefusedQuery, refuse
 
 _PLAIN_NODES = frozenset(
     {
