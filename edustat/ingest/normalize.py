@@ -22,7 +22,8 @@ from edustat.ingest.invalid_characters import invalid_characters
 from edustat.ingest.row_kinds import row_kinds
 from edustat.ingest.sheet_plan import SheetPlan
 from edustat.ingest.totals import total_issues
-from schemas.tables import TABLES
+from schemas.staged import empty_table
+from schemas.tables import TABLES, staged_dtypes
 
 
 @lru_cache(maxsize=len(TABLES))
