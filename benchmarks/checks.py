@@ -30,11 +30,7 @@ from benchmarks.measure import median_call_cpu_s, median_call_s
 from config import RegionTree, Rules, load_regions
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import discover_files
-from edustat.ingest.files import (
-    FileResult,
-    read_and_normalize_files,
-    read_and_pack_files,
-)
+from edustat.ingest.files import FileResult, read_and_normalize_files, read_and_pack_files
 from edustat.ingest.stage import combine_year
 from runtime.worker_pool import core_count, process_pool
 from schemas.catalogue import load_checks

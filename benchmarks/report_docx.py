@@ -43,8 +43,7 @@ def main() -> None:
 
     from sqlalchemy import create_engine
 
-    from edustat.report import build_report
-    from edustat.report import word
+    from edustat.report import build_report, word
     from edustat.report.charts_png import png
     from schemas.rules import load_rules
     from warehouse.report_read import read_report_frames

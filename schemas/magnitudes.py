@@ -13,6 +13,7 @@ from schemas.issues import concat_issues, empty_issues, issues_from
 from schemas.locate import locate
 from schemas.tables import PROVENANCE_COLUMNS, TABLES
 
+
 def ceiling_text(limit: float) -> str:
     """A ceiling as a clerk reads it: whole numbers with thousands separators (10,000,000), others as written."""
     return f"{int(limit):,}" if float(limit).is_integer() else f"{limit:g}"

@@ -12,15 +12,7 @@ from schemas.stored_inputs import StoredInputs
 from schemas.tables import DATA_TABLES, PROVENANCE_COLUMNS, TABLES, staged_dtypes
 from warehouse.bulk import in_chunks
 from warehouse.frames import fetch_frame
-from warehouse.schema import (
-    ISSUE_COLUMNS,
-    SCHOOL_TABLES,
-    county_reporting,
-    etl_run,
-    indicator_current,
-    input_file,
-    validation_issue,
-)
+from warehouse.schema import ISSUE_COLUMNS, SCHOOL_TABLES, county_reporting, etl_run, indicator_current, input_file, validation_issue
 
 
 def current_run_id(conn: Connection, year: int) -> int | None:

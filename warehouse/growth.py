@@ -7,12 +7,7 @@ from sqlalchemy import ColumnElement, Connection, select, true
 
 from warehouse.errors import WarehouseError
 from warehouse.schema import indicator, indicator_value
-from warehouse.versions import (
-    LoadCounts,
-    checked_values,
-    refuse_unknown,
-    replace_values,
-)
+from warehouse.versions import LoadCounts, checked_values, refuse_unknown, replace_values
 
 
 def _growth_scope() -> ColumnElement[bool]:

@@ -23,22 +23,10 @@ from warehouse.errors import WarehouseError
 from warehouse.growth import refresh_growth
 from warehouse.lock import busy_message, ensure_lock_rows, lock_year
 from warehouse.rejection import insert_issues, issue_counts
-from warehouse.replacement import (
-    WHOLE_YEAR,
-    Replacement,
-    correction_note,
-    delete_year_rows,
-    insert_year_rows,
-    refuse_moved_base,
-)
+from warehouse.replacement import WHOLE_YEAR, Replacement, correction_note, delete_year_rows, insert_year_rows, refuse_moved_base
 from warehouse.runs import refuse_other_year, set_run_status
 from warehouse.schema import county_reporting, indicator_value, input_file
-from warehouse.versions import (
-    LoadCounts,
-    checked_values,
-    refuse_unknown,
-    replace_values,
-)
+from warehouse.versions import LoadCounts, checked_values, refuse_unknown, replace_values
 
 PausePoint = Callable[[str], None]
 """Called with a point's name as the load passes it ("after_tables", "after_values", "after_growth", "before_commit"): the fault-injection tests' hook."""

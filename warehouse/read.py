@@ -13,14 +13,7 @@ from schemas.staged import StagedTables, empty_table
 from schemas.tables import TABLES, numeric_columns, staged_dtypes
 from warehouse.engine import get_engine
 from warehouse.frames import fetch_frame
-from warehouse.schema import (
-    SCHOOL_TABLES,
-    etl_run,
-    indicator,
-    indicator_current,
-    indicator_value,
-    reporting_status,
-)
+from warehouse.schema import SCHOOL_TABLES, etl_run, indicator, indicator_current, indicator_value, reporting_status
 
 CODES_PER_QUERY = 5_000
 """School codes per IN (...) list: far below every database's limit on bound parameters."""

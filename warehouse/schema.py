@@ -9,20 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Column,
-    Double,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    PrimaryKeyConstraint,
-    Table,
-    Text,
-    false,
-)
+from sqlalchemy import Boolean, CheckConstraint, Column, Double, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text, false
 
 # The catalogue refuses such codes when it is read (config.limits); the view checks them again as it is built.
 from config.limits import MAX_CODE_BYTES, WIDE_KEY_COLUMNS

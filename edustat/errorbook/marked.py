@@ -30,16 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from edustat.errorbook.cells import EXCEL_COLUMNS, EXCEL_ROWS, read_source_sheets
-from edustat.errorbook.copies import (
-    COMMENT_AUTHOR,
-    ERROR_FILL,
-    ERROR_TAB_COLOR,
-    WARNING_FILL,
-    WARNING_TAB_COLOR,
-    Mark,
-    copy_sheet,
-    mark_comment,
-)
+from edustat.errorbook.copies import COMMENT_AUTHOR, ERROR_FILL, ERROR_TAB_COLOR, WARNING_FILL, WARNING_TAB_COLOR, Mark, copy_sheet, mark_comment
 from edustat.errorbook.names import SheetNamer
 from edustat.errorbook.problems_sheet import write_problems
 from edustat.ingest.discover import is_inside, open_input

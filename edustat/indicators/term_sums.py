@@ -17,14 +17,7 @@ from config import Catalogue, Rules, Term
 from edustat.indicators.derived import with_derived
 from edustat.indicators.exact_sums import fixed_point, stable_round
 from edustat.indicators.school_attributes import counted_schools, with_school
-from edustat.indicators.terms import (
-    COUNTY_GRAIN_TABLES,
-    compile_terms,
-    derived_columns,
-    term_filter,
-    term_per_row,
-    term_per_school,
-)
+from edustat.indicators.terms import COUNTY_GRAIN_TABLES, compile_terms, derived_columns, term_filter, term_per_row, term_per_school
 from schemas.catalogue.terms import column_kinds
 from schemas.staged import StagedTables
 from schemas.tables import TABLES

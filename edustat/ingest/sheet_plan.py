@@ -7,12 +7,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from edustat.ingest.body_columns import input_column, other_column
-from edustat.ingest.headers import (
-    HEADER_SEARCH_ROWS,
-    HeaderRow,
-    find_header_row,
-    header_rows,
-)
+from edustat.ingest.headers import HEADER_SEARCH_ROWS, HeaderRow, find_header_row, header_rows
 from edustat.ingest.read import RawSheet
 from schemas.issues import issue
 from schemas.tables import TABLES, TableSpec

@@ -16,12 +16,7 @@ import polars as pl
 from config import Checks, RegionTree, Rules
 from edustat.ingest.batches import file_batches
 from edustat.ingest.discover import folder_issues, scan_folder
-from edustat.ingest.files import (
-    FileResult,
-    normalize_sheets,
-    read_and_normalize_file,
-    read_and_normalize_files,
-)
+from edustat.ingest.files import FileResult, normalize_sheets, read_and_normalize_file, read_and_normalize_files
 from edustat.ingest.headers import empty_headers
 from schemas.bound import bound_issues
 from schemas.catalogue import load_checks

@@ -32,11 +32,11 @@ import openpyxl
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from rerun_data import base_warehouse, copy_warehouse
 
 from config import load_regions
 from edustat.errorbook.copies import ERROR_FILL
-from edustat.ingest.read import PROBLEMS_SHEET
-from edustat.ingest.read import read_file
+from edustat.ingest.read import PROBLEMS_SHEET, read_file
 from edustat.ingest.stage import stage_year
 from edustat.outcome import RunOutcome
 from flows.yearly import yearly_flow
@@ -44,7 +44,6 @@ from schemas.issues import has_errors
 from schemas.rules import load_rules
 from tests.conftest import POSTGRES_ENV
 from tests.flows.bad_files import damage_member, encrypted_xlsx, zip_bomb
-from rerun_data import base_warehouse, copy_warehouse
 from warehouse.read import previous_enrollment as read_previous_enrollment
 
 if TYPE_CHECKING:

@@ -14,19 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from rerun_data import (
-    COUNTY_DIR,
-    DUPLICATES_SQL,
-    SCHOOL,
-    PausedRun,
-    add_to_cell,
-    base_warehouse,
-    copy_warehouse,
-    copy_year,
-    free_year_slots,
-    query,
-    snapshot,
-)
+from rerun_data import COUNTY_DIR, DUPLICATES_SQL, SCHOOL, PausedRun, add_to_cell, base_warehouse, copy_warehouse, copy_year, free_year_slots, query, snapshot
 
 from flows.yearly import yearly_flow
 

@@ -20,12 +20,7 @@ from prefect.concurrency.sync import concurrency
 from flows.slot_watch import year_slot
 from runtime.slot_holders import SlotHolder, holder_variable, read_holder, record_holder
 from runtime.slot_lease import take_slots
-from runtime.year_slot import (
-    SLOT_LEASE_S,
-    ensure_limits,
-    holder_years,
-    year_limit_names,
-)
+from runtime.year_slot import SLOT_LEASE_S, ensure_limits, holder_years, year_limit_names
 from warehouse.engine import get_engine
 from warehouse.errors import WarehouseBusyError
 from warehouse.migrate import migrate

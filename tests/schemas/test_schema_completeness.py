@@ -10,16 +10,8 @@ from config import Region, RegionTree
 from schemas.catalogue import load_checks
 from schemas.checks import check_issues
 from schemas.completeness.checks import completeness_issues, relaxed
-from schemas.completeness.status import (
-    assess_completeness,
-    county_status,
-    merged_status,
-)
-from schemas.completeness.wording import (
-    completeness_line,
-    region_completeness,
-    reporting_checklist,
-)
+from schemas.completeness.status import assess_completeness, county_status, merged_status
+from schemas.completeness.wording import completeness_line, region_completeness, reporting_checklist
 from schemas.rules import load_rules
 from schemas.tables import TABLES
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from schema_builders import headers, staged
+
 from schemas.rules import load_rules
 from schemas.validate import validate_table
 

@@ -1,13 +1,13 @@
 import polars as pl
 import pytest
-
 from schema_builders import headers, staged
+
 from schemas.catalogue import load_checks
+from schemas.checks import check_issues
+from schemas.issues import concat_issues
 from schemas.rules import load_rules
 from schemas.tables import TABLES
 from schemas.validate import table_schema, validate_table
-from schemas.checks import check_issues
-from schemas.issues import concat_issues
 
 RULES = load_rules()
 

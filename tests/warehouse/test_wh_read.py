@@ -10,14 +10,7 @@ from wh_data import new_run, staged_tables, values_frame
 from schemas.issues import empty_issues, issue_frame
 from warehouse.load import load_year
 from warehouse.query import QueryLimits, run_query
-from warehouse.read import (
-    history,
-    previous_enrollment,
-    published_values,
-    run_diff,
-    runs,
-    year_values,
-)
+from warehouse.read import history, previous_enrollment, published_values, run_diff, runs, year_values
 from warehouse.rejection import record_rejection
 
 V1 = values_frame([("622901", "ratio_a", 90.0, 45.0, 50.0), ("622901", "sum_b", 10.0, 10.0, None), ("622900", "sum_b", 10.0, 10.0, None)])

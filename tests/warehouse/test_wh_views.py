@@ -13,12 +13,7 @@ from warehouse.errors import WarehouseError
 from warehouse.load import load_year
 from warehouse.migrate import LATEST_VERSION, migrate, refresh_indicator_wide
 from warehouse.rejection import record_rejection
-from warehouse.schema import (
-    INDICATOR_CURRENT_SQL,
-    indicator_wide_sql,
-    metadata,
-    schema_version,
-)
+from warehouse.schema import INDICATOR_CURRENT_SQL, indicator_wide_sql, metadata, schema_version
 from warehouse.sync import sync_catalogue, sync_regions
 
 ANALYST_VIEWS = {"indicator_wide", "run_history", "reporting_status"}

@@ -18,12 +18,7 @@ import pglast
 from pglast import ast
 from pglast.parser import ParseError
 
-from warehouse.query.allowlist import (
-    POSTGRES_CAST_TYPES,
-    POSTGRES_EXPLAIN_OPTIONS,
-    POSTGRES_FROM_FUNCTIONS,
-    POSTGRES_FUNCTIONS,
-)
+from warehouse.query.allowlist import POSTGRES_CAST_TYPES, POSTGRES_EXPLAIN_OPTIONS, POSTGRES_FROM_FUNCTIONS, POSTGRES_FUNCTIONS
 from warehouse.query.refusal import RefusedQuery, refuse
 
 _PLAIN_NODES = frozenset(

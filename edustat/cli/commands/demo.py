@@ -15,14 +15,7 @@ from edustat.cli.commands.indicators import current_indicator_values
 from edustat.cli.commands.run import execute_run, print_outcome
 from edustat.cli.commands.sample import DEFAULT_SEED, DEFAULT_YEARS
 from edustat.cli.indicators_table import display_frame
-from edustat.cli.options import (
-    ChecksOption,
-    IndicatorsOption,
-    apply_overrides,
-    checked_configuration,
-    console,
-    fail,
-)
+from edustat.cli.options import ChecksOption, IndicatorsOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.output import OutputFormat, write_frame
 
 DEMO_LEVEL = "prefecture"

@@ -9,23 +9,8 @@ import typer
 from sqlalchemy import true
 
 from edustat.cli.app import app
-from edustat.cli.options import (
-    EncodingOption,
-    ExportLanguageOption,
-    Language,
-    WarehouseOption,
-    YearOption,
-    apply_overrides,
-    console,
-    fail,
-)
-from edustat.cli.output import (
-    FormatOption,
-    OutFileOption,
-    OutputFormat,
-    require_out_for_xlsx,
-    write_frame,
-)
+from edustat.cli.options import EncodingOption, ExportLanguageOption, Language, WarehouseOption, YearOption, apply_overrides, console, fail
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.indicators.exact_sums import DECIMALS
 from edustat.settings import load_settings
 from edustat.words import unknown_code_message

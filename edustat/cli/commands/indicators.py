@@ -9,28 +9,9 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.indicators_table import (
-    catalogue_display,
-    catalogue_listing,
-    display_frame,
-    published_columns,
-)
-from edustat.cli.options import (
-    EncodingOption,
-    ExportLanguageOption,
-    IndicatorsOption,
-    Language,
-    WarehouseOption,
-    apply_overrides,
-    checked_configuration,
-    fail,
-)
-from edustat.cli.output import (
-    FormatOption,
-    OutputFormat,
-    require_out_for_xlsx,
-    write_frame,
-)
+from edustat.cli.indicators_table import catalogue_display, catalogue_listing, display_frame, published_columns
+from edustat.cli.options import EncodingOption, ExportLanguageOption, IndicatorsOption, Language, WarehouseOption, apply_overrides, checked_configuration, fail
+from edustat.cli.output import FormatOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.settings import Settings, load_settings
 from schemas.words import plural
 

@@ -8,30 +8,11 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.options import (
-    EncodingOption,
-    ExportLanguageOption,
-    WarehouseOption,
-    apply_overrides,
-    err_console,
-    fail,
-)
-from edustat.cli.output import (
-    FormatOption,
-    OutFileOption,
-    OutputFormat,
-    require_out_for_xlsx,
-    write_frame,
-)
+from edustat.cli.options import EncodingOption, ExportLanguageOption, WarehouseOption, apply_overrides, err_console, fail
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.settings import load_settings
 from schemas.words import plural
-from warehouse.query import (
-    DEFAULT_ROW_LIMIT,
-    QueryError,
-    QueryLimits,
-    RefusedQuery,
-    run_query,
-)
+from warehouse.query import DEFAULT_ROW_LIMIT, QueryError, QueryLimits, RefusedQuery, run_query
 
 RETIRED_ROLE_ENV = "EDUSTAT_QUERY_ROLE"
 """The retired SET ROLE guard: refused when set, so that nobody believes it still protects them."""

@@ -9,15 +9,7 @@ import typer
 
 from config import ConfigError
 from edustat.cli.app import app
-from edustat.cli.options import (
-    Language,
-    LanguageOption,
-    WarehouseOption,
-    YearOption,
-    apply_overrides,
-    console,
-    fail,
-)
+from edustat.cli.options import Language, LanguageOption, WarehouseOption, YearOption, apply_overrides, console, fail
 from edustat.settings import load_settings
 from schemas.rules import load_rules
 

@@ -9,21 +9,8 @@ import polars as pl
 import typer
 
 from edustat.cli.app import app
-from edustat.cli.options import (
-    EncodingOption,
-    ExportLanguageOption,
-    Language,
-    WarehouseOption,
-    apply_overrides,
-    fail,
-)
-from edustat.cli.output import (
-    FormatOption,
-    OutFileOption,
-    OutputFormat,
-    require_out_for_xlsx,
-    write_frame,
-)
+from edustat.cli.options import EncodingOption, ExportLanguageOption, Language, WarehouseOption, apply_overrides, fail
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.settings import load_settings
 
 RUN_COLUMNS = [

@@ -21,15 +21,7 @@ class ServerAction(str, Enum):
 @app.command()
 def server(action: Annotated[ServerAction, typer.Argument(help="status: is it running, where; stop: stop it.")]) -> None:
     """The background Prefect server of this Prefect home (started by the first `run`, `demo` or `serve`); exit 1 when none runs."""
-    from runtime.local_server import (
-        API_URL_ENV,
-        LOG_NAME,
-        is_usable,
-        prefect_home,
-        read_record,
-        record_path,
-        stop_server,
-    )
+    from runtime.local_server import API_URL_ENV, LOG_NAME, is_usable, prefect_home, read_record, record_path, stop_server
 
     home = prefect_home()
     if action is ServerAction.stop:

@@ -20,13 +20,7 @@ from edustat.cli.options import (
     err_console,
     fail,
 )
-from edustat.cli.output import (
-    FormatOption,
-    OutFileOption,
-    OutputFormat,
-    require_out_for_xlsx,
-    write_frame,
-)
+from edustat.cli.output import FormatOption, OutFileOption, OutputFormat, require_out_for_xlsx, write_frame
 from edustat.configuration import Configuration
 from edustat.indicators.trace import NotTraceable, totals, with_names
 from edustat.indicators.trace import trace as trace_rows

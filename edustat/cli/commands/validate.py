@@ -11,16 +11,7 @@ import typer
 
 from config import RegionTree
 from edustat.cli.app import app
-from edustat.cli.options import (
-    ChecksOption,
-    IndicatorsOption,
-    RegionsOption,
-    WarehouseOption,
-    apply_overrides,
-    checked_configuration,
-    console,
-    fail,
-)
+from edustat.cli.options import ChecksOption, IndicatorsOption, RegionsOption, WarehouseOption, apply_overrides, checked_configuration, console, fail
 from edustat.cli.output import render_table
 from edustat.cli.problems import print_problems
 from edustat.settings import load_settings

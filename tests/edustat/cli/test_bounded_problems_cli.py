@@ -18,7 +18,6 @@ import pytest
 import sqlalchemy as sa
 
 from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS
-
 from edustat.ingest.read import PROBLEMS_SHEET
 from schemas.rules import load_rules
 from tests.conftest import WAREHOUSE_PARAMS

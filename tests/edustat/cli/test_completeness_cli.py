@@ -31,10 +31,9 @@ from edustat.ingest.files import FileResult, read_and_normalize_files
 from edustat.ingest.stage import CombinedYear, combine_year
 from schemas.issues import has_errors
 from schemas.rules import load_rules
-
 from tests.conftest import WAREHOUSE_PARAMS
-from tests.edustat.cli.sample_warehouse import query as _query
 from tests.edustat.cli.sample_warehouse import Sample2020
+from tests.edustat.cli.sample_warehouse import query as _query
 from tests.edustat.cli.test_cli import edustat
 
 YEAR = "2020"

@@ -26,7 +26,6 @@ from config import load_regions
 from edustat.ingest.stage import stage_year
 from schemas.issues import has_errors
 from schemas.rules import load_rules
-
 from tests.conftest import WAREHOUSE_PARAMS
 from tests.edustat.cli.sample_warehouse import YEAR, Sample2020, SampleWarehouse, query
 from tests.edustat.cli.test_cli import edustat

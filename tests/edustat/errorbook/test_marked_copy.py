@@ -11,8 +11,7 @@ import xlsxwriter
 
 from edustat.errorbook import write_error_workbook
 from edustat.errorbook.problems_sheet import HEADER_ROW, PROBLEM_COLUMNS
-from edustat.ingest.read import PROBLEMS_SHEET
-from edustat.ingest.read import read_file
+from edustat.ingest.read import PROBLEMS_SHEET, read_file
 from schemas.rules import load_rules
 
 ERROR_RGB = "FFFF7C80"

@@ -14,8 +14,7 @@ import polars as pl
 from python_calamine import CalamineWorkbook
 
 from edustat.errorbook import write_error_workbook
-from edustat.ingest.read import PROBLEMS_SHEET
-from edustat.ingest.read import read_file
+from edustat.ingest.read import PROBLEMS_SHEET, read_file
 from schemas.rules import load_rules
 
 XLS = Path(__file__).parent / "data" / "county.xls"

@@ -2,20 +2,7 @@
 
 import polars as pl
 import pytest
-from indicator_builders import (
-    COUNTY_A,
-    COUNTY_B,
-    PREFECTURE,
-    PROVINCE,
-    catalogue,
-    enrol,
-    regions,
-    rolled_up,
-    school,
-    staff,
-    staged,
-    triple,
-)
+from indicator_builders import COUNTY_A, COUNTY_B, PREFECTURE, PROVINCE, catalogue, enrol, regions, rolled_up, school, staff, staged, triple
 from polars.testing import assert_frame_equal
 
 from edustat.indicators.aggregate import CONTRIBUTION_SCHEMA, aggregate, ancestry_frame

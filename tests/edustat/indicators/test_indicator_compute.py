@@ -2,32 +2,11 @@
 
 import polars as pl
 import pytest
-from indicator_builders import (
-    COUNTY_A,
-    COUNTY_B,
-    PREFECTURE,
-    PROVINCE,
-    catalogue,
-    enrol,
-    funding,
-    regions,
-    rules,
-    school,
-    security,
-    staff,
-    staged,
-    triple,
-)
+from indicator_builders import COUNTY_A, COUNTY_B, PREFECTURE, PROVINCE, catalogue, enrol, funding, regions, rules, school, security, staff, staged, triple
 from polars.testing import assert_frame_equal
 
 from config import Indicator
-from edustat.indicators import (
-    VALUE_SCHEMA,
-    CatalogueCoverageError,
-    check_catalogue_coverage,
-    compute_indicators,
-    implemented_codes,
-)
+from edustat.indicators import VALUE_SCHEMA, CatalogueCoverageError, check_catalogue_coverage, compute_indicators, implemented_codes
 from schemas.staged import StagedTables
 
 

@@ -16,18 +16,7 @@ import sys
 import hypothesis.strategies as st
 import polars as pl
 from hypothesis import HealthCheck, example, given, settings
-from indicator_builders import (
-    COUNTY_A,
-    COUNTY_B,
-    enrol,
-    facilities,
-    funding,
-    regions,
-    school,
-    security,
-    staff,
-    table,
-)
+from indicator_builders import COUNTY_A, COUNTY_B, enrol, facilities, funding, regions, school, security, staff, table
 
 from edustat.indicators.aggregate import to_fixed_point
 from edustat.indicators.compute import compute_indicators

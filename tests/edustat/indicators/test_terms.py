@@ -11,22 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from indicator_builders import (
-    COUNTY_A,
-    COUNTY_B,
-    PREFECTURE,
-    enrol,
-    facilities,
-    funding,
-    population,
-    regions,
-    rules,
-    school,
-    security,
-    staff,
-    staged,
-    triple,
-)
+from indicator_builders import COUNTY_A, COUNTY_B, PREFECTURE, enrol, facilities, funding, population, regions, rules, school, security, staff, staged, triple
 
 from config import Catalogue
 from edustat.indicators.aggregate import ancestry_frame, roll_up

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-
 from crashing_reader import read_or_abort
+from ingest_builders import valid_sheets, write_workbook
+
 from edustat.ingest.files import read_and_normalize_files
 from edustat.ingest.pooled import read_in_pool
-from ingest_builders import valid_sheets, write_workbook
 from schemas.rules import load_rules
 
 RULES = load_rules()

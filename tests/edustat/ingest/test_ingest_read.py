@@ -9,11 +9,11 @@ import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ingest_builders import write_workbook
 
+from edustat.ingest.read import column_letter, decode_text, read_file
 from schemas.rules import load_rules
 from tests.examples import examples
-from edustat.ingest.read import column_letter, decode_text, read_file
-from ingest_builders import write_workbook
 
 LIMITS = load_rules().limits
 

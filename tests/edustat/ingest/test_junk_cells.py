@@ -27,16 +27,16 @@ import hypothesis.strategies as st
 import polars as pl
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
+from ingest_builders import HEADERS, VALID_ROWS
 from typer.testing import CliRunner
 
-from schemas.rules import load_rules
-from tests.examples import examples
 from config import load_regions
 from edustat.cli.app import app
 from edustat.ingest.stage import stage_year
-from ingest_builders import HEADERS, VALID_ROWS
 from schemas.issues import has_errors
+from schemas.rules import load_rules
 from schemas.tables import TABLES, ColumnSpec
+from tests.examples import examples
 
 RULES = load_rules()
 REGIONS = load_regions()

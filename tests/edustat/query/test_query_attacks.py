@@ -16,14 +16,7 @@ import pytest
 import sqlalchemy as sa
 from query_builders import build_warehouse, reader_login, snapshot
 
-from warehouse.query import (
-    QueryError,
-    QueryLimits,
-    QueryTimeout,
-    RefusedQuery,
-    execute_read_only,
-    run_query,
-)
+from warehouse.query import QueryError, QueryLimits, QueryTimeout, RefusedQuery, execute_read_only, run_query
 
 SECRET = f"edustat-secret-{uuid.uuid4().hex}"
 

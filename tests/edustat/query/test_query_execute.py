@@ -11,13 +11,7 @@ import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 from query_builders import FORMULA_NAME, build_warehouse, reader_login, snapshot
 
-from warehouse.query import (
-    QueryError,
-    QueryLimits,
-    RefusedQuery,
-    execute_read_only,
-    run_query,
-)
+from warehouse.query import QueryError, QueryLimits, RefusedQuery, execute_read_only, run_query
 from warehouse.query.frame import result_column, result_frame, unique_names
 
 ALLOWED = QueryLimits(is_superuser_allowed=True)
