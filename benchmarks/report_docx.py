@@ -4,7 +4,7 @@ Whole processes first (interpreter start and imports included, as the report wri
 r.html` and `report --out r.docx`, median of ``--runs``, with the peak memory. Then, in this process, the phases of
 the Word document: reading the warehouse, building the report model, and rendering the .docx (of which the PNG charts
 and the Word comments), each the median of ``--runs``. Make a warehouse with `edustat demo` (the sample) or
-`edustat sample --scale national` and `edustat run` (README, "The whole country on one machine").
+`edustat sample --scale national` and `edustat run` (docs/how-to/national-scale.md).
 """
 
 from __future__ import annotations

@@ -182,9 +182,9 @@ def _refuse_writer(cursor: Any, limits: QueryLimits) -> None:
     what = "a superuser" if is_superuser else "a role that can write to the warehouse"
     raise refuse(
         f"the query connects as {user}, {what}; set EDUSTAT_QUERY_URL to a login in role {READER_ROLE} "
-        "(see the README), or pass --allow-superuser",
+        "(see docs/how-to/analysts-queries.md), or pass --allow-superuser",
         f"查询以 {user} 连接，该角色{'是超级用户' if is_superuser else '可写入仓库'}；请将 EDUSTAT_QUERY_URL 设为 {READER_ROLE} 角色的登录用户"
-        "（见 README），或加 --allow-superuser",
+        "（见 docs/how-to/analysts-queries.md），或加 --allow-superuser",
     )
 
 

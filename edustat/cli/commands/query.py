@@ -45,7 +45,7 @@ def query(
     """
     if os.environ.get(RETIRED_ROLE_ENV):
         raise fail(
-            f"{RETIRED_ROLE_ENV} is no longer used: set EDUSTAT_QUERY_URL to a login in role edustat_reader (see the README) and unset it "
+            f"{RETIRED_ROLE_ENV} is no longer used: set EDUSTAT_QUERY_URL to a login in role edustat_reader (see docs/how-to/analysts-queries.md) and unset it "
             f"/ {RETIRED_ROLE_ENV} 已停用，请改用 EDUSTAT_QUERY_URL",
             2,
         )

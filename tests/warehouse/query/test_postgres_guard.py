@@ -1,4 +1,4 @@
-"""edustat/query/postgres_guard.py: the parse-tree guard on its own, no server needed."""
+"""warehouse/query/postgres_guard.py: the parse-tree guard on its own, no server needed."""
 
 from __future__ import annotations
 

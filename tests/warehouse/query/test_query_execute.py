@@ -1,4 +1,4 @@
-"""edustat/query/execute.py: read-only execution on SQLite and PostgreSQL; refused or failing statements change nothing."""
+"""warehouse/query/execute.py: read-only execution on SQLite and PostgreSQL; refused or failing statements change nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""edustat/query/check.py: one read statement passes (cut before a trailing semicolon); anything else is refused up front.
+"""warehouse/query/check.py: one read statement passes (cut before a trailing semicolon); anything else is refused up front.
 
 SQLite's check only splits statements and looks at the first word (the authorizer judges the rest:
 test_query_attacks.py); PostgreSQL's is the parsing guard (test_postgres_guard.py).
