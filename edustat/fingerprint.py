@@ -34,14 +34,19 @@ ENGINE_PACKAGES = ("edustat/ingest", "edustat/indicators", "schemas")
 """Code whose change alters what a run stores from the same files (parse, validation, indicators)."""
 
 
+def engine_sources() -> list[Path]:
+    """Every Python source below the packages of ENGINE_PACKAGES, subpackages included, in a fixed order."""
+    root = Path(__file__).resolve().parent.parent
+    return [source for package in ENGINE_PACKAGES for source in sorted((root / package).rglob("*.py"), key=lambda p: p.as_posix())]
+
+
 def engine_digest() -> str:
-    """SHA-256 over the sources of the packages in ENGINE_PACKAGES."""
+    """SHA-256 over the sources of the packages in ENGINE_PACKAGES (each named by its path from the repository)."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for package in ENGINE_PACKAGES:
-        for source in sorted((root / package).glob("*.py")):
-            digest.update(f"{package}/{source.name}".encode())
-            digest.update(source.read_bytes())
+    for source in engine_sources():
+        digest.update(source.relative_to(root).as_posix().encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

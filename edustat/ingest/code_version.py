@@ -14,10 +14,10 @@ _PARSING_PACKAGES = (Path(edustat.ingest.__file__).parent, Path(schemas.__file__
 
 @lru_cache(maxsize=1)
 def parser_digest() -> str:
-    """SHA-256 over the sources of edustat/ingest and schemas/."""
+    """SHA-256 over the sources of edustat/ingest and schemas/, each named by its path below its package's parent."""
     digest = hashlib.sha256()
     for package in _PARSING_PACKAGES:
-        for source in sorted(package.glob("*.py")):
-            digest.update(source.name.encode())
+        for source in sorted(package.rglob("*.py"), key=lambda p: p.as_posix()):
+            digest.update(source.relative_to(package.parent).as_posix().encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()

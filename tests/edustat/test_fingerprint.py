@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from edustat.fingerprint import UNREADABLE_DIGEST, hash_inputs, readable_digest
+from edustat.fingerprint import UNREADABLE_DIGEST, engine_sources, hash_inputs, readable_digest
+from edustat.ingest import code_version
 from edustat.ingest.discover import scan_folder
 from edustat.ingest.read import read_file
 from schemas.rules import load_rules
@@ -48,3 +49,31 @@ def test_a_link_swapped_in_after_the_walk_is_unreadable_not_followed(tmp_path: P
     sheets, issues = read_file(root / "x.csv", root, load_rules().limits)
     assert sheets == [] and issues["rule"].to_list() == ["unreadable_file"]
     assert "SECRET" not in " ".join(str(v) for v in issues.row(0))
+
+
+def test_the_engine_digest_covers_the_subpackages_of_the_engine() -> None:
+    # schemas/completeness/ and schemas/catalogue/ decide what a run stores: a change there must expire stored results.
+    root = Path(__file__).resolve().parents[2]
+    covered = {source.relative_to(root).as_posix() for source in engine_sources()}
+    expected = {
+        source.relative_to(root).as_posix()
+        for package in ("edustat/ingest", "edustat/indicators", "schemas")
+        for source in (root / package).rglob("*.py")
+    }
+    assert covered == expected
+    assert {"schemas/completeness/status.py", "schemas/catalogue/checks_file.py"} <= covered
+
+
+def test_the_parser_digest_changes_with_a_file_of_a_subpackage(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    package = tmp_path / "parsing"
+    (package / "sub").mkdir(parents=True)
+    (package / "top.py").write_text("A = 1\n")
+    (package / "sub" / "deep.py").write_text("B = 1\n")
+    monkeypatch.setattr(code_version, "_PARSING_PACKAGES", (package,))
+    code_version.parser_digest.cache_clear()
+    before = code_version.parser_digest()
+    (package / "sub" / "deep.py").write_text("B = 2\n")
+    code_version.parser_digest.cache_clear()
+    after = code_version.parser_digest()
+    code_version.parser_digest.cache_clear()
+    assert before != after
