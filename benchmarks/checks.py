@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import create_engine
 
 from benchmarks.completeness import whole_run_s
 from benchmarks.measure import median_call_cpu_s, median_call_s
@@ -38,9 +38,7 @@ from schemas.checks import check_issues
 from schemas.outliers import outlier_issues
 from schemas.rules import load_rules
 from schemas.tables import PROVENANCE_COLUMNS, TABLES, numeric_columns
-from warehouse.frames import fetch_frame
-from warehouse.read import PREVIOUS_YEAR_TABLES, previous_year
-from warehouse.schema import SCHOOL_TABLES
+from warehouse.read import PREVIOUS_YEAR_TABLES, previous_enrollment, previous_year
 
 
 def read_year(input_dir: Path, rules: Rules) -> list[FileResult]:
@@ -107,21 +105,13 @@ def measure(input_dir: Path, previous_dir: Path | None, regions: RegionTree, run
     }
 
 
-def enrollment_only(engine: Engine, year: int) -> pl.DataFrame:
-    """What a run read of the previous year before the outliers: its students per school and stage (the ±30 % warning)."""
-    table = SCHOOL_TABLES["enrollment"]
-    statement = select(table.c.school_code, table.c.stage, table.c.students).where(table.c.year == year - 1).order_by(table.c.school_code, table.c.stage)
-    with engine.connect() as conn:
-        return fetch_frame(conn, statement)
-
-
 def measure_read(warehouse: Path, year: int, runs: int) -> dict:
     """Seconds to read the previous year of ``year`` from the SQLite file ``warehouse``: all that the outliers compare, and the
     enrollment alone (all a run read before them); the difference is what the outliers add to a run's reading."""
     engine = create_engine(f"sqlite:///{warehouse}")
     rows = sum(frame.height for frame in previous_year(engine, year).values())
     read_s, read_cpu_s = median_call_cpu_s(lambda: previous_year(engine, year), runs)
-    enrollment_s, enrollment_cpu_s = median_call_cpu_s(lambda: enrollment_only(engine, year), runs)
+    enrollment_s, enrollment_cpu_s = median_call_cpu_s(lambda: previous_enrollment(engine, year), runs)
     engine.dispose()
     return {
         "previous_year_rows": rows,

@@ -9,6 +9,7 @@ import polars as pl
 from config import RegionTree
 from schemas.completeness.status import registry
 from schemas.tables import DATA_TABLES, TABLES
+from schemas.words import plural
 
 MISSING_SHOWN = 10
 """How many missing counties or tables a completeness line names before it says how many more."""
@@ -17,11 +18,6 @@ MISSING_SHOWN = 10
 def _named(items: list[str]) -> str:
     more = len(items) - MISSING_SHOWN
     return ", ".join(items[:MISSING_SHOWN]) + (f" … (+{more})" if more > 0 else "")
-
-
-def _counties(count: int) -> str:
-    """``count`` counties, the noun in the singular for one ("1 county", "2 counties")."""
-    return f"{count} county" if count == 1 else f"{count} counties"
 
 
 def completeness_line(status: pl.DataFrame, regions: RegionTree) -> str:
@@ -62,7 +58,7 @@ def region_completeness(status: pl.DataFrame) -> pl.DataFrame:
         for table in DATA_TABLES:
             row = by_table.get(table)
             if row is not None and row["counties_reported"] < reported:
-                parts.append(f"{sheet_zh[table]} {table} missing in {_counties(reported - row['counties_reported'])}")
+                parts.append(f"{sheet_zh[table]} {table} missing in {plural(reported - row['counties_reported'], 'county')}")
         missing_rows = sum(int(row["schools_missing_row"] or 0) for row in group.iter_rows(named=True))
         if missing_rows:
             parts.append(f"{missing_rows} missing school rows")
