@@ -61,6 +61,9 @@ def validate(
         raise typer.Exit(0)
     if year is None or input is None:
         raise fail("--year and --input are required (unless --list-checks) / 需要 --year 和 --input", 2)
+    if out is not None and out.suffix.lower() != ".xlsx":
+        # The marked copies go in the folder named like the workbook without .xlsx: without the suffix both are one path.
+        raise fail(f"--out {printable(str(out))}: 须为 .xlsx 文件 / must name an .xlsx file (e.g. errors_{year}.xlsx)", 2)
     counties = chosen_counties(county, configuration.regions)
     checked = validate_inputs(input, configuration, previous_year_if_loaded(settings.warehouse_url, year), counties)
     issues = checked.issues

@@ -108,3 +108,12 @@ def test_dot_files_are_listed_as_skipped_and_control_characters_are_escaped(fill
     assert "duplicate" not in output  # the hidden copy was not read
     assert "forged\\n  [error] x.csv" in output
     assert not any(line.lstrip().startswith("[error] x.csv") for line in output.splitlines())
+
+
+def test_an_out_without_xlsx_is_refused_before_anything_is_written(filled_year: Path, tmp_path: Path) -> None:
+    # The marked copies' folder is the workbook's name without .xlsx: `--out errors` would make them one path.
+    result = edustat("validate", "--year", "2020", "--input", str(filled_year), "--out", "errors", cwd=tmp_path, env=_env(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "--out errors: 须为 .xlsx 文件 / must name an .xlsx file" in output and "Traceback" not in output
+    assert not (tmp_path / "errors").exists()
